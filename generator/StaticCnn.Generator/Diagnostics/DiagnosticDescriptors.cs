@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Diagnostics;
+
+/// <summary>
+/// The catalog of StaticCnn diagnostics, SCNN0001 onwards. Every shape or declaration error is an Error that
+/// cannot be reconfigured; its message is written by the pure checks (<see cref="ShapeInference"/>), so it
+/// carries the numbers and a way out. docs/diagnostics/SCNNxxxx.md has a page per rule.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    public const string HelpLinkBase = "https://github.com/staticcnn/staticcnn/blob/main/docs/diagnostics/";
+
+    private const string Declaration = "StaticCnn.Declaration";
+    private const string Shapes = "StaticCnn.Shapes";
+
+    public static readonly DiagnosticDescriptor NotPartial = Error("SCNN0001", Declaration,
+        "Network class must be partial",
+        "The generator adds the network's members in a second part of the class, which needs the partial modifier.");
+
+    public static readonly DiagnosticDescriptor LayersOnOtherDeclaration = Error("SCNN0002", Declaration,
+        "Layer attributes must be on the declaration that carries [Network]",
+        "Layers are ordered top to bottom in source order, which is only defined on one declaration: put [Network] and every layer attribute on the same partial declaration.");
+
+    public static readonly DiagnosticDescriptor LayerWithoutNetwork = Error("SCNN0003", Declaration,
+        "Layer attribute without [Network]",
+        "A layer attribute only means something on a class that declares its input shape with [Network(channels, height, width)].");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error("SCNN0004", Declaration,
+        "Network declares no layers",
+        "A network needs at least one layer attribute after [Network].");
+
+    public static readonly DiagnosticDescriptor NonPositive = Error("SCNN0005", Shapes,
+        "Count must be positive",
+        "Channels, sizes, filters, kernel sizes, strides and units must be at least 1; padding must be 0 or more.");
+
+    public static readonly DiagnosticDescriptor NotWhole = Error("SCNN0006", Shapes,
+        "Stride does not fit the input",
+        "Convolution and pooling outputs are (N + 2P - F) / S + 1 per dimension, and the division must be exact: otherwise the last filter position would hang over the edge.");
+
+    public static readonly DiagnosticDescriptor WindowTooLarge = Error("SCNN0007", Shapes,
+        "Filter or window is larger than its padded input",
+        "A filter or pooling window must fit inside the input plus its padding at least once: N + 2P >= F.");
+
+    public static readonly DiagnosticDescriptor PoolPaddingTooLarge = Error("SCNN0008", Shapes,
+        "Pooling padding is more than half the window",
+        "A pooling window may overhang its input by at most half its size, so that every window covers at least one real cell (PyTorch's rule).");
+
+    public static readonly DiagnosticDescriptor SpatialAfterFlat = Error("SCNN0009", Shapes,
+        "Spatial layer after flat data",
+        "After Flatten or Dense the data is a vector: Conv2D and pooling layers must come before them.");
+
+    public static readonly DiagnosticDescriptor Overflow = Error("SCNN0010", Shapes,
+        "Count overflows int",
+        "Every element, activation and parameter count, and the network's buffers, must fit in an int (a .NET array).");
+
+    public static readonly DiagnosticDescriptor SlopeNotFinite = Error("SCNN0011", Shapes,
+        "LeakyReLU slope must be finite",
+        "A NaN or infinite slope would make every negative input NaN or infinite.");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error("SCNN0012", Declaration,
+        "Type containing a network must be partial",
+        "The generated part of a nested network class is nested in the same types, so each of them needs the partial modifier.");
+
+    public static readonly DiagnosticDescriptor StaticClass = Error("SCNN0013", Declaration,
+        "Network class must not be static",
+        "A network is an object that owns its parameters and buffers; a static class cannot have instances.");
+
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
+        NotPartial, LayersOnOtherDeclaration, LayerWithoutNetwork, NoLayers, NonPositive, NotWhole, WindowTooLarge,
+        PoolPaddingTooLarge, SpatialAfterFlat, Overflow, SlopeNotFinite, ContainingTypeNotPartial, StaticClass);
+
+    private static readonly Dictionary<Rule, DiagnosticDescriptor> ByRule = new()
+    {
+        [Rule.NotPartial] = NotPartial,
+        [Rule.LayersOnOtherDeclaration] = LayersOnOtherDeclaration,
+        [Rule.LayerWithoutNetwork] = LayerWithoutNetwork,
+        [Rule.NoLayers] = NoLayers,
+        [Rule.NonPositive] = NonPositive,
+        [Rule.NotWhole] = NotWhole,
+        [Rule.WindowTooLarge] = WindowTooLarge,
+        [Rule.PoolPaddingTooLarge] = PoolPaddingTooLarge,
+        [Rule.SpatialAfterFlat] = SpatialAfterFlat,
+        [Rule.Overflow] = Overflow,
+        [Rule.SlopeNotFinite] = SlopeNotFinite,
+        [Rule.ContainingTypeNotPartial] = ContainingTypeNotPartial,
+        [Rule.StaticClass] = StaticClass,
+    };
+
+    public static DiagnosticDescriptor For(Rule rule) => ByRule[rule];
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string description) =>
+        new(id, title, "{0}", category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
+            HelpLinkBase + id + ".md", WellKnownDiagnosticTags.NotConfigurable);
+}

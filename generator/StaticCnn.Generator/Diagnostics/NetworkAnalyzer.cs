@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Parsing;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Diagnostics;
+
+/// <summary>
+/// Reports every SCNN error while the user types: it runs the generator's own parser and checks on each class
+/// carrying StaticCnn attributes and places each diagnostic on the attribute, or the argument, that is wrong.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        AttributeData? network = null;
+        var layers = new List<AttributeData>();
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (AttributeNames.IsNetwork(attribute.AttributeClass))
+            {
+                network ??= attribute;
+            }
+            else if (AttributeNames.LayerKindOf(attribute.AttributeClass) is not null)
+            {
+                layers.Add(attribute);
+            }
+        }
+
+        if (network is null)
+        {
+            foreach (AttributeData layer in layers)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayerWithoutNetwork, AttributeLocation(layer, context),
+                    $"[{layer.AttributeClass!.Name.Replace("Attribute", "")}] is a StaticCnn layer, but '{type.Name}' has no [Network(channels, height, width)] attribute declaring the input shape."));
+            }
+
+            return;
+        }
+
+        NetworkParser.Result parsed = NetworkParser.Parse(type, network, context.CancellationToken);
+        if (parsed.Spec.HasUnreadableArguments)
+        {
+            // The compiler already reports why an argument is not a constant.
+            return;
+        }
+
+        foreach (ShapeError error in NetworkCheck.Run(parsed.Spec).Errors)
+        {
+            AttributeData target = error.LayerIndex > 0 && error.LayerIndex <= parsed.LayerAttributes.Length
+                ? parsed.LayerAttributes[error.LayerIndex - 1]
+                : network;
+            Location location = error.Argument.Length > 0
+                ? ArgumentLocation(target, error.Argument, context) ?? AttributeLocation(target, context)
+                : AttributeLocation(target, context);
+            ImmutableDictionary<string, string?> properties = Properties(error);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error.Rule), location, properties, error.Message));
+        }
+    }
+
+    /// <summary>The suggestions travel to the code fixes as properties: "fix0" = "stride=1", ...</summary>
+    private static ImmutableDictionary<string, string?> Properties(ShapeError error)
+    {
+        ImmutableDictionary<string, string?>.Builder builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        builder["layer"] = error.LayerIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder["argument"] = error.Argument;
+        for (int i = 0; i < error.Suggestions.Count; i++)
+        {
+            FitSuggestion suggestion = error.Suggestions[i];
+            builder[$"fix{i}"] = $"{suggestion.Argument}={suggestion.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{suggestion.Output}";
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static Location AttributeLocation(AttributeData attribute, SymbolAnalysisContext context) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
+        ?? context.Symbol.Locations.FirstOrDefault()
+        ?? Location.None;
+
+    private static Location? ArgumentLocation(AttributeData attribute, string parameter, SymbolAnalysisContext context)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax syntax
+            || syntax.ArgumentList is null
+            || attribute.AttributeConstructor is null)
+        {
+            return null;
+        }
+
+        int ordinal = attribute.AttributeConstructor.Parameters.IndexOf(
+            attribute.AttributeConstructor.Parameters.FirstOrDefault(p => p.Name == parameter)!);
+        SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList.Arguments;
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            AttributeArgumentSyntax argument = arguments[i];
+            if (argument.NameColon is not null)
+            {
+                if (argument.NameColon.Name.Identifier.ValueText == parameter)
+                {
+                    return argument.GetLocation();
+                }
+            }
+            else if (argument.NameEquals is null && i == ordinal)
+            {
+                return argument.GetLocation();
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,196 @@
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Planning;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Emit;
+
+/// <summary>Conv2D: forward (pad, im2col when strided, GEMM, compact) and backward (dW, db, dX).</summary>
+internal static class ConvEmitter
+{
+    public static void EmitForward(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int ic = layer.Input.C;
+        int h = layer.Input.H;
+        int wi = layer.Input.W;
+        int p = layer.Padding;
+        int k = layer.KernelSize;
+        int s = layer.Stride;
+        int hp = plan.PaddedHeight;
+        int wp = plan.PaddedWidth;
+        int plane = hp * wp;
+        int ho = layer.Output.H;
+        int wo = layer.Output.W;
+        int oc = layer.Output.C;
+
+        w.Line($"/// <summary>{LayerText.Heading(layer)}: {plan.Kernel}.</summary>");
+        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
+        {
+            if (plan.CopiesIntoPadded)
+            {
+                w.Line($"// Copy the {layer.Input} input into the middle of the zero-padded {ic}x{hp}x{wp} buffer (its border is never written).");
+                PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
+            }
+
+            if (plan.Implicit)
+            {
+                w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
+                w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below.");
+            }
+            else
+            {
+                w.Line($"// im2col: row (c*{k} + ky)*{k} + kx, column oy*{wo} + ox holds xp[c][oy*{s} + ky][ox*{s} + kx].");
+                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                {
+                    w.Line($"ref float src = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (ky * {wp}) + kx);");
+                    w.Line($"ref float dst = ref TS.At(ref ws, {plan.Columns!.Offset} + (((ci * {k}) + ky) * {k} + kx) * {plan.WideRowStride});");
+                    using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                    {
+                        w.Line($"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {s * wp}) + (ox * {s}));");
+                    }
+                }
+            }
+
+            w.Line($"{plan.Forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
+            w.Line($"// Keep the {wo} valid columns of every row: the {layer.Output} output.");
+            if (plan.Implicit)
+            {
+                PlaneRowCopy(w, oc, ho, wo, plan.Wide.Offset, plan.WideRowStride, wp, plan.Output.Offset, ho * wo, wo);
+            }
+            else
+            {
+                using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+                {
+                    w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride})), ref TS.At(ref ws, {plan.Output.Offset} + (co * {ho * wo})), {ho * wo});");
+                }
+            }
+        }
+
+        w.Line();
+        KernelEmitter.EmitGemm(w, plan.Forward with { Name = plan.Forward.Name + "Gemm" },
+            $"[{layer.Index}] forward tap GEMM: {oc} filters x {Format.Int(plan.Forward.Columns)} columns, {Format.Int((long)ic * k * k)} taps each.");
+    }
+
+    public static void EmitBackward(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int ic = layer.Input.C;
+        int h = layer.Input.H;
+        int wi = layer.Input.W;
+        int p = layer.Padding;
+        int k = layer.KernelSize;
+        int s = layer.Stride;
+        int wp = plan.PaddedWidth;
+        int plane = plan.PaddedHeight * wp;
+        int ho = layer.Output.H;
+        int wo = layer.Output.W;
+        int oc = layer.Output.C;
+        int outPlane = ho * wo;
+
+        w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: db, dW (added to the gradients) and, when asked, dX.</summary>");
+        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, bool inputGradient) {Names.KernelConstraints}"))
+        {
+            w.Line($"// db[o] += sum of dY[o] over the {ho}x{wo} output.");
+            using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+            {
+                w.Line($"TS.At(ref g, {layer.BiasOffset} + co) += global::StaticCnn.Kernels.Reductions.Sum<TS, TV>(ref TS.At(ref ws, {plan.OutputGradient.Offset} + (co * {outPlane})), {outPlane});");
+            }
+
+            if (plan.Implicit)
+            {
+                w.Line($"// Spread dY onto rows of width {wp} after {plan.WideGradientMargin} zeros; the wrapped columns stay zero.");
+                PlaneRowCopy(w, oc, ho, wo, plan.OutputGradient.Offset, outPlane, wo, plan.WideGradient.Offset + plan.WideGradientMargin, plan.WideGradientRowStride, wp);
+            }
+            else
+            {
+                w.Line($"// dY rows, each followed by zeros up to {plan.WideRowStride}.");
+                using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+                {
+                    w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.OutputGradient.Offset} + (co * {outPlane})), ref TS.At(ref ws, {plan.WideGradient.Offset} + (co * {plan.WideRowStride})), {outPlane});");
+                }
+            }
+
+            w.Line(plan.Implicit
+                ? $"// dW[o][c][ky][kx] += sum over j of dY[o][j] * xp[c][j + ky*{wp} + kx]."
+                : "// dW[o][r] += sum over j of dY[o][j] * columns[r][j].");
+            foreach (TapReduce reduce in plan.WeightGradient)
+            {
+                w.Line($"{reduce.Name}<TS, TV>({Names.KernelArguments});");
+            }
+
+            w.Line("if (!inputGradient)");
+            w.Line("{");
+            w.Line("    return;");
+            w.Line("}");
+            w.Line();
+            if (plan.Implicit)
+            {
+                w.Line($"// dXp[c][q] = sum over o, ky, kx of W[o][c][ky][kx] * dY[o][q - ky*{wp} - kx] over the padded grid, then its middle is dX.");
+                w.Line($"{plan.InputGradientGemm.Name}<TS, TV>({Names.KernelArguments});");
+                PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (p * wp) + p, plan.PaddedGradientRowStride, wp, plan.InputGradient.Offset, h * wi, wi);
+            }
+            else
+            {
+                w.Line("// dColumns[r][j] = sum over o of W[o][r] * dY[o][j]; then col2im adds every column back onto its input cell.");
+                w.Line($"{plan.ColumnGradientGemm!.Name}<TS, TV>({Names.KernelArguments});");
+                w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {plan.PaddedGradient.Offset}), {ic * plane});");
+                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                {
+                    w.Line($"ref float src = ref TS.At(ref ws, {plan.ColumnGradient!.Offset} + (((ci * {k}) + ky) * {k} + kx) * {plan.WideRowStride});");
+                    w.Line($"ref float dst = ref TS.At(ref ws, {plan.PaddedGradient.Offset} + (ci * {plane}) + (ky * {wp}) + kx);");
+                    using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                    {
+                        w.Line($"TS.At(ref dst, (oy * {s * wp}) + (ox * {s})) += TS.At(ref src, (oy * {wo}) + ox);");
+                    }
+                }
+
+                if (p > 0)
+                {
+                    PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
+                }
+            }
+        }
+
+        w.Line();
+        foreach (TapReduce reduce in plan.WeightGradient)
+        {
+            KernelEmitter.EmitReduce(w, reduce, $"[{layer.Index}] weight gradient: {oc} filters x {Format.Int((long)ic * k * k)} weights, each a sum over {Format.Int(reduce.Columns)} columns.");
+            w.Line();
+        }
+
+        if (plan.Implicit)
+        {
+            KernelEmitter.EmitGemm(w, plan.InputGradientGemm, $"[{layer.Index}] input gradient over the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm.Columns)} columns, {Format.Int((long)oc * k * k)} taps each.");
+        }
+        else
+        {
+            KernelEmitter.EmitGemm(w, plan.ColumnGradientGemm!, $"[{layer.Index}] gradient of the im2col columns: {Format.Int((long)ic * k * k)} rows x {Format.Int(plan.ColumnGradientGemm!.Columns)} columns, {oc} taps each.");
+        }
+    }
+
+    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> floats of each of <paramref name="planes"/> planes between two strided layouts.</summary>
+    internal static void PlaneRowCopy(IndentedWriter w, int planes, int rows, int length, int source, int sourcePlane, int sourceRow, int destination, int destinationPlane, int destinationRow)
+    {
+        if (sourceRow == length && destinationRow == length)
+        {
+            using (w.Block($"for (int ci = 0; ci < {planes}; ci++)"))
+            {
+                w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {source} + (ci * {sourcePlane})), ref TS.At(ref ws, {destination} + (ci * {destinationPlane})), {rows * length});");
+            }
+
+            return;
+        }
+
+        using (w.Block($"for (int ci = 0; ci < {planes}; ci++)"))
+        using (w.Block($"for (int y = 0; y < {rows}; y++)"))
+        {
+            w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {source} + (ci * {sourcePlane}) + (y * {sourceRow})), ref TS.At(ref ws, {destination} + (ci * {destinationPlane}) + (y * {destinationRow})), {length});");
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Planning;
+
+namespace StaticCnn.Generator.Emit;
+
+/// <summary>
+/// Renders the two kernel forms of <see cref="Planning"/> as straight C#: loops with constant bounds around a
+/// register block whose taps are fully unrolled, written against <c>ISimd&lt;TV&gt;</c> so that the JIT
+/// specialises one source for every vector width.
+/// </summary>
+internal static class KernelEmitter
+{
+    public static void EmitGemm(IndentedWriter w, TapGemm k, string summary)
+    {
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line(Names.AggressiveOptimization);
+        using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
+        {
+            int main = k.Rows / k.RowBlock * k.RowBlock;
+            int tail = k.Rows - main;
+            string a = Names.Ref(k.A);
+            w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x columns [0, {Format.Int(k.Columns)}) in blocks of {k.ColumnVectors} vectors.");
+            if (main > 0)
+            {
+                using (w.Block($"for (int row = 0; row < {Format.Int(main)}; row += {k.RowBlock})"))
+                {
+                    GemmColumns(w, k, "row", k.RowBlock, a);
+                }
+            }
+
+            if (tail > 0)
+            {
+                using (w.Block())
+                {
+                    w.Line($"const int row = {Format.Int(main)};");
+                    GemmColumns(w, k, "row", tail, a);
+                }
+            }
+        }
+    }
+
+    private static void GemmColumns(IndentedWriter w, TapGemm k, string row, int mr, string a)
+    {
+        int nr = k.ColumnVectors;
+        using (w.Block($"for (int j = 0; j < {Format.Int(k.Columns)}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
+        {
+            for (int m = 0; m < mr; m++)
+            {
+                string init = k.BiasOffset is int bias
+                    ? $"TS.Broadcast(TS.At(ref p, {Names.Plus(Format.Int(bias), row, m == 0 ? "" : Format.Int(m))}))"
+                    : "TS.Zero";
+                var accumulators = Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0");
+                w.Line($"TV {string.Join(", ", accumulators)};");
+            }
+
+            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
+            w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(k.BOffset), "j")});");
+            GemmLoops(w, k, 0, "a", "b", mr);
+            for (int m = 0; m < mr; m++)
+            {
+                var stores = Enumerable.Range(0, nr).Select(v =>
+                    $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
+                w.Line(string.Join(" ", stores));
+            }
+        }
+    }
+
+    private static void GemmLoops(IndentedWriter w, TapGemm k, int level, string a, string b, int mr)
+    {
+        if (level == k.Loops.Count)
+        {
+            GemmTaps(w, k, a, b, mr);
+            return;
+        }
+
+        TapLoop loop = k.Loops[level];
+        bool repeat = loop.Count > 1;
+        string ia = level + 1 < k.Loops.Count ? $"a{loop.Variable}" : a;
+        string ib = level + 1 < k.Loops.Count ? $"b{loop.Variable}" : b;
+        if (repeat)
+        {
+            w.Line($"for (int {loop.Variable} = 0; {loop.Variable} < {Format.Int(loop.Count)}; {loop.Variable}++)");
+        }
+
+        w.Line("{");
+        w.Indent();
+        if (level + 1 < k.Loops.Count)
+        {
+            w.Line($"ref float {ia} = ref {a};");
+            w.Line($"ref float {ib} = ref {b};");
+        }
+
+        GemmLoops(w, k, level + 1, ia, ib, mr);
+        if (repeat)
+        {
+            if (loop.AStep != 0)
+            {
+                w.Line($"{a} = ref TS.At(ref {a}, {Format.Int(loop.AStep)});");
+            }
+
+            if (loop.BStep != 0)
+            {
+                w.Line($"{b} = ref TS.At(ref {b}, {Format.Int(loop.BStep)});");
+            }
+        }
+
+        w.Unindent();
+        w.Line("}");
+    }
+
+    private static void GemmTaps(IndentedWriter w, TapGemm k, string a, string b, int mr)
+    {
+        int nr = k.ColumnVectors;
+        bool first = true;
+        foreach (Tap tap in k.Taps)
+        {
+            if (tap.Comment.Length > 0)
+            {
+                w.Line($"// {tap.Comment}");
+            }
+
+            var loads = Enumerable.Range(0, nr).Select(v => $"b{v} = TS.Load(ref {b}, {Names.Plus(Format.Int(tap.B), Names.Lane(v))})").ToList();
+            w.Line(first ? $"TV {string.Join(", ", loads)};" : string.Join("; ", loads) + ";");
+            for (int m = 0; m < mr; m++)
+            {
+                string decl = first && m == 0 ? "TV " : "";
+                var fmas = Enumerable.Range(0, nr).Select(v => $"c{m}{v} = TS.MultiplyAdd(x, b{v}, c{m}{v});");
+                w.Line($"{decl}x = TS.Broadcast(TS.At(ref {a}, {Names.Plus(Format.Int(tap.A), m == 0 ? "" : Format.Int(m * k.ARowStride))})); {string.Join(" ", fmas)}");
+            }
+
+            first = false;
+        }
+    }
+
+    public static void EmitReduce(IndentedWriter w, TapReduce k, string summary)
+    {
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line(Names.AggressiveOptimization);
+        using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
+        {
+            int main = k.Rows / k.RowBlock * k.RowBlock;
+            int tail = k.Rows - main;
+            int taps = k.Groups.Sum(g => g.Count);
+            w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x {taps} taps per pass in groups of {k.Groups[0].Count}; sums over j in [0, {Format.Int(k.Columns)}){(k.ExactColumns ? " with a scalar tail" : "")}.");
+            if (main > 0)
+            {
+                using (w.Block($"for (int row = 0; row < {Format.Int(main)}; row += {k.RowBlock})"))
+                {
+                    ReduceRows(w, k, k.RowBlock);
+                }
+            }
+
+            if (tail > 0)
+            {
+                using (w.Block())
+                {
+                    w.Line($"const int row = {Format.Int(main)};");
+                    ReduceRows(w, k, tail);
+                }
+            }
+        }
+    }
+
+    private static void ReduceRows(IndentedWriter w, TapReduce k, int mr)
+    {
+        w.Line($"ref float a = ref TS.At(ref {Names.Ref(k.A)}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes("row", 0, k.ARowStride))});");
+        w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Format.Int(k.BOffset)});");
+        w.Line($"ref float c = ref TS.At(ref {Names.Ref(k.C)}, {Names.Plus(Format.Int(k.COffset), Names.RowTimes("row", 0, k.CRowStride))});");
+        ReduceLoops(w, k, 0, "b", "c", mr);
+    }
+
+    private static void ReduceLoops(IndentedWriter w, TapReduce k, int level, string b, string c, int mr)
+    {
+        if (level == k.Loops.Count)
+        {
+            foreach (IReadOnlyList<Tap> group in k.Groups)
+            {
+                ReduceGroup(w, k, group, b, c, mr);
+            }
+
+            return;
+        }
+
+        TapLoop loop = k.Loops[level];
+        bool repeat = loop.Count > 1;
+        string ib = level + 1 < k.Loops.Count ? $"b{loop.Variable}" : b;
+        string ic = level + 1 < k.Loops.Count ? $"c{loop.Variable}" : c;
+        if (repeat)
+        {
+            w.Line($"for (int {loop.Variable} = 0; {loop.Variable} < {Format.Int(loop.Count)}; {loop.Variable}++)");
+        }
+
+        w.Line("{");
+        w.Indent();
+        if (level + 1 < k.Loops.Count)
+        {
+            w.Line($"ref float {ib} = ref {b};");
+            w.Line($"ref float {ic} = ref {c};");
+        }
+
+        ReduceLoops(w, k, level + 1, ib, ic, mr);
+        if (repeat)
+        {
+            if (loop.BStep != 0)
+            {
+                w.Line($"{b} = ref TS.At(ref {b}, {Format.Int(loop.BStep)});");
+            }
+
+            if (loop.CStep != 0)
+            {
+                w.Line($"{c} = ref TS.At(ref {c}, {Format.Int(loop.CStep)});");
+            }
+        }
+
+        w.Unindent();
+        w.Line("}");
+    }
+
+    private static void ReduceGroup(IndentedWriter w, TapReduce k, IReadOnlyList<Tap> group, string b, string c, int mr)
+    {
+        int t = group.Count;
+        string comment = string.Join("; ", group.Select(x => x.Comment).Where(x => x.Length > 0));
+        w.Line("{");
+        w.Indent();
+        if (comment.Length > 0)
+        {
+            w.Line($"// {comment}");
+        }
+
+        for (int m = 0; m < mr; m++)
+        {
+            w.Line($"TV {string.Join(", ", Enumerable.Range(0, t).Select(i => $"s{m}{i} = TS.Zero"))};");
+        }
+
+        w.Line("int j = 0;");
+        string bound = k.ExactColumns ? $"j <= {Format.Int(k.Columns)} - TS.Count" : $"j < {Format.Int(k.Columns)}";
+        using (w.Block($"for (; {bound}; j += TS.Count)"))
+        {
+            w.Line($"TV {string.Join(", ", Enumerable.Range(0, t).Select(i => $"x{i} = TS.Load(ref {b}, {Names.Plus(Format.Int(group[i].B), "j")})"))};");
+            for (int m = 0; m < mr; m++)
+            {
+                string decl = m == 0 ? "TV " : "";
+                var fmas = Enumerable.Range(0, t).Select(i => $"s{m}{i} = TS.MultiplyAdd(y, x{i}, s{m}{i});");
+                w.Line($"{decl}y = TS.Load(ref a, {Names.Plus(m == 0 ? "" : Format.Int(m * k.ARowStride), "j")}); {string.Join(" ", fmas)}");
+            }
+        }
+
+        for (int m = 0; m < mr; m++)
+        {
+            w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"t{m}{i} = TS.Sum(s{m}{i})"))};");
+        }
+
+        if (k.ExactColumns)
+        {
+            using (w.Block($"for (; j < {Format.Int(k.Columns)}; j++)"))
+            {
+                w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"u{i} = TS.At(ref {b}, {Names.Plus(Format.Int(group[i].B), "j")})"))};");
+                for (int m = 0; m < mr; m++)
+                {
+                    string decl = m == 0 ? "float " : "";
+                    var adds = Enumerable.Range(0, t).Select(i => $"t{m}{i} += v * u{i};");
+                    w.Line($"{decl}v = TS.At(ref a, {Names.Plus(m == 0 ? "" : Format.Int(m * k.ARowStride), "j")}); {string.Join(" ", adds)}");
+                }
+            }
+        }
+
+        for (int m = 0; m < mr; m++)
+        {
+            var writes = Enumerable.Range(0, t).Select(i =>
+            {
+                string target = $"TS.At(ref {c}, {Names.Plus(Format.Int(group[i].C), m == 0 ? "" : Format.Int(m * k.CRowStride))})";
+                return k.BiasOffset is int bias
+                    ? $"{target} = TS.At(ref p, {Names.Plus(Format.Int(bias), "row", m == 0 ? "" : Format.Int(m))}) + t{m}{i};"
+                    : $"{target} += t{m}{i};";
+            });
+            w.Line(string.Join(" ", writes));
+        }
+
+        w.Unindent();
+        w.Line("}");
+    }
+}

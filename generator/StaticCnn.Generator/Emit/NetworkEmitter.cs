@@ -1,0 +1,447 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Planning;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Emit;
+
+/// <summary>
+/// Writes one network's file: the public members of the contract on the partial class, and a file-local class
+/// holding its kernels, every shape and offset a constant.
+/// </summary>
+internal static class NetworkEmitter
+{
+    private const string Storage = "global::StaticCnn.Kernels.NetworkStorage";
+    private const string Span = "global::System.Span<float>";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    private static readonly (string Width, string Simd, string Vector)[] Paths =
+    {
+        ("Vector512", "global::StaticCnn.Kernels.Simd512", "global::System.Runtime.Intrinsics.Vector512<float>"),
+        ("Vector256", "global::StaticCnn.Kernels.Simd256", "global::System.Runtime.Intrinsics.Vector256<float>"),
+        ("Vector128", "global::StaticCnn.Kernels.Simd128", "global::System.Runtime.Intrinsics.Vector128<float>"),
+        ("Scalar", "global::StaticCnn.Kernels.SimdScalar", "float"),
+    };
+
+    public static string Emit(NetworkPlan plan)
+    {
+        NetworkSpec spec = plan.Spec;
+        NetworkShapes shapes = plan.Shapes;
+        TypeSpec type = spec.Type;
+        string kernels = FileShell.KernelsClass(type);
+        var w = new IndentedWriter();
+        using (FileShell.OpenFile(w, type))
+        {
+            IndentedWriter.Scope[] containers = FileShell.OpenContainers(w, type);
+            EmitRemarks(w, shapes, type.DisplayName);
+            w.Line(FileShell.GeneratedCode);
+            using (w.Block(FileShell.ClassHeader(type)))
+            {
+                EmitClassMembers(w, plan, kernels);
+            }
+
+            FileShell.CloseContainers(containers);
+            w.Line();
+            EmitKernelsClass(w, plan, kernels);
+        }
+
+        return w.ToString();
+    }
+
+    private static void EmitRemarks(IndentedWriter w, NetworkShapes shapes, string name)
+    {
+        w.Line("/// <remarks>");
+        w.Line("/// <para>A convolutional network compiled by StaticCnn from its layer attributes: every shape below was checked");
+        w.Line("/// at compile time, and Forward and Backward are specialised for exactly these shapes.</para>");
+        w.Line("/// <code>");
+        foreach (string line in LayerText.SummaryTable(shapes, name))
+        {
+            w.Line($"/// {Text.Xml(line)}");
+        }
+
+        w.Line("/// </code>");
+        w.Line("/// </remarks>");
+    }
+
+    private static void EmitClassMembers(IndentedWriter w, NetworkPlan plan, string kernels)
+    {
+        NetworkShapes shapes = plan.Shapes;
+        string name = plan.Spec.Type.DisplayName;
+        Shape input = shapes.Input;
+        Shape output = shapes.Output;
+
+        w.Line($"/// <summary>C*H*W of one input sample: {input} = {Format.Count(input.Length)}.</summary>");
+        w.Line($"public const int InputLength = {Format.Int(input.Length)};");
+        w.Line();
+        w.Line($"/// <summary>Length of the last layer's output (the logits): {Format.Count(output.Length)}.</summary>");
+        w.Line($"public const int OutputLength = {Format.Int(output.Length)};");
+        w.Line();
+        w.Line($"/// <summary>Number of learnable floats: {Format.Count(shapes.ParameterCount)}.</summary>");
+        w.Line($"public const int ParameterCount = {Format.Int(shapes.ParameterCount)};");
+        w.Line();
+        w.Line($"private readonly {Storage} _storage;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Allocates every buffer the network needs, once, and initialises the parameters as");
+        w.Line("/// <c>InitializeParameters(0)</c> does. Forward and Backward allocate nothing after this.");
+        w.Line("/// </summary>");
+        using (w.Block($"public {plan.Spec.Type.Name}()"))
+        {
+            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength);");
+            w.Line($"{kernels}.Prepare(_storage);");
+            w.Line("InitializeParameters(0);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>The model summary: one row per layer with its output shape and parameter count, and the totals.</summary>");
+        w.Line($"public static string Summary => {kernels}.SummaryText;");
+        w.Line();
+        w.Line($"/// <summary>The input shape, {input} (C,H,W).</summary>");
+        w.Line($"public static global::StaticCnn.TensorShape InputShape => new global::StaticCnn.TensorShape({input.C}, {input.H}, {input.W});");
+        w.Line();
+        w.Line("/// <summary>The layers top to bottom, with their shapes and where their parameters live.</summary>");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> Layers => {kernels}.Layers;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// All learnable floats, layer by layer, each layer its weight then its bias, in PyTorch's layout (Conv2D");
+        w.Line("/// <c>[filters, inChannels, k, k]</c>, Dense <c>[units, inputs]</c>). Writes are seen by the next Forward.");
+        w.Line("/// </summary>");
+        w.Line($"public {Span} Parameters => _storage.Parameters;");
+        w.Line();
+        w.Line("/// <summary>dLoss/dParameters accumulated by Backward; same length and layout as <see cref=\"Parameters\"/>.</summary>");
+        w.Line($"public {Span} Gradients => _storage.Gradients;");
+        w.Line();
+        w.Line("/// <summary>The SIMD width the kernels run with; setting one this machine cannot run throws <see cref=\"global::System.NotSupportedException\"/>.</summary>");
+        w.Line("public global::StaticCnn.Kernels.SimdWidth VectorWidth");
+        w.Line("{");
+        w.Line("    get => _storage.Width;");
+        w.Line("    set");
+        w.Line("    {");
+        w.Line("        global::StaticCnn.Kernels.SimdSupport.EnsureSupported(value);");
+        w.Line("        _storage.Width = value;");
+        w.Line("    }");
+        w.Line("}");
+        w.Line();
+        w.Line("int global::StaticCnn.INetwork.InputLength => InputLength;");
+        w.Line();
+        w.Line("int global::StaticCnn.INetwork.OutputLength => OutputLength;");
+        w.Line();
+        w.Line("int global::StaticCnn.INetwork.ParameterCount => ParameterCount;");
+        w.Line();
+        w.Line("global::StaticCnn.TensorShape global::StaticCnn.INetwork.InputShape => InputShape;");
+        w.Line();
+        w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> global::StaticCnn.INetwork.Layers => Layers;");
+        w.Line();
+        w.Line("string global::StaticCnn.INetwork.Summary => Summary;");
+        w.Line();
+        EmitInitialize(w, plan);
+        w.Line();
+        w.Line("/// <summary>Runs one sample (C,H,W floats) through the network and writes the last layer's raw outputs.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the documented length.</exception>");
+        using (w.Block($"public void Forward({ReadOnlySpan} input, {Span} output)"))
+        {
+            LengthCheck(w, "input", name, $"InputLength ({input})", "InputLength");
+            LengthCheck(w, "output", name, "OutputLength", "OutputLength");
+            Dispatch(w, kernels, "Forward", "_storage, input, output");
+            w.Line("_storage.HasForward = true;");
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Back-propagates dLoss/dOutput through the activations of the most recent Forward on this instance, adds");
+        w.Line("/// the parameter gradients into <see cref=\"Gradients\"/> and writes dLoss/dInput into");
+        w.Line("/// <paramref name=\"inputGradient\"/> unless it is empty.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the documented length.</exception>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No Forward has run on this instance.</exception>");
+        using (w.Block($"public void Backward({ReadOnlySpan} outputGradient, {Span} inputGradient)"))
+        {
+            LengthCheck(w, "outputGradient", name, "OutputLength", "OutputLength");
+            using (w.Block("if (!inputGradient.IsEmpty && inputGradient.Length != InputLength)"))
+            {
+                w.Line($"global::StaticCnn.NetworkErrors.ThrowLength(nameof(inputGradient), {Text.Literal(name)}, {Text.Literal($"InputLength ({input}) or 0")}, InputLength, inputGradient.Length);");
+            }
+
+            using (w.Block("if (!_storage.HasForward)"))
+            {
+                w.Line($"global::StaticCnn.NetworkErrors.ThrowBackwardBeforeForward({Text.Literal(name)});");
+            }
+
+            Dispatch(w, kernels, "Backward", "_storage, outputGradient, inputGradient");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Sets every gradient to zero.</summary>");
+        w.Line("public void ZeroGradients() => global::System.Array.Clear(_storage.Gradients);");
+    }
+
+    private static void LengthCheck(IndentedWriter w, string parameter, string network, string expected, string constant)
+    {
+        using (w.Block($"if ({parameter}.Length != {constant})"))
+        {
+            w.Line($"global::StaticCnn.NetworkErrors.ThrowLength(nameof({parameter}), {Text.Literal(network)}, {Text.Literal(expected)}, {constant}, {parameter}.Length);");
+        }
+    }
+
+    private static void Dispatch(IndentedWriter w, string kernels, string method, string arguments)
+    {
+        using (w.Block("switch (_storage.Width)"))
+        {
+            foreach ((string width, string simd, string vector) in Paths)
+            {
+                w.Line(width == "Scalar" ? "default:" : $"case global::StaticCnn.Kernels.SimdWidth.{width}:");
+                w.Indent();
+                w.Line($"{kernels}.{method}<{simd}, {vector}>({arguments});");
+                w.Line("break;");
+                w.Unindent();
+            }
+        }
+    }
+
+    private static void EmitInitialize(IndentedWriter w, NetworkPlan plan)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Deterministically initialises every parameter for <paramref name=\"seed\"/>: each weight from Kaiming/He");
+        w.Line("/// uniform U(-b, b), b = gain * sqrt(3 / fanIn), with the gain of the activation that follows the layer");
+        w.Line("/// (torch.nn.init.calculate_gain: ReLU sqrt(2), Tanh 5/3, otherwise 1); every bias zero. Each layer draws");
+        w.Line("/// from its own stream of the seed.");
+        w.Line("/// </summary>");
+        using (w.Block("public void InitializeParameters(int seed)"))
+        {
+            var layers = plan.Shapes.Layers;
+            if (plan.Shapes.ParameterCount > 0)
+            {
+                w.Line($"{Span} p = _storage.Parameters;");
+            }
+
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerShape layer = layers[i];
+                if (!layer.Kind.HasParameters())
+                {
+                    continue;
+                }
+
+                LayerShape? next = layers.Skip(i + 1).FirstOrDefault(l => !l.Kind.IsPooling() && l.Kind != LayerKind.Flatten);
+                (string gain, string why) = Gain(next);
+                long fanIn = layer.WeightCount / layer.Output.C;
+                w.Line($"// [{layer.Index}] {LayerText.Describe(layer)}: fan-in {Format.Count(fanIn)}, gain {why}.");
+                w.Line($"var random{layer.Index} = new global::StaticCnn.DeterministicRandom(seed, {layer.Index});");
+                w.Line($"global::StaticCnn.ParameterInitializer.KaimingUniform(p.Slice({Format.Int(layer.ParameterOffset)}, {Format.Int(layer.WeightCount)}), {Format.Int(fanIn)}, {gain}, ref random{layer.Index});");
+                w.Line($"p.Slice({Format.Int(layer.BiasOffset)}, {Format.Int(layer.BiasCount)}).Clear();");
+            }
+        }
+    }
+
+    private static (string Gain, string Why) Gain(LayerShape? next) => next?.Kind switch
+    {
+        LayerKind.ReLU => (Format.FloatLiteral((float)System.Math.Sqrt(2.0)), "sqrt(2) for the ReLU that follows"),
+        LayerKind.LeakyReLU => (Format.FloatLiteral((float)System.Math.Sqrt(2.0 / (1.0 + ((double)next.Layer.Slope * next.Layer.Slope)))),
+            $"sqrt(2 / (1 + {Format.Float(next.Layer.Slope)}^2)) for the LeakyReLU that follows"),
+        LayerKind.Tanh => (Format.FloatLiteral(5f / 3f), "5/3 for the Tanh that follows"),
+        LayerKind.Sigmoid => ("1f", "1 for the Sigmoid that follows"),
+        _ => ("1f", "1 (no activation follows)"),
+    };
+
+    private static void EmitKernelsClass(IndentedWriter w, NetworkPlan plan, string kernels)
+    {
+        NetworkShapes shapes = plan.Shapes;
+        w.Line($"/// <summary>The kernels of {Text.Xml(plan.Spec.Type.DisplayName)}, specialised for its shapes; every offset is into one workspace array.</summary>");
+        w.Line(FileShell.GeneratedCode);
+        using (w.Block($"file static class {kernels}"))
+        {
+            w.Line($"/// <summary>Floats in the workspace: every buffer below, each followed by {plan.Slack} zeros.</summary>");
+            w.Line($"public const int WorkspaceLength = {Format.Int(plan.WorkspaceLength)};");
+            w.Line();
+            w.Line("/// <summary>Ints in the index array (max-pooling winners).</summary>");
+            w.Line($"public const int IndexLength = {Format.Int(plan.IndexLength)};");
+            w.Line();
+            w.Line("// Workspace layout (float offsets):");
+            foreach (BufferPlan buffer in plan.Buffers)
+            {
+                w.Line($"//   {Format.Int(buffer.Offset).PadLeft(9)}  {buffer.Name,-5} {Format.Int(buffer.Length).PadLeft(9)}  {buffer.Comment}");
+            }
+
+            foreach (BufferPlan buffer in plan.IndexBuffers)
+            {
+                w.Line($"//   index {Format.Int(buffer.Offset).PadLeft(9)}  {buffer.Name,-5} {Format.Int(buffer.Length).PadLeft(9)}  {buffer.Comment}");
+            }
+
+            w.Line();
+            w.Line("/// <summary>The text of the model summary.</summary>");
+            w.Line($"public const string SummaryText = {Text.Literal(string.Join("\n", LayerText.SummaryTable(shapes, plan.Spec.Type.DisplayName)) + "\n")};");
+            w.Line();
+            EmitLayerTable(w, shapes);
+            w.Line();
+            w.Line($"/// <summary>Writes the constant parts of the workspace (padding that is not zero).</summary>");
+            using (w.Block($"public static void Prepare({Storage} storage)"))
+            {
+                if (plan.NegativeInfinityFills.Count == 0)
+                {
+                    w.Line("// Every padded border is zero, as the new array already is.");
+                }
+
+                foreach (BufferPlan fill in plan.NegativeInfinityFills)
+                {
+                    w.Line($"// {fill.Comment}: max pooling never picks padding.");
+                    w.Line($"new {Span}(storage.Workspace, {fill.Offset}, {fill.Length}).Fill(float.NegativeInfinity);");
+                }
+            }
+
+            w.Line();
+            EmitForward(w, plan);
+            w.Line();
+            EmitBackward(w, plan);
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                switch (layer)
+                {
+                    case ConvPlan conv:
+                        w.Line();
+                        ConvEmitter.EmitForward(w, conv);
+                        w.Line();
+                        ConvEmitter.EmitBackward(w, conv);
+                        break;
+                    case PoolPlan pool:
+                        w.Line();
+                        PoolEmitter.EmitForward(w, pool);
+                        PoolEmitter.EmitBackward(w, pool);
+                        break;
+                    case DensePlan dense:
+                        w.Line();
+                        DenseEmitter.EmitForward(w, dense);
+                        DenseEmitter.EmitBackward(w, dense);
+                        break;
+                }
+            }
+        }
+    }
+
+    private static void EmitLayerTable(IndentedWriter w, NetworkShapes shapes)
+    {
+        w.Line("/// <summary>The layers, top to bottom.</summary>");
+        w.Line("public static readonly global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> Layers =");
+        w.Line("    new global::System.Collections.ObjectModel.ReadOnlyCollection<global::StaticCnn.LayerInfo>(new global::StaticCnn.LayerInfo[]");
+        w.Line("    {");
+        foreach (LayerShape layer in shapes.Layers)
+        {
+            bool spatial = layer.Kind.IsSpatial();
+            w.Line($"        new({layer.Index}, global::StaticCnn.LayerKind.{layer.Kind}, {ShapeLiteral(layer.Input)}, {ShapeLiteral(layer.Output)}, " +
+                $"{(spatial ? layer.KernelSize : 0)}, {(spatial ? layer.Stride : 0)}, {(spatial ? layer.Padding : 0)}, " +
+                $"{(layer.Kind == LayerKind.LeakyReLU ? Format.FloatLiteral(layer.Layer.Slope) : "0f")}, {layer.ParameterOffset}, {layer.WeightCount}, {layer.BiasCount}),");
+        }
+
+        w.Line("    });");
+    }
+
+    private static string ShapeLiteral(Shape shape) => shape.Flat
+        ? $"global::StaticCnn.TensorShape.Flat({shape.C})"
+        : $"new global::StaticCnn.TensorShape({shape.C}, {shape.H}, {shape.W})";
+
+    private static void EmitForward(IndentedWriter w, NetworkPlan plan)
+    {
+        w.Line("/// <summary>Forward pass over one sample, layer by layer; every activation stays in the workspace for Backward.</summary>");
+        using (w.Block($"public static void Forward{Names.KernelTypeParameters}({Storage} storage, {ReadOnlySpan} input, {Span} output) {Names.KernelConstraints}"))
+        {
+            References(w);
+            w.Line($"input.CopyTo(new {Span}(storage.Workspace, {plan.Input.Offset}, {plan.Input.Length}));");
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                w.Line();
+                LayerComment(w, layer.Shape);
+                switch (layer)
+                {
+                    case ConvPlan:
+                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
+                        break;
+                    case PoolPlan:
+                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments}, storage.Indices);");
+                        break;
+                    case DensePlan:
+                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
+                        break;
+                    case ElementwisePlan elementwise:
+                        w.Line(ElementwiseEmitter.Forward(elementwise));
+                        break;
+                }
+            }
+
+            w.Line();
+            w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.Last.Output.Offset}, {plan.Last.Output.Length}).CopyTo(output);");
+        }
+    }
+
+    private static void EmitBackward(IndentedWriter w, NetworkPlan plan)
+    {
+        w.Line("/// <summary>Backward pass: from dLoss/dOutput down to dLoss/dInput, adding every parameter's gradient.</summary>");
+        using (w.Block($"public static void Backward{Names.KernelTypeParameters}({Storage} storage, {ReadOnlySpan} outputGradient, {Span} inputGradient) {Names.KernelConstraints}"))
+        {
+            References(w);
+            w.Line("bool wantInput = !inputGradient.IsEmpty;");
+            w.Line($"outputGradient.CopyTo(new {Span}(storage.Workspace, {plan.Last.OutputGradient.Offset}, {plan.Last.OutputGradient.Length}));");
+            for (int i = plan.Layers.Count - 1; i >= 0; i--)
+            {
+                LayerPlan layer = plan.Layers[i];
+                bool first = i == 0;
+                string flag = first ? "wantInput" : "true";
+                w.Line();
+                switch (layer)
+                {
+                    case ConvPlan:
+                        w.Line($"// {LayerText.Heading(layer.Shape)}: db, dW{(first ? ", and dX if asked" : ", dX")}.");
+                        w.Line($"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag});");
+                        break;
+                    case DensePlan:
+                        w.Line($"// {LayerText.Heading(layer.Shape)}: db, dW{(first ? ", and dX if asked" : ", dX")}.");
+                        w.Line($"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag});");
+                        break;
+                    case PoolPlan:
+                        w.Line($"// {LayerText.Heading(layer.Shape)}: dX.");
+                        Guarded(w, first, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, storage.Indices);");
+                        break;
+                    case ElementwisePlan elementwise:
+                        w.Line($"// {LayerText.Heading(layer.Shape)}: {ElementwiseEmitter.BackwardRule(layer.Kind)}.");
+                        Guarded(w, first && layer.Kind != LayerKind.Flatten, ElementwiseEmitter.Backward(elementwise));
+                        break;
+                }
+            }
+
+            w.Line();
+            using (w.Block("if (wantInput)"))
+            {
+                w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.InputGradient.Offset}, {plan.InputGradient.Length}).CopyTo(inputGradient);");
+            }
+        }
+    }
+
+    private static void Guarded(IndentedWriter w, bool guarded, string statement)
+    {
+        if (!guarded)
+        {
+            w.Line(statement);
+            return;
+        }
+
+        using (w.Block("if (wantInput)"))
+        {
+            w.Line(statement);
+        }
+    }
+
+    private static void LayerComment(IndentedWriter w, LayerShape layer)
+    {
+        w.Line($"// {LayerText.Heading(layer)}");
+        string arithmetic = LayerText.OutputArithmetic(layer);
+        string parameters = LayerText.ParameterArithmetic(layer);
+        w.Line($"//     {(arithmetic.Length > 0 ? arithmetic + "; " : "")}{parameters}");
+    }
+
+    private static void References(IndentedWriter w)
+    {
+        w.Line("ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Parameters);");
+        w.Line("ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Gradients);");
+        w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Workspace);");
+    }
+}

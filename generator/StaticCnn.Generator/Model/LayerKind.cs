@@ -1,0 +1,28 @@
+namespace StaticCnn.Generator.Model;
+
+/// <summary>The layer attributes the generator understands (mirrors StaticCnn.LayerKind in the runtime).</summary>
+internal enum LayerKind
+{
+    Conv2D,
+    MaxPool2D,
+    AvgPool2D,
+    ReLU,
+    LeakyReLU,
+    Sigmoid,
+    Tanh,
+    Flatten,
+    Dense,
+}
+
+internal static class LayerKinds
+{
+    public static bool IsSpatial(this LayerKind kind) =>
+        kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D;
+
+    public static bool IsPooling(this LayerKind kind) => kind is LayerKind.MaxPool2D or LayerKind.AvgPool2D;
+
+    public static bool IsActivation(this LayerKind kind) =>
+        kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh;
+
+    public static bool HasParameters(this LayerKind kind) => kind is LayerKind.Conv2D or LayerKind.Dense;
+}

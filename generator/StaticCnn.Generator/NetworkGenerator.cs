@@ -1,0 +1,96 @@
+using System;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Parsing;
+using StaticCnn.Generator.Planning;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator;
+
+/// <summary>
+/// The StaticCnn source generator: for each class carrying [Network], parse the attributes into a
+/// <see cref="NetworkSpec"/>, infer its shapes, plan its buffers and kernels and emit one file. Invalid
+/// declarations get members that throw (the analyzer reports why), or nothing when no partial part can be
+/// added; the generator itself reports no diagnostics.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetworkGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incrementality tests.</summary>
+    public static class Steps
+    {
+        public const string Spec = "NetworkSpec";
+        public const string Shapes = "NetworkShapes";
+        public const string Source = "GeneratedSource";
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<NetworkSpec> specs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.Network,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (context, cancellationToken) => Parse(context, cancellationToken))
+            .WithTrackingName(Steps.Spec);
+
+        IncrementalValuesProvider<(NetworkSpec Spec, NetworkShapes Shapes)> shapes = specs
+            .Select(static (spec, _) => (spec, ShapeInference.Infer(spec)))
+            .WithTrackingName(Steps.Shapes);
+
+        IncrementalValuesProvider<GeneratedSource?> sources = shapes
+            .Select(static (pair, cancellationToken) => Generate(pair.Spec, pair.Shapes, cancellationToken))
+            .WithTrackingName(Steps.Source);
+
+        context.RegisterSourceOutput(sources, static (output, source) =>
+        {
+            if (source is not null)
+            {
+                output.AddSource(source.HintName, source.Text);
+            }
+        });
+    }
+
+    private static NetworkSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        NetworkParser.Parse((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken).Spec;
+
+    internal static GeneratedSource? Generate(NetworkSpec spec, NetworkShapes shapes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (spec.Declaration.Any(p => p.Kind is DeclarationProblemKind.NotPartial or DeclarationProblemKind.ContainingTypeNotPartial or DeclarationProblemKind.StaticClass))
+        {
+            // No partial part can be added without more errors; the analyzer says what to change.
+            return null;
+        }
+
+        string hint = HintName(spec.Type);
+        if (!shapes.IsValid || spec.HasUnreadableArguments)
+        {
+            return new GeneratedSource(hint, InvalidNetworkEmitter.Emit(spec));
+        }
+
+        NetworkPlan? plan = NetworkPlanner.Plan(spec, shapes, out _);
+        return new GeneratedSource(hint, plan is null ? InvalidNetworkEmitter.Emit(spec) : NetworkEmitter.Emit(plan));
+    }
+
+    /// <summary>"Samples.LeNet5.g.cs": the fully qualified name with only characters every file system accepts.</summary>
+    internal static string HintName(TypeSpec type)
+    {
+        char[] name = type.MetadataName.ToCharArray();
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (!(char.IsLetterOrDigit(name[i]) || name[i] is '.' or '_'))
+            {
+                name[i] = '_';
+            }
+        }
+
+        return new string(name) + ".g.cs";
+    }
+}
+
+/// <summary>One generated file: value-equal, so unchanged output is recognised by the pipeline.</summary>
+internal sealed record GeneratedSource(string HintName, string Text);

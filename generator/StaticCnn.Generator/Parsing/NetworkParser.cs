@@ -1,0 +1,194 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Parsing;
+
+/// <summary>
+/// Reads a [Network] class into the value-equatable <see cref="NetworkSpec"/>: the input shape, the layer
+/// attributes in source order with their arguments, and what is wrong with the declaration itself. Shared by
+/// the generator (which keeps only the spec) and the analyzer (which also needs the attributes to place
+/// diagnostics).
+/// </summary>
+internal static class NetworkParser
+{
+    /// <summary>The spec plus the compiler objects the analyzer needs to place diagnostics.</summary>
+    internal sealed class Result
+    {
+        public Result(NetworkSpec spec, AttributeData network, ImmutableArray<AttributeData> layers)
+        {
+            Spec = spec;
+            NetworkAttribute = network;
+            LayerAttributes = layers;
+        }
+
+        public NetworkSpec Spec { get; }
+
+        public AttributeData NetworkAttribute { get; }
+
+        /// <summary>Layer attributes in layer order: element i is layer i + 1.</summary>
+        public ImmutableArray<AttributeData> LayerAttributes { get; }
+    }
+
+    public static Result Parse(INamedTypeSymbol type, AttributeData network, CancellationToken cancellationToken)
+    {
+        bool unreadable = false;
+        int channels = ReadInt(network, "channels", 0, ref unreadable);
+        int height = ReadInt(network, "height", 0, ref unreadable);
+        int width = ReadInt(network, "width", 0, ref unreadable);
+
+        SyntaxNode? networkDeclaration = DeclarationOf(network, cancellationToken);
+        var onDeclaration = new List<(AttributeData Data, LayerKind Kind, int Position)>();
+        var elsewhere = new List<(AttributeData Data, LayerKind Kind, string Path, int Position)>();
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (AttributeNames.LayerKindOf(attribute.AttributeClass) is not LayerKind kind)
+            {
+                continue;
+            }
+
+            SyntaxReference? reference = attribute.ApplicationSyntaxReference;
+            SyntaxNode? declaration = DeclarationOf(attribute, cancellationToken);
+            if (declaration is not null && declaration == networkDeclaration)
+            {
+                onDeclaration.Add((attribute, kind, reference!.Span.Start));
+            }
+            else
+            {
+                elsewhere.Add((attribute, kind, reference?.SyntaxTree.FilePath ?? "", reference?.Span.Start ?? 0));
+            }
+        }
+
+        var layers = new List<LayerSpec>();
+        var attributes = ImmutableArray.CreateBuilder<AttributeData>();
+        var problems = new List<DeclarationProblem>();
+        foreach ((AttributeData data, LayerKind kind, _) in onDeclaration.OrderBy(x => x.Position))
+        {
+            layers.Add(ReadLayer(data, kind, layers.Count + 1, ref unreadable));
+            attributes.Add(data);
+        }
+
+        foreach ((AttributeData data, LayerKind kind, _, _) in elsewhere.OrderBy(x => x.Path, System.StringComparer.Ordinal).ThenBy(x => x.Position))
+        {
+            LayerSpec layer = ReadLayer(data, kind, layers.Count + 1, ref unreadable);
+            layers.Add(layer);
+            attributes.Add(data);
+            problems.Add(new DeclarationProblem(DeclarationProblemKind.LayersOnOtherDeclaration, kind.ToString(), layer.Index));
+        }
+
+        if (networkDeclaration is TypeDeclarationSyntax syntax)
+        {
+            if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                problems.Insert(0, new DeclarationProblem(DeclarationProblemKind.NotPartial, ""));
+            }
+
+            for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent)
+            {
+                if (!container.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    problems.Insert(0, new DeclarationProblem(DeclarationProblemKind.ContainingTypeNotPartial, container.Identifier.ValueText));
+                }
+            }
+        }
+
+        if (type.IsStatic)
+        {
+            problems.Insert(0, new DeclarationProblem(DeclarationProblemKind.StaticClass, ""));
+        }
+
+        var spec = new NetworkSpec(
+            TypeNames.Describe(type, networkDeclaration as TypeDeclarationSyntax),
+            channels,
+            height,
+            width,
+            layers.ToEquatableArray(),
+            problems.ToEquatableArray(),
+            unreadable);
+        return new Result(spec, network, attributes.ToImmutable());
+    }
+
+    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, ref bool unreadable) => kind switch
+    {
+        LayerKind.Conv2D => new LayerSpec(kind, index,
+            Filters: ReadInt(data, "filters", 0, ref unreadable),
+            KernelSize: ReadInt(data, "kernelSize", 0, ref unreadable),
+            Stride: ReadInt(data, "stride", 1, ref unreadable),
+            Padding: ReadInt(data, "padding", 0, ref unreadable)),
+        LayerKind.MaxPool2D or LayerKind.AvgPool2D => new LayerSpec(kind, index,
+            KernelSize: ReadInt(data, "size", 0, ref unreadable),
+            Stride: ReadInt(data, "stride", 0, ref unreadable),
+            Padding: ReadInt(data, "padding", 0, ref unreadable)),
+        LayerKind.Dense => new LayerSpec(kind, index, Units: ReadInt(data, "units", 0, ref unreadable)),
+        LayerKind.LeakyReLU => new LayerSpec(kind, index, Slope: ReadFloat(data, "slope", 0.01f, ref unreadable)),
+        _ => new LayerSpec(kind, index),
+    };
+
+    /// <summary>The class declaration an attribute is written on.</summary>
+    private static SyntaxNode? DeclarationOf(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
+
+    private static int ReadInt(AttributeData data, string parameter, int fallback, ref bool unreadable)
+    {
+        TypedConstant? value = Argument(data, parameter);
+        if (value is { Kind: TypedConstantKind.Primitive, Value: int number })
+        {
+            return number;
+        }
+
+        if (value is not null || data.AttributeConstructor is null)
+        {
+            unreadable = true;
+        }
+
+        return fallback;
+    }
+
+    private static float ReadFloat(AttributeData data, string parameter, float fallback, ref bool unreadable)
+    {
+        TypedConstant? value = Argument(data, parameter);
+        switch (value)
+        {
+            case { Kind: TypedConstantKind.Primitive, Value: float number }:
+                return number;
+            case { Kind: TypedConstantKind.Primitive, Value: double number }:
+                return (float)number;
+            case { Kind: TypedConstantKind.Primitive, Value: int number }:
+                return number;
+        }
+
+        if (value is not null || data.AttributeConstructor is null)
+        {
+            unreadable = true;
+        }
+
+        return fallback;
+    }
+
+    /// <summary>The constructor argument bound to <paramref name="parameter"/> (defaults are filled in by the compiler).</summary>
+    private static TypedConstant? Argument(AttributeData data, string parameter)
+    {
+        IMethodSymbol? constructor = data.AttributeConstructor;
+        if (constructor is null)
+        {
+            return null;
+        }
+
+        ImmutableArray<IParameterSymbol> parameters = constructor.Parameters;
+        for (int i = 0; i < parameters.Length && i < data.ConstructorArguments.Length; i++)
+        {
+            if (parameters[i].Name == parameter)
+            {
+                return data.ConstructorArguments[i];
+            }
+        }
+
+        return null;
+    }
+}

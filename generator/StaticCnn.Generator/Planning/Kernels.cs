@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+
+namespace StaticCnn.Generator.Planning;
+
+/// <summary>
+/// One level of a loop nest inside a kernel: it runs <see cref="Count"/> times and moves each pointer by its
+/// step per iteration (the name is the loop variable in the generated code).
+/// </summary>
+internal sealed record TapLoop(string Variable, int Count, int AStep, int BStep, int CStep);
+
+/// <summary>
+/// One unrolled tap: a fixed offset into the A operand (per block row add the row stride) and into the B
+/// operand, and, for reductions, into the C result.
+/// </summary>
+internal sealed record Tap(int A, int B, int C, string Comment);
+
+/// <summary>Which array a kernel operand lives in: the parameters, the gradients or the workspace.</summary>
+internal enum Operand
+{
+    Parameters,
+    Gradients,
+    Workspace,
+}
+
+/// <summary>
+/// A "tap GEMM": for every row r and column j,
+/// <c>C[r][j] = init(r) + sum over the loop nest and taps of A[r, tap] * B[tap][j]</c>, vectorised along j with
+/// <see cref="ColumnVectors"/> vectors per block and <see cref="RowBlock"/> rows per block held in registers.
+/// A is read as broadcast scalars, B as vectors, C is stored as vectors; columns run in whole blocks past
+/// <see cref="Columns"/> into room the plan reserves, so there is no scalar tail.
+/// Convolution forward, input gradient and column gradient are all of this form.
+/// </summary>
+internal sealed record TapGemm(
+    string Name,
+    int Rows,
+    int RowBlock,
+    int Columns,
+    int ColumnVectors,
+    Operand A,
+    int AOffset,
+    int ARowStride,
+    int BOffset,
+    IReadOnlyList<TapLoop> Loops,
+    IReadOnlyList<Tap> Taps,
+    int COffset,
+    int CRowStride,
+    int? BiasOffset);
+
+/// <summary>
+/// A "tap reduction": for every row r and tap t, <c>C[r][t] (+)= sum over j of A[r][j] * B[t][j]</c>,
+/// vectorised along j with <see cref="RowBlock"/> rows x (taps of a group) accumulators, then summed across
+/// lanes. Convolution weight gradients and dense forward passes are of this form.
+/// </summary>
+/// <param name="Groups">Taps unrolled together; each group is one pass over j.</param>
+/// <param name="ExactColumns">
+/// True: columns stop exactly at <see cref="Columns"/> with a scalar tail; false: the operands carry zeros past
+/// the end, so whole vectors may run over.
+/// </param>
+/// <param name="BiasOffset">Null: add the sums into C. Otherwise store bias[r] + sums into C.</param>
+internal sealed record TapReduce(
+    string Name,
+    int Rows,
+    int RowBlock,
+    int Columns,
+    bool ExactColumns,
+    Operand A,
+    int AOffset,
+    int ARowStride,
+    Operand B,
+    int BOffset,
+    IReadOnlyList<TapLoop> Loops,
+    IReadOnlyList<IReadOnlyList<Tap>> Groups,
+    Operand C,
+    int COffset,
+    int CRowStride,
+    int? BiasOffset);

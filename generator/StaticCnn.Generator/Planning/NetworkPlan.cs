@@ -1,0 +1,173 @@
+using System.Collections.Generic;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Planning;
+
+/// <summary>A region of the workspace (floats) or of the index array (ints) at a constant offset.</summary>
+internal sealed record BufferPlan(string Name, int Offset, int Length, string Comment);
+
+/// <summary>How a network runs: every buffer at a constant offset and every kernel with its blocking.</summary>
+internal sealed class NetworkPlan
+{
+    public NetworkPlan(NetworkSpec spec, NetworkShapes shapes)
+    {
+        Spec = spec;
+        Shapes = shapes;
+    }
+
+    public NetworkSpec Spec { get; }
+
+    public NetworkShapes Shapes { get; }
+
+    public List<LayerPlan> Layers { get; } = new();
+
+    public List<BufferPlan> Buffers { get; } = new();
+
+    public List<BufferPlan> IndexBuffers { get; } = new();
+
+    /// <summary>The copy of the input sample that the first layer reads.</summary>
+    public BufferPlan Input { get; set; } = null!;
+
+    /// <summary>Gradient with respect to the input (written only when the caller asks for it).</summary>
+    public BufferPlan InputGradient { get; set; } = null!;
+
+    public int WorkspaceLength { get; set; }
+
+    public int IndexLength { get; set; }
+
+    /// <summary>Zero floats after every buffer, so whole-vector reads past a buffer's end see zeros.</summary>
+    public int Slack { get; set; }
+
+    /// <summary>Buffers whose border must hold negative infinity (padded max-pooling inputs).</summary>
+    public List<BufferPlan> NegativeInfinityFills { get; } = new();
+
+    public LayerPlan Last => Layers[Layers.Count - 1];
+}
+
+/// <summary>One layer's buffers: what it reads and writes forward, and the gradients backward.</summary>
+internal abstract class LayerPlan
+{
+    protected LayerPlan(LayerShape shape, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient)
+    {
+        Shape = shape;
+        Input = input;
+        Output = output;
+        InputGradient = inputGradient;
+        OutputGradient = outputGradient;
+    }
+
+    public LayerShape Shape { get; }
+
+    public BufferPlan Input { get; }
+
+    public BufferPlan Output { get; }
+
+    /// <summary>dLoss/dInput, which backward writes.</summary>
+    public BufferPlan InputGradient { get; }
+
+    /// <summary>dLoss/dOutput, which backward reads.</summary>
+    public BufferPlan OutputGradient { get; }
+
+    public LayerKind Kind => Shape.Kind;
+
+    public int Index => Shape.Index;
+
+    /// <summary>"Layer3Conv2D": the prefix of this layer's generated methods.</summary>
+    public string MethodPrefix => $"Layer{Shape.Index}{Shape.Kind}";
+}
+
+internal sealed class ConvPlan : LayerPlan
+{
+    public ConvPlan(LayerShape shape, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient)
+        : base(shape, input, output, inputGradient, outputGradient)
+    {
+    }
+
+    /// <summary>Stride 1: the padded input rows are read in place (implicit GEMM); otherwise im2col first.</summary>
+    public bool Implicit { get; set; }
+
+    public int PaddedHeight { get; set; }
+
+    public int PaddedWidth { get; set; }
+
+    /// <summary>The zero-padded input, or the input itself when the padding is 0.</summary>
+    public BufferPlan Padded { get; set; } = null!;
+
+    public bool CopiesIntoPadded { get; set; }
+
+    /// <summary>Forward result before compaction, rows of <see cref="WideRowStride"/>.</summary>
+    public BufferPlan Wide { get; set; } = null!;
+
+    public int WideRowStride { get; set; }
+
+    /// <summary>Implicit: output columns per row of the wide result (the padded width); explicit: the output width.</summary>
+    public int WideWidth { get; set; }
+
+    public BufferPlan? Columns { get; set; }
+
+    /// <summary>The output gradient spread to the wide layout with zero margins.</summary>
+    public BufferPlan WideGradient { get; set; } = null!;
+
+    public int WideGradientRowStride { get; set; }
+
+    public int WideGradientMargin { get; set; }
+
+    public BufferPlan? ColumnGradient { get; set; }
+
+    /// <summary>The input gradient over the padded grid, rows of <see cref="PaddedGradientRowStride"/>.</summary>
+    public BufferPlan PaddedGradient { get; set; } = null!;
+
+    public int PaddedGradientRowStride { get; set; }
+
+    public TapGemm Forward { get; set; } = null!;
+
+    public List<TapReduce> WeightGradient { get; } = new();
+
+    public TapGemm? ColumnGradientGemm { get; set; }
+
+    public TapGemm InputGradientGemm { get; set; } = null!;
+
+    public string Kernel { get; set; } = "";
+}
+
+internal sealed class PoolPlan : LayerPlan
+{
+    public PoolPlan(LayerShape shape, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient)
+        : base(shape, input, output, inputGradient, outputGradient)
+    {
+    }
+
+    public int PaddedHeight { get; set; }
+
+    public int PaddedWidth { get; set; }
+
+    /// <summary>The padded input (-inf or zero border), or the input itself when the padding is 0.</summary>
+    public BufferPlan Padded { get; set; } = null!;
+
+    /// <summary>Max pooling: the flat input index of each output's winner.</summary>
+    public BufferPlan? Winners { get; set; }
+
+    /// <summary>Average pooling with padding: the gradient over the padded grid.</summary>
+    public BufferPlan? PaddedGradient { get; set; }
+}
+
+internal sealed class DensePlan : LayerPlan
+{
+    public DensePlan(LayerShape shape, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient)
+        : base(shape, input, output, inputGradient, outputGradient)
+    {
+    }
+
+    public TapReduce Forward { get; set; } = null!;
+
+    public int UnitBlock { get; set; }
+}
+
+internal sealed class ElementwisePlan : LayerPlan
+{
+    public ElementwisePlan(LayerShape shape, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient)
+        : base(shape, input, output, inputGradient, outputGradient)
+    {
+    }
+}

@@ -1,0 +1,397 @@
+using System;
+using System.Collections.Generic;
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Planning;
+
+/// <summary>
+/// Lays out every buffer of a checked network in one workspace at constant offsets and picks each kernel's
+/// form and register blocking from the exact shapes. Pure: no Roslyn types.
+/// </summary>
+internal static class NetworkPlanner
+{
+    /// <summary>Largest workspace (floats) a plan may use: a float[] holds at most this many.</summary>
+    public const long MaxWorkspace = 0x7FFFFFC7;
+
+    /// <summary>Windows with at most this many taps are unrolled completely; larger ones loop over rows.</summary>
+    public const int FullUnrollTaps = 49;
+
+    /// <summary>
+    /// Plans a valid network. Returns null with <paramref name="error"/> set when the buffers would not fit in
+    /// one array (the only way a valid declaration can still be too big).
+    /// </summary>
+    public static NetworkPlan? Plan(NetworkSpec spec, NetworkShapes shapes, out ShapeError? error)
+    {
+        error = null;
+        var plan = new NetworkPlan(spec, shapes);
+        int maxKernel = 1;
+        foreach (LayerShape layer in shapes.Layers)
+        {
+            maxKernel = Math.Max(maxKernel, layer.KernelSize);
+        }
+
+        long slack = RoundUp((Blocking.MaxLanes * 4L) + maxKernel + Blocking.MaxLanes, Blocking.MaxLanes);
+        if (slack > int.MaxValue / 4)
+        {
+            error = TooLarge(spec, shapes.Layers[0], slack);
+            return null;
+        }
+
+        plan.Slack = (int)slack;
+        var workspace = new Workspace(plan);
+        plan.Input = workspace.Add("X0", shapes.Input.Length, $"input {shapes.Input}");
+        plan.InputGradient = workspace.Add("G0", shapes.Input.Length, $"dLoss/dInput {shapes.Input}");
+
+        BufferPlan input = plan.Input;
+        BufferPlan inputGradient = plan.InputGradient;
+        foreach (LayerShape layer in shapes.Layers)
+        {
+            LayerPlan layerPlan;
+            if (layer.Kind == LayerKind.Flatten)
+            {
+                // A no-op on the data: the output and its gradient are the input's buffers.
+                layerPlan = new ElementwisePlan(layer, input, input, inputGradient, inputGradient);
+            }
+            else
+            {
+                BufferPlan output = workspace.Add($"X{layer.Index}", layer.Output.Length, $"[{layer.Index}] {layer.Kind} output {layer.Output}");
+                BufferPlan outputGradient = workspace.Add($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}");
+                layerPlan = layer.Kind switch
+                {
+                    LayerKind.Conv2D => PlanConv(layer, input, output, inputGradient, outputGradient, workspace),
+                    LayerKind.MaxPool2D or LayerKind.AvgPool2D => PlanPool(plan, layer, input, output, inputGradient, outputGradient, workspace),
+                    LayerKind.Dense => PlanDense(layer, input, output, inputGradient, outputGradient),
+                    _ => new ElementwisePlan(layer, input, output, inputGradient, outputGradient),
+                };
+            }
+
+            if (workspace.Overflowed)
+            {
+                error = TooLarge(spec, layer, workspace.Length);
+                return null;
+            }
+
+            plan.Layers.Add(layerPlan);
+            input = layerPlan.Output;
+            inputGradient = layerPlan.OutputGradient;
+        }
+
+        plan.WorkspaceLength = (int)workspace.Length;
+        plan.IndexLength = (int)workspace.IndexLength;
+        return plan;
+    }
+
+    private static ConvPlan PlanConv(LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient, Workspace workspace)
+    {
+        var plan = new ConvPlan(layer, input, output, inputGradient, outputGradient);
+        int k = layer.KernelSize;
+        int p = layer.Padding;
+        int s = layer.Stride;
+        int ic = layer.Input.C;
+        int oc = layer.Output.C;
+        int hp = layer.Input.H + (2 * p);
+        int wp = layer.Input.W + (2 * p);
+        int plane = hp * wp;
+        int taps = k * k;
+        int fanIn = ic * taps;
+        int ho = layer.Output.H;
+        int wo = layer.Output.W;
+        int n = layer.Index;
+        int weights = layer.ParameterOffset;
+        plan.PaddedHeight = hp;
+        plan.PaddedWidth = wp;
+        plan.Implicit = s == 1;
+        plan.CopiesIntoPadded = p > 0;
+        plan.Padded = p > 0
+            ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
+            : input;
+
+        int block = Blocking.MaxLanes * 4;
+        if (plan.Implicit)
+        {
+            // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
+            // last k-1 of every row wrap around and are discarded.
+            int columns = ho * wp;
+            int stride = RoundUp(columns, block);
+            plan.WideWidth = wp;
+            plan.WideRowStride = stride;
+            plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
+            var (mr, nr) = Blocking.ForGemm(oc, columns);
+            var loops = new List<TapLoop>();
+            List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true);
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
+                Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
+                plan.Wide.Offset, stride, layer.BiasOffset);
+            plan.Kernel = $"implicit GEMM, {mr} filters x {nr} vectors per block";
+
+            // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
+            // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
+            int margin = ((k - 1) * wp) + (k - 1);
+            int gradientStride = RoundUp(margin + plane + block, Blocking.MaxLanes);
+            plan.WideGradientMargin = margin;
+            plan.WideGradientRowStride = gradientStride;
+            plan.WideGradient = workspace.Add($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
+
+            AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
+                plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
+
+            int paddedStride = RoundUp(plane, block);
+            plan.PaddedGradientRowStride = paddedStride;
+            plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
+            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
+            var backLoops = new List<TapLoop>();
+            List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, fanIn);
+            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, mrx, plane, nrx,
+                Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
+                plan.PaddedGradient.Offset, paddedStride, null);
+        }
+        else
+        {
+            // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
+            int columns = ho * wo;
+            int stride = RoundUp(columns, block);
+            plan.WideWidth = wo;
+            plan.WideRowStride = stride;
+            plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
+            plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
+            var (mr, nr) = Blocking.ForGemm(oc, columns);
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
+                Operand.Parameters, weights, fanIn, plan.Columns.Offset,
+                new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                plan.Wide.Offset, stride, layer.BiasOffset);
+            plan.Kernel = $"im2col + GEMM, {mr} filters x {nr} vectors per block";
+
+            plan.WideGradientRowStride = stride;
+            plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
+            AddColumnWeightGradient(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, fanIn);
+
+            plan.ColumnGradient = workspace.Add($"CG{n}", (long)fanIn * stride, $"[{n}] gradient of the im2col columns");
+            var (mrc, nrc) = Blocking.ForGemm(fanIn, columns);
+            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, mrc, columns, nrc,
+                Operand.Parameters, weights, 1, plan.WideGradient.Offset,
+                new[] { new TapLoop("co", oc, fanIn, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                plan.ColumnGradient.Offset, stride, null);
+            plan.PaddedGradientRowStride = plane;
+            plan.PaddedGradient = p > 0
+                ? workspace.Add($"PG{n}", (long)ic * plane, $"[{n}] input gradient over the padded {hp}x{wp} grid")
+                : inputGradient;
+        }
+
+        return plan;
+    }
+
+    /// <summary>
+    /// The taps of a k x k window, unrolled completely when small, otherwise one row at a time inside a loop
+    /// over window rows. Adds the loop over channels (forward: input channels; backward: filters).
+    /// </summary>
+    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, int aChannelStep = 0)
+    {
+        int sign = forward ? 1 : -1;
+        loops.Add(forward
+            ? new TapLoop("ci", channels, taps, bChannelStep, 0)
+            : new TapLoop("co", channels, aChannelStep, bChannelStep, 0));
+        var list = new List<Tap>();
+        if (taps <= FullUnrollTaps)
+        {
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int kx = 0; kx < k; kx++)
+                {
+                    list.Add(new Tap((ky * k) + kx, sign * ((ky * wp) + kx), 0, $"ky={ky}, kx={kx}"));
+                }
+            }
+        }
+        else
+        {
+            loops.Add(new TapLoop("ky", k, k, sign * wp, 0));
+            for (int kx = 0; kx < k; kx++)
+            {
+                list.Add(new Tap(kx, sign * kx, 0, $"kx={kx}"));
+            }
+        }
+
+        return list;
+    }
+
+    private static void AddWeightGradient(ConvPlan plan, LayerShape layer, int oc, int columns, Operand a, int aOffset, int aStride,
+        int padded, int ic, int taps, int k, int wp, int plane, int fanIn)
+    {
+        int gradients = layer.ParameterOffset;
+        if (k == 1)
+        {
+            // 1x1: one tap per input channel, so the taps of a group are consecutive channels.
+            AddChannelGroups(plan, oc, columns, aOffset, aStride, padded, plane, ic, gradients, fanIn, $"{plan.MethodPrefix}WeightGradient");
+            return;
+        }
+
+        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, FullUnrollTaps), columns);
+        var loops = new List<TapLoop> { new("ci", ic, 0, plane, taps) };
+        var all = new List<Tap>();
+        if (taps <= FullUnrollTaps)
+        {
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int kx = 0; kx < k; kx++)
+                {
+                    all.Add(new Tap(0, (ky * wp) + kx, (ky * k) + kx, $"ky={ky}, kx={kx}"));
+                }
+            }
+        }
+        else
+        {
+            loops.Add(new TapLoop("ky", k, 0, wp, k));
+            (mr, t) = Blocking.ForReduce(oc, k, columns);
+            for (int kx = 0; kx < k; kx++)
+            {
+                all.Add(new Tap(0, kx, kx, $"kx={kx}"));
+            }
+        }
+
+        plan.WeightGradient.Add(new TapReduce($"{plan.MethodPrefix}WeightGradient", oc, mr, columns, false,
+            a, aOffset, aStride, Operand.Workspace, padded, loops, Chunk(all, t),
+            Operand.Gradients, gradients, fanIn, null));
+    }
+
+    private static void AddColumnWeightGradient(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int cols, int fanIn) =>
+        AddChannelGroups(plan, oc, columns, aOffset, aStride, cols, plan.WideRowStride, fanIn, plan.Shape.ParameterOffset, fanIn, $"{plan.MethodPrefix}WeightGradient");
+
+    /// <summary>dW[o][r] += sum_j dY[o][j] * B[r][j] for consecutive rows r of B: a loop over groups of rows plus a tail.</summary>
+    private static void AddChannelGroups(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int b, int bRowStride, int rows, int gradients, int fanIn, string name)
+    {
+        var (mr, t) = Blocking.ForReduce(oc, rows, columns);
+        int groups = rows / t;
+        var taps = new List<Tap>();
+        for (int i = 0; i < t; i++)
+        {
+            taps.Add(new Tap(0, i * bRowStride, i, $"row +{i}"));
+        }
+
+        if (groups > 0)
+        {
+            plan.WeightGradient.Add(new TapReduce(name, oc, mr, columns, false,
+                Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
+                new[] { new TapLoop("grp", groups, 0, t * bRowStride, t) }, new[] { taps },
+                Operand.Gradients, gradients, fanIn, null));
+        }
+
+        int tail = rows % t;
+        if (tail > 0)
+        {
+            var tailTaps = new List<Tap>();
+            int first = groups * t;
+            for (int i = 0; i < tail; i++)
+            {
+                tailTaps.Add(new Tap(0, (first + i) * bRowStride, first + i, $"row {first + i}"));
+            }
+
+            var (mrt, _) = Blocking.ForReduce(oc, tail, columns);
+            plan.WeightGradient.Add(new TapReduce(name + "Tail", oc, mrt, columns, false,
+                Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
+                Array.Empty<TapLoop>(), new[] { tailTaps },
+                Operand.Gradients, gradients, fanIn, null));
+        }
+    }
+
+    private static PoolPlan PlanPool(NetworkPlan network, LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient, Workspace workspace)
+    {
+        var plan = new PoolPlan(layer, input, output, inputGradient, outputGradient);
+        int p = layer.Padding;
+        int hp = layer.Input.H + (2 * p);
+        int wp = layer.Input.W + (2 * p);
+        plan.PaddedHeight = hp;
+        plan.PaddedWidth = wp;
+        int c = layer.Input.C;
+        int n = layer.Index;
+        if (p > 0)
+        {
+            bool max = layer.Kind == LayerKind.MaxPool2D;
+            plan.Padded = workspace.Add($"P{n}", (long)c * hp * wp, $"[{n}] input padded with {(max ? "-infinity" : "zeros")} {c}x{hp}x{wp}");
+            if (max)
+            {
+                network.NegativeInfinityFills.Add(plan.Padded);
+            }
+        }
+        else
+        {
+            plan.Padded = input;
+        }
+
+        if (layer.Kind == LayerKind.MaxPool2D)
+        {
+            plan.Winners = workspace.AddIndices($"I{n}", layer.Output.Length, $"[{n}] flat input index of each output's maximum");
+        }
+        else if (p > 0)
+        {
+            plan.PaddedGradient = workspace.Add($"PG{n}", (long)c * hp * wp, $"[{n}] input gradient over the padded {hp}x{wp} grid");
+        }
+
+        return plan;
+    }
+
+    private static DensePlan PlanDense(LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient)
+    {
+        var plan = new DensePlan(layer, input, output, inputGradient, outputGradient);
+        int inputs = (int)layer.Input.Length;
+        int units = layer.Output.C;
+        plan.UnitBlock = Math.Min(4, units);
+        plan.Forward = new TapReduce($"{plan.MethodPrefix}Forward", units, Math.Min(8, units), inputs, true,
+            Operand.Parameters, layer.ParameterOffset, inputs, Operand.Workspace, input.Offset,
+            Array.Empty<TapLoop>(), new[] { new[] { new Tap(0, 0, 0, "") } },
+            Operand.Workspace, output.Offset, 1, layer.BiasOffset);
+        return plan;
+    }
+
+    private static IReadOnlyList<IReadOnlyList<Tap>> Chunk(List<Tap> taps, int size)
+    {
+        var groups = new List<IReadOnlyList<Tap>>();
+        for (int i = 0; i < taps.Count; i += size)
+        {
+            groups.Add(taps.GetRange(i, Math.Min(size, taps.Count - i)));
+        }
+
+        return groups;
+    }
+
+    private static ShapeError TooLarge(NetworkSpec spec, LayerShape layer, long length) =>
+        new(Rule.Overflow, layer.Index, "",
+            $"{layer.Name}: the buffers network '{spec.Type.DisplayName}' needs up to this layer add up to {Format.Count(length)} floats, more than one array can hold ({Format.Count(MaxWorkspace)}).",
+            EquatableArray<FitSuggestion>.Empty);
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Hands out buffer offsets (64-byte aligned, each followed by zero slack), counting in 64 bits.</summary>
+    private sealed class Workspace
+    {
+        private readonly NetworkPlan _plan;
+
+        public Workspace(NetworkPlan plan) => _plan = plan;
+
+        public long Length { get; private set; }
+
+        public long IndexLength { get; private set; }
+
+        public bool Overflowed => Length > MaxWorkspace || IndexLength > MaxWorkspace;
+
+        public BufferPlan Add(string name, long length, string comment)
+        {
+            long offset = RoundUp(Length, Blocking.MaxLanes);
+            Length = offset + length + _plan.Slack;
+            var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
+            _plan.Buffers.Add(buffer);
+            return buffer;
+        }
+
+        public BufferPlan AddIndices(string name, long length, string comment)
+        {
+            long offset = IndexLength;
+            IndexLength = offset + length;
+            var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
+            _plan.IndexBuffers.Add(buffer);
+            return buffer;
+        }
+    }
+}

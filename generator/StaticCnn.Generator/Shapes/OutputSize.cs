@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using StaticCnn.Generator.Helpers;
+
+namespace StaticCnn.Generator.Shapes;
+
+/// <summary>
+/// The output-size rule of convolution and pooling, out = (N + 2P - F) / S + 1, in exact integer arithmetic
+/// (64-bit, so that no declared value can overflow it), and the search for nearby values that fit.
+/// </summary>
+internal static class OutputSize
+{
+    /// <summary>(N + 2P - F) / S + 1 when the division is exact and the result at least 1; otherwise null.</summary>
+    public static long? Exact(long n, long f, long s, long p)
+    {
+        long span = n + (2 * p) - f;
+        if (span < 0 || s <= 0 || span % s != 0)
+        {
+            return null;
+        }
+
+        return (span / s) + 1;
+    }
+
+    /// <summary>The real-valued output for messages, e.g. 2.33.</summary>
+    public static double Real(long n, long f, long s, long p) => ((double)(n + (2 * p) - f) / s) + 1;
+
+    /// <summary>"(7 + 2*0 - 3) / 3 + 1".</summary>
+    public static string Arithmetic(long n, long f, long s, long p) =>
+        $"({Format.Int(n)} + 2*{Format.Int(p)} - {Format.Int(f)}) / {Format.Int(s)} + 1";
+
+    /// <summary>Strides other than <paramref name="s"/> that fit both dimensions, nearest first (at most <paramref name="max"/>).</summary>
+    public static List<(int Stride, long OutH, long OutW)> StridesThatFit(long h, long w, long f, long s, long p, int max)
+    {
+        var found = new List<(int, long, long)>();
+        long limit = System.Math.Min(System.Math.Max(h, w) + (2 * p), 4096);
+        for (long distance = 1; distance <= limit && found.Count < max; distance++)
+        {
+            foreach (long candidate in new[] { s - distance, s + distance })
+            {
+                if (candidate < 1 || candidate > limit || found.Count >= max)
+                {
+                    continue;
+                }
+
+                if (Exact(h, f, candidate, p) is long oh && Exact(w, f, candidate, p) is long ow)
+                {
+                    found.Add(((int)candidate, oh, ow));
+                }
+            }
+        }
+
+        found.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return found;
+    }
+
+    /// <summary>Paddings other than <paramref name="p"/>, at most <paramref name="maxPadding"/>, that fit both dimensions with stride s, nearest first.</summary>
+    public static List<(int Padding, long OutH, long OutW)> PaddingsThatFit(long h, long w, long f, long s, long p, long maxPadding, int max)
+    {
+        var found = new List<(int, long, long)>();
+        long limit = System.Math.Min(maxPadding, 4096);
+        for (long distance = 1; distance <= limit + System.Math.Abs(p) && found.Count < max; distance++)
+        {
+            foreach (long candidate in new[] { p - distance, p + distance })
+            {
+                if (candidate < 0 || candidate > limit || found.Count >= max)
+                {
+                    continue;
+                }
+
+                if (Exact(h, f, s, candidate) is long oh && Exact(w, f, s, candidate) is long ow)
+                {
+                    found.Add(((int)candidate, oh, ow));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Kernel sizes below <paramref name="f"/> that fit both dimensions with stride s and padding p, largest first.</summary>
+    public static List<(int Kernel, long OutH, long OutW)> KernelsThatFit(long h, long w, long f, long s, long p, int max)
+    {
+        var found = new List<(int, long, long)>();
+        for (long candidate = System.Math.Min(f - 1, System.Math.Min(h, w) + (2 * p)); candidate >= 1 && found.Count < max; candidate--)
+        {
+            if (Exact(h, candidate, s, p) is long oh && Exact(w, candidate, s, p) is long ow)
+            {
+                found.Add(((int)candidate, oh, ow));
+            }
+        }
+
+        return found;
+    }
+}

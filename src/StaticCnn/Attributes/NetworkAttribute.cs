@@ -1,0 +1,39 @@
+using System;
+
+namespace StaticCnn;
+
+/// <summary>
+/// Declares a convolutional network on a <c>partial class</c>: the input shape is given here, the layers by the
+/// layer attributes that follow on the same declaration, top to bottom. The StaticCnn generator checks every
+/// shape at compile time and emits the forward and backward passes as members of the class.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network(channels: 1, height: 28, width: 28)]
+/// [Conv2D(filters: 6, kernelSize: 5, padding: 2)]
+/// [ReLU]
+/// [MaxPool2D(2)]
+/// [Dense(10)]
+/// public partial class TinyNet;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>Declares a network whose input is <paramref name="channels"/> x <paramref name="height"/> x <paramref name="width"/> (C,H,W order).</summary>
+    public NetworkAttribute(int channels, int height, int width)
+    {
+        Channels = channels;
+        Height = height;
+        Width = width;
+    }
+
+    /// <summary>Number of input channels (C).</summary>
+    public int Channels { get; }
+
+    /// <summary>Input height in pixels (H).</summary>
+    public int Height { get; }
+
+    /// <summary>Input width in pixels (W).</summary>
+    public int Width { get; }
+}

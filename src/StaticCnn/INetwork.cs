@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using StaticCnn.Kernels;
+
+namespace StaticCnn;
+
+/// <summary>
+/// What every generated network implements, so that trainers, exporters and tools can take any of them.
+/// The generated class also exposes the same facts as constants (<c>InputLength</c>, <c>OutputLength</c>,
+/// <c>ParameterCount</c>) and a static <c>Summary</c>.
+/// </summary>
+public interface INetwork
+{
+    /// <summary>C*H*W of one input sample.</summary>
+    int InputLength { get; }
+
+    /// <summary>Length of the last layer's output (the logits) for one sample.</summary>
+    int OutputLength { get; }
+
+    /// <summary>Number of learnable floats.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>The input shape declared by <see cref="NetworkAttribute"/>.</summary>
+    TensorShape InputShape { get; }
+
+    /// <summary>The layers top to bottom, with their shapes and where their parameters live.</summary>
+    IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>The model-summary table (layer, output shape, parameters; totals), culture-invariant.</summary>
+    string Summary { get; }
+
+    /// <summary>
+    /// All learnable floats, layer by layer in declaration order, each layer its weight then its bias, in
+    /// PyTorch's layout (Conv2D <c>[filters, inChannels, k, k]</c>, Dense <c>[units, inputs]</c>).
+    /// Writes through this span are seen by the next <see cref="Forward"/>.
+    /// </summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Gradients of the loss with respect to <see cref="Parameters"/>, same length and layout.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>
+    /// The SIMD width the kernels run with; defaults to <see cref="SimdSupport.Default"/>. Setting a width this
+    /// machine cannot run throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    SimdWidth VectorWidth { get; set; }
+
+    /// <summary>Deterministically initialises every parameter for <paramref name="seed"/>.</summary>
+    void InitializeParameters(int seed);
+
+    /// <summary>Runs one sample (C,H,W floats) through the network and writes the last layer's raw outputs.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>
+    /// Back-propagates dLoss/dOutput through the most recent <see cref="Forward"/> on this instance, adds the
+    /// parameter gradients into <see cref="Gradients"/> and writes dLoss/dInput into
+    /// <paramref name="inputGradient"/> unless it is empty.
+    /// </summary>
+    void Backward(ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
+
+    /// <summary>Sets every gradient to zero.</summary>
+    void ZeroGradients();
+}

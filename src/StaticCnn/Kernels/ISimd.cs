@@ -1,0 +1,72 @@
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// The vector operations generated kernels are written against. Generated code is generic over an
+/// implementation (<see cref="Simd512"/>, <see cref="Simd256"/>, <see cref="Simd128"/>, <see cref="SimdScalar"/>)
+/// and its vector type; the JIT specialises each kernel per implementation, folds <see cref="Count"/> into
+/// constants and inlines every operation, so one generated source runs on AVX-512, AVX2, NEON and plain scalars.
+/// </summary>
+/// <typeparam name="TVec">The vector type, e.g. <c>Vector256&lt;float&gt;</c>, or <c>float</c> for scalar code.</typeparam>
+public interface ISimd<TVec>
+    where TVec : struct
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>All lanes zero.</summary>
+    static abstract TVec Zero { get; }
+
+    /// <summary>All lanes <paramref name="value"/>.</summary>
+    static abstract TVec Broadcast(float value);
+
+    /// <summary>Loads <see cref="Count"/> floats starting at <paramref name="source"/> (no alignment needed).</summary>
+    static abstract TVec Load(ref float source);
+
+    /// <summary>Stores <see cref="Count"/> floats starting at <paramref name="destination"/>.</summary>
+    static abstract void Store(TVec value, ref float destination);
+
+    /// <summary>Loads <see cref="Count"/> floats starting <paramref name="offset"/> floats after <paramref name="source"/>.</summary>
+    static abstract TVec Load(ref float source, nint offset);
+
+    /// <summary>Stores <see cref="Count"/> floats starting <paramref name="offset"/> floats after <paramref name="destination"/>.</summary>
+    static abstract void Store(TVec value, ref float destination, nint offset);
+
+    /// <summary>The float <paramref name="offset"/> floats after <paramref name="source"/> (a managed pointer step, no bounds check).</summary>
+    static abstract ref float At(ref float source, nint offset);
+
+    /// <summary><c>a * b + addend</c>, fused where the hardware has FMA.</summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec addend);
+
+    /// <summary>Lane-wise sum.</summary>
+    static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>Lane-wise difference.</summary>
+    static abstract TVec Subtract(TVec a, TVec b);
+
+    /// <summary>Lane-wise product.</summary>
+    static abstract TVec Multiply(TVec a, TVec b);
+
+    /// <summary>Lane-wise quotient.</summary>
+    static abstract TVec Divide(TVec a, TVec b);
+
+    /// <summary>Lane-wise maximum.</summary>
+    static abstract TVec Max(TVec a, TVec b);
+
+    /// <summary>Lane-wise absolute value.</summary>
+    static abstract TVec Abs(TVec a);
+
+    /// <summary>Lane-wise <c>e^x</c>.</summary>
+    static abstract TVec Exp(TVec x);
+
+    /// <summary>All-ones lanes where <c>a &gt; b</c>, zero lanes elsewhere.</summary>
+    static abstract TVec GreaterThan(TVec a, TVec b);
+
+    /// <summary>All-ones lanes where <c>a &lt; b</c>, zero lanes elsewhere.</summary>
+    static abstract TVec LessThan(TVec a, TVec b);
+
+    /// <summary>Lanes of <paramref name="whenTrue"/> where <paramref name="mask"/> is all ones, of <paramref name="whenFalse"/> elsewhere.</summary>
+    static abstract TVec Select(TVec mask, TVec whenTrue, TVec whenFalse);
+
+    /// <summary>Sum of all lanes.</summary>
+    static abstract float Sum(TVec value);
+}

@@ -1,0 +1,107 @@
+using StaticCnn;
+
+// The networks the numerics tests compile with the generator. Each is declared again, independently, as a list
+// of reference layers in NetworkCases.cs; together they cover every layer kind, stride, padding and activation.
+namespace StaticCnn.Tests.Networks;
+
+/// <summary>LeNet-5 as in the contract (the "lenet5" PyTorch fixture).</summary>
+[Network(channels: 1, height: 28, width: 28)]
+[Conv2D(filters: 6, kernelSize: 5, stride: 1, padding: 2)]
+[ReLU]
+[MaxPool2D(size: 2, stride: 2)]
+[Conv2D(16, 5)]
+[ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(120)]
+[ReLU]
+[Dense(84)]
+[ReLU]
+[Dense(10)]
+public partial class LeNet5;
+
+/// <summary>The seed document's network: CONV-RELU-POOL, a 1x1 convolution, a strided 4x4 convolution, average pooling.</summary>
+[Network(3, 32, 32)]
+[Conv2D(10, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(6, 1)]
+[ReLU]
+[Conv2D(8, 4, stride: 2, padding: 1)]
+[ReLU]
+[AvgPool2D(2)]
+[Flatten]
+[Dense(10)]
+public partial class SeedNet;
+
+/// <summary>Every activation, strided and padded convolutions, padded pools, a non-square input ("activations" fixture).</summary>
+[Network(2, 11, 7)]
+[Conv2D(4, 3, stride: 2, padding: 1)]
+[LeakyReLU(0.1f)]
+[Conv2D(5, 2)]
+[Sigmoid]
+[AvgPool2D(3, stride: 1, padding: 1)]
+[Conv2D(3, 3, stride: 1, padding: 1)]
+[Tanh]
+[MaxPool2D(3, stride: 2, padding: 1)]
+[Flatten]
+[Dense(7)]
+[Tanh]
+[Dense(3)]
+public partial class ActivationsNet;
+
+/// <summary>Strides 2 and 3 with and without padding, a stride-1 pool, Dense straight after pooling ("strides" fixture).</summary>
+[Network(3, 11, 17)]
+[Conv2D(4, 3, stride: 2)]
+[ReLU]
+[Conv2D(6, 3, stride: 3, padding: 2)]
+[MaxPool2D(2, stride: 1)]
+[Dense(5)]
+public partial class StridesNet;
+
+/// <summary>Only fully connected layers ("dense_only" fixture).</summary>
+[Network(1, 1, 20)]
+[Flatten]
+[Dense(16)]
+[Sigmoid]
+[Dense(8)]
+[LeakyReLU(0.2f)]
+[Dense(4)]
+public partial class DenseOnlyNet;
+
+/// <summary>Max pooling on raw inputs with ties and padding ("maxpool_ties" fixture).</summary>
+[Network(2, 7, 7)]
+[MaxPool2D(3, stride: 2, padding: 1)]
+[Flatten]
+[Dense(4)]
+public partial class MaxPoolTiesNet;
+
+/// <summary>CS231n lecture 5: a 32x32x3 input, ten 5x5 filters, stride 1, padding 2: 32x32x10 and 760 parameters.</summary>
+[Network(3, 32, 32)]
+[Conv2D(10, 5, stride: 1, padding: 2)]
+public partial class Cs231nConv;
+
+/// <summary>
+/// Shapes that exercise the other kernel paths: a 9x9 filter (81 taps, so the window rows loop), a 1x1 convolution
+/// with stride 2 (im2col with one tap per channel), 7 filters (no register block divides them), a negative
+/// LeakyReLU slope, a stride-3 average pool with padding.
+/// </summary>
+[Network(5, 13, 19)]
+[Conv2D(7, 9, stride: 1, padding: 4)]
+[LeakyReLU(-0.5f)]
+[Conv2D(11, 1, stride: 2)]
+[Tanh]
+[AvgPool2D(3, stride: 3, padding: 1)]
+[Conv2D(13, 2, stride: 1, padding: 1)]
+[Sigmoid]
+[Dense(9)]
+public partial class OddShapesNet;
+
+/// <summary>A ReLU first (its input gradient is optional), a 1x1 stride-1 convolution over 17 channels, a global max pool.</summary>
+[Network(17, 6, 6)]
+[ReLU]
+[Conv2D(19, 1)]
+[MaxPool2D(6)]
+[Flatten]
+[Dense(2)]
+public partial class PointwiseNet;

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using StaticCnn.Reference;
+using StaticCnn.Tests.Networks;
+
+namespace StaticCnn.Tests.Numerics;
+
+/// <summary>A generated network together with the same layers written for the naive reference.</summary>
+public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channels, int Height, int Width, RefLayer[] Layers)
+{
+    public ReferenceNetwork Reference() => new(Channels, Height, Width, Layers);
+
+    public override string ToString() => Name;
+
+    public static IReadOnlyList<NetworkCase> All { get; } =
+    [
+        new("LeNet5", () => new LeNet5(), 1, 28, 28,
+        [
+            new RefConv2D(6, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2, 2), new RefConv2D(16, 5), new RefReLU(), new RefMaxPool2D(2),
+            new RefFlatten(), new RefDense(120), new RefReLU(), new RefDense(84), new RefReLU(), new RefDense(10),
+        ]),
+        new("SeedNet", () => new SeedNet(), 3, 32, 32,
+        [
+            new RefConv2D(10, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefConv2D(6, 1), new RefReLU(),
+            new RefConv2D(8, 4, 2, 1), new RefReLU(), new RefAvgPool2D(2), new RefFlatten(), new RefDense(10),
+        ]),
+        new("ActivationsNet", () => new ActivationsNet(), 2, 11, 7,
+        [
+            new RefConv2D(4, 3, 2, 1), new RefLeakyReLU(0.1f), new RefConv2D(5, 2), new RefSigmoid(), new RefAvgPool2D(3, 1, 1),
+            new RefConv2D(3, 3, 1, 1), new RefTanh(), new RefMaxPool2D(3, 2, 1), new RefFlatten(), new RefDense(7), new RefTanh(), new RefDense(3),
+        ]),
+        new("StridesNet", () => new StridesNet(), 3, 11, 17,
+        [
+            new RefConv2D(4, 3, 2), new RefReLU(), new RefConv2D(6, 3, 3, 2), new RefMaxPool2D(2, 1), new RefDense(5),
+        ]),
+        new("DenseOnlyNet", () => new DenseOnlyNet(), 1, 1, 20,
+        [
+            new RefFlatten(), new RefDense(16), new RefSigmoid(), new RefDense(8), new RefLeakyReLU(0.2f), new RefDense(4),
+        ]),
+        new("MaxPoolTiesNet", () => new MaxPoolTiesNet(), 2, 7, 7,
+        [
+            new RefMaxPool2D(3, 2, 1), new RefFlatten(), new RefDense(4),
+        ]),
+        new("Cs231nConv", () => new Cs231nConv(), 3, 32, 32,
+        [
+            new RefConv2D(10, 5, 1, 2),
+        ]),
+        new("OddShapesNet", () => new OddShapesNet(), 5, 13, 19,
+        [
+            new RefConv2D(7, 9, 1, 4), new RefLeakyReLU(-0.5f), new RefConv2D(11, 1, 2), new RefTanh(), new RefAvgPool2D(3, 3, 1),
+            new RefConv2D(13, 2, 1, 1), new RefSigmoid(), new RefDense(9),
+        ]),
+        new("PointwiseNet", () => new PointwiseNet(), 17, 6, 6,
+        [
+            new RefReLU(), new RefConv2D(19, 1), new RefMaxPool2D(6), new RefFlatten(), new RefDense(2),
+        ]),
+    ];
+}
