@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -35,6 +37,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 AttributeNames.Network,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 static (context, cancellationToken) => Parse(context, cancellationToken))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
             .WithTrackingName(Steps.Spec);
 
         IncrementalValuesProvider<(NetworkSpec Spec, NetworkShapes Shapes)> shapes = specs
@@ -45,17 +49,46 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => Generate(pair.Spec, pair.Shapes, cancellationToken))
             .WithTrackingName(Steps.Source);
 
-        context.RegisterSourceOutput(sources, static (output, source) =>
+        // Collected so that hint names can be made unique: Roslyn compares them ignoring case, and distinct types
+        // can map to one name ("Net" and "NET", "Outer_1.Net" and "Outer<T>.Net"). A duplicate would make
+        // AddSource throw, which drops the output of every network in the compilation.
+        context.RegisterSourceOutput(sources.Collect(), static (output, all) =>
         {
-            if (source is not null)
+            var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (GeneratedSource? source in all)
             {
-                output.AddSource(source.HintName, source.Text);
+                if (source is null)
+                {
+                    continue;
+                }
+
+                string hint = source.HintName;
+                for (int n = 2; !used.Add(hint); n++)
+                {
+                    hint = source.HintName.Substring(0, source.HintName.Length - ".g.cs".Length) + "_" + n.ToString(CultureInfo.InvariantCulture) + ".g.cs";
+                }
+
+                output.AddSource(hint, source.Text);
             }
         });
     }
 
-    private static NetworkSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        NetworkParser.Parse((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken).Spec;
+    private static NetworkSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+
+        // [Network] on several partial declarations (CS0579) reaches here once per declaration, and
+        // context.Attributes holds every [Network] in the target's file, not only the target's own. Generate once,
+        // from the first [Network] (the one the analyzer reads), or the class would get its members twice.
+        AttributeData network = type.GetAttributes().FirstOrDefault(a => AttributeNames.IsNetwork(a.AttributeClass)) ?? context.Attributes[0];
+        if (network.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent is { } declaration
+            && declaration != context.TargetNode)
+        {
+            return null;
+        }
+
+        return NetworkParser.Parse(type, network, cancellationToken).Spec;
+    }
 
     internal static GeneratedSource? Generate(NetworkSpec spec, NetworkShapes shapes, CancellationToken cancellationToken)
     {

@@ -33,7 +33,9 @@ internal static class OutputSize
     {
         var found = new List<(int, long, long)>();
         long limit = System.Math.Min(System.Math.Max(h, w) + (2 * p), 4096);
-        for (long distance = 1; distance <= limit && found.Count < max; distance++)
+
+        // Candidates lie in [1, limit]: when s is beyond it, start at the distance that reaches limit.
+        for (long distance = System.Math.Max(1, s - limit); distance <= System.Math.Max(limit, s) && found.Count < max; distance++)
         {
             foreach (long candidate in new[] { s - distance, s + distance })
             {
@@ -58,7 +60,9 @@ internal static class OutputSize
     {
         var found = new List<(int, long, long)>();
         long limit = System.Math.Min(maxPadding, 4096);
-        for (long distance = 1; distance <= limit + System.Math.Abs(p) && found.Count < max; distance++)
+
+        // Candidates lie in [0, limit]: when p is beyond it, start at the distance that reaches limit.
+        for (long distance = System.Math.Max(1, p - limit); distance <= limit + System.Math.Abs(p) && found.Count < max; distance++)
         {
             foreach (long candidate in new[] { p - distance, p + distance })
             {
@@ -81,7 +85,10 @@ internal static class OutputSize
     public static List<(int Kernel, long OutH, long OutW)> KernelsThatFit(long h, long w, long f, long s, long p, int max)
     {
         var found = new List<(int, long, long)>();
-        for (long candidate = System.Math.Min(f - 1, System.Math.Min(h, w) + (2 * p)); candidate >= 1 && found.Count < max; candidate--)
+        long largest = System.Math.Min(f - 1, System.Math.Min(h, w) + (2 * p));
+
+        // At most 4096 candidates, like the other searches: the sizes can be as large as int.MaxValue.
+        for (long candidate = largest; candidate >= 1 && candidate > largest - 4096 && found.Count < max; candidate--)
         {
             if (Exact(h, candidate, s, p) is long oh && Exact(w, candidate, s, p) is long ow)
             {
