@@ -1,15 +1,18 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Parsing;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
+using StaticCnn.Generator.Weights;
 
 namespace StaticCnn.Generator;
 
@@ -28,6 +31,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         public const string Spec = "NetworkSpec";
         public const string Shapes = "NetworkShapes";
         public const string Source = "GeneratedSource";
+        public const string WeightsFiles = "WeightsFiles";
+        public const string Weights = "BakedWeights";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -45,8 +50,21 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (spec, _) => (spec, ShapeInference.Infer(spec)))
             .WithTrackingName(Steps.Shapes);
 
-        IncrementalValuesProvider<GeneratedSource?> sources = shapes
-            .Select(static (pair, cancellationToken) => Generate(pair.Spec, pair.Shapes, cancellationToken))
+        // Safetensors files a network may bake in. Their bytes are read once per file version; a network that names
+        // none is not affected by them (its BakedWeights value stays null, so its source step stays cached).
+        IncrementalValueProvider<ImmutableArray<WeightsFile>> weightsFiles = context.AdditionalTextsProvider
+            .Where(static text => text.Path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            .Select(static (text, _) => WeightsFile.Read(text.Path))
+            .WithTrackingName(Steps.WeightsFiles)
+            .Collect();
+
+        IncrementalValuesProvider<(NetworkSpec Spec, NetworkShapes Shapes, BakedWeights? Weights)> withWeights = shapes
+            .Combine(weightsFiles)
+            .Select(static (pair, _) => (pair.Left.Spec, pair.Left.Shapes, Bake(pair.Left.Spec, pair.Left.Shapes, pair.Right)))
+            .WithTrackingName(Steps.Weights);
+
+        IncrementalValuesProvider<GeneratedSource?> sources = withWeights
+            .Select(static (triple, cancellationToken) => Generate(triple.Spec, triple.Shapes, cancellationToken, triple.Weights))
             .WithTrackingName(Steps.Source);
 
         // Collected so that hint names can be made unique: Roslyn compares them ignoring case, and distinct types
@@ -90,7 +108,11 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         return NetworkParser.Parse(type, network, cancellationToken).Spec;
     }
 
-    internal static GeneratedSource? Generate(NetworkSpec spec, NetworkShapes shapes, CancellationToken cancellationToken)
+    /// <summary>The weights to bake in, or null when the network names no file or its shapes are invalid.</summary>
+    internal static BakedWeights? Bake(NetworkSpec spec, NetworkShapes shapes, ImmutableArray<WeightsFile> files) =>
+        spec.WeightsFile is null || !shapes.IsValid ? null : WeightsCheck.Run(spec.WeightsFile, shapes, files);
+
+    internal static GeneratedSource? Generate(NetworkSpec spec, NetworkShapes shapes, CancellationToken cancellationToken, BakedWeights? weights = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (spec.Declaration.Any(p => p.Kind is DeclarationProblemKind.NotPartial or DeclarationProblemKind.ContainingTypeNotPartial or DeclarationProblemKind.StaticClass))
@@ -106,7 +128,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
 
         NetworkPlan? plan = NetworkPlanner.Plan(spec, shapes, out _);
-        return new GeneratedSource(hint, plan is null ? InvalidNetworkEmitter.Emit(spec) : NetworkEmitter.Emit(plan));
+        // Invalid weights are reported by the analyzer; the network is then generated without them, so the SCNN error
+        // is the only one the user sees.
+        EquatableArray<float>? baked = weights is { IsValid: true } ? weights.Parameters : null;
+        return new GeneratedSource(hint, plan is null ? InvalidNetworkEmitter.Emit(spec) : NetworkEmitter.Emit(plan, baked));
     }
 
     /// <summary>"Samples.LeNet5.g.cs": the fully qualified name with only characters every file system accepts.</summary>

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Parsing;
 using StaticCnn.Generator.Shapes;
+using StaticCnn.Generator.Weights;
 
 namespace StaticCnn.Generator.Diagnostics;
 
@@ -17,7 +18,8 @@ namespace StaticCnn.Generator.Diagnostics;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        DiagnosticDescriptors.All.AddRange(WeightsDiagnostics.All);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -61,7 +63,13 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (ShapeError error in NetworkCheck.Run(parsed.Spec).Errors)
+        (NetworkShapes shapes, _, IReadOnlyList<ShapeError> errors) = NetworkCheck.Run(parsed.Spec);
+        if (errors.Count == 0 && parsed.Spec.WeightsFile is { } weights)
+        {
+            CheckWeights(context, network, weights, shapes);
+        }
+
+        foreach (ShapeError error in errors)
         {
             AttributeData target = error.LayerIndex > 0 && error.LayerIndex <= parsed.LayerAttributes.Length
                 ? parsed.LayerAttributes[error.LayerIndex - 1]
@@ -73,6 +81,26 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error.Rule), location, properties, error.Message));
         }
     }
+
+    /// <summary>Checks the file a network bakes in, with the generator's own <see cref="WeightsCheck"/>.</summary>
+    private static void CheckWeights(SymbolAnalysisContext context, AttributeData network, string declared, NetworkShapes shapes)
+    {
+        var files = context.Options.AdditionalFiles
+            .Where(f => f.Path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase))
+            .Select(f => WeightsFile.Read(f.Path))
+            .ToArray();
+        BakedWeights baked = WeightsCheck.Run(declared, shapes, files);
+        if (baked.Problem is { } problem)
+        {
+            Location location = NamedArgumentLocation(network, "Weights", context) ?? AttributeLocation(network, context);
+            context.ReportDiagnostic(Diagnostic.Create(WeightsDiagnostics.For(problem.Rule), location, problem.Message));
+        }
+    }
+
+    private static Location? NamedArgumentLocation(AttributeData attribute, string name, SymbolAnalysisContext context) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList: { } list }
+            ? list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation()
+            : null;
 
     /// <summary>The suggestions travel to the code fixes as properties: "fix0" = "stride=1", ...</summary>
     private static ImmutableDictionary<string, string?> Properties(ShapeError error)

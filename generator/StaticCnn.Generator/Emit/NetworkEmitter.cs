@@ -25,7 +25,7 @@ internal static class NetworkEmitter
         ("Scalar", "global::StaticCnn.Kernels.SimdScalar", "float"),
     };
 
-    public static string Emit(NetworkPlan plan)
+    public static string Emit(NetworkPlan plan, EquatableArray<float>? baked = null)
     {
         NetworkSpec spec = plan.Spec;
         NetworkShapes shapes = plan.Shapes;
@@ -39,12 +39,12 @@ internal static class NetworkEmitter
             w.Line(FileShell.GeneratedCode);
             using (w.Block(FileShell.ClassHeader(type)))
             {
-                EmitClassMembers(w, plan, kernels);
+                EmitClassMembers(w, plan, kernels, baked is not null);
             }
 
             FileShell.CloseContainers(containers);
             w.Line();
-            EmitKernelsClass(w, plan, kernels);
+            EmitKernelsClass(w, plan, kernels, baked);
         }
 
         return w.ToString();
@@ -65,7 +65,7 @@ internal static class NetworkEmitter
         w.Line("/// </remarks>");
     }
 
-    private static void EmitClassMembers(IndentedWriter w, NetworkPlan plan, string kernels)
+    private static void EmitClassMembers(IndentedWriter w, NetworkPlan plan, string kernels, bool baked)
     {
         NetworkShapes shapes = plan.Shapes;
         string name = plan.Spec.Type.DisplayName;
@@ -84,14 +84,29 @@ internal static class NetworkEmitter
         w.Line($"private readonly {Storage} _storage;");
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// Allocates every buffer the network needs, once, and initialises the parameters as");
-        w.Line("/// <c>InitializeParameters(0)</c> does. Forward and Backward allocate nothing after this.");
+        if (baked)
+        {
+            w.Line("/// Allocates every buffer the network needs, once, and sets the parameters to the weights baked in at");
+            w.Line("/// compile time (<see cref=\"BakedParameters\"/>). Forward and Backward allocate nothing after this.");
+        }
+        else
+        {
+            w.Line("/// Allocates every buffer the network needs, once, and initialises the parameters as");
+            w.Line("/// <c>InitializeParameters(0)</c> does. Forward and Backward allocate nothing after this.");
+        }
+
         w.Line("/// </summary>");
         using (w.Block($"public {plan.Spec.Type.Name}()"))
         {
             w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength);");
             w.Line($"{kernels}.Prepare(_storage);");
-            w.Line("InitializeParameters(0);");
+            w.Line(baked ? "RestoreBakedParameters();" : "InitializeParameters(0);");
+        }
+
+        if (baked)
+        {
+            w.Line();
+            BakedWeightsEmitter.EmitMembers(w, kernels, plan.Spec.WeightsFile!);
         }
 
         w.Line();
@@ -245,7 +260,7 @@ internal static class NetworkEmitter
         _ => ("1f", "1 (no activation follows)"),
     };
 
-    private static void EmitKernelsClass(IndentedWriter w, NetworkPlan plan, string kernels)
+    private static void EmitKernelsClass(IndentedWriter w, NetworkPlan plan, string kernels, EquatableArray<float>? baked)
     {
         NetworkShapes shapes = plan.Shapes;
         w.Line($"/// <summary>The kernels of {Text.Xml(plan.Spec.Type.DisplayName)}, specialised for its shapes; every offset is into one workspace array.</summary>");
@@ -273,6 +288,12 @@ internal static class NetworkEmitter
             w.Line("/// <summary>The text of the model summary.</summary>");
             w.Line($"public const string SummaryText = {Text.Literal(string.Join("\n", LayerText.SummaryTable(shapes, plan.Spec.Type.DisplayName)) + "\n")};");
             w.Line();
+            if (baked is { } values)
+            {
+                BakedWeightsEmitter.EmitData(w, values, plan.Spec.WeightsFile!);
+                w.Line();
+            }
+
             EmitLayerTable(w, shapes);
             w.Line();
             w.Line($"/// <summary>Writes the constant parts of the workspace (padding that is not zero).</summary>");

@@ -15,6 +15,7 @@ namespace StaticCnn.Generator.Model;
 /// <param name="HasUnreadableArguments">
 /// An attribute argument was not a constant the generator could read; the compiler reports that error itself.
 /// </param>
+/// <param name="WeightsFile">The safetensors file named by <c>Weights = "..."</c> to bake in, or null.</param>
 internal sealed record NetworkSpec(
     TypeSpec Type,
     int Channels,
@@ -22,7 +23,8 @@ internal sealed record NetworkSpec(
     int Width,
     EquatableArray<LayerSpec> Layers,
     EquatableArray<DeclarationProblem> Declaration,
-    bool HasUnreadableArguments);
+    bool HasUnreadableArguments,
+    string? WeightsFile = null);
 
 /// <summary>What can be wrong with the class that carries [Network], independent of shapes.</summary>
 internal enum DeclarationProblemKind

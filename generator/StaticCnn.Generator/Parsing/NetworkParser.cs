@@ -110,7 +110,8 @@ internal static class NetworkParser
             width,
             layers.ToEquatableArray(),
             problems.ToEquatableArray(),
-            unreadable);
+            unreadable,
+            ReadWeights(network));
         return new Result(spec, network, attributes.ToImmutable());
     }
 
@@ -133,6 +134,20 @@ internal static class NetworkParser
     /// <summary>The class declaration an attribute is written on.</summary>
     private static SyntaxNode? DeclarationOf(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
+
+    /// <summary>The [Network(..., Weights = "file.safetensors")] named argument, or null.</summary>
+    private static string? ReadWeights(AttributeData network)
+    {
+        foreach (KeyValuePair<string, TypedConstant> named in network.NamedArguments)
+        {
+            if (named.Key == "Weights" && named.Value is { Kind: TypedConstantKind.Primitive, Value: string path })
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
 
     private static int ReadInt(AttributeData data, string parameter, int fallback, ref bool unreadable)
     {

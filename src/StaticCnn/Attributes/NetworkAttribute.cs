@@ -36,4 +36,14 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>Input width in pixels (W).</summary>
     public int Width { get; }
+
+    /// <summary>
+    /// Optional: a safetensors file whose weights are baked into the assembly at compile time, listed in the project
+    /// as <c>&lt;AdditionalFiles Include="lenet5.safetensors" /&gt;</c> and named here by its file name or a path
+    /// ending in it. Tensor names and shapes are those of a PyTorch <c>nn.Sequential</c> of the same layers
+    /// ("0.weight", "0.bias", ...; layer #i is module i - 1). The generator checks every tensor against the
+    /// declaration (a missing file, tensor or a wrong shape is a compile error on this attribute), and the
+    /// constructor then starts from these weights instead of a random initialisation.
+    /// </summary>
+    public string? Weights { get; set; }
 }

@@ -47,6 +47,11 @@ public sealed class DiagnosticDescriptorTests
     }
 
     [Fact]
-    public void TheAnalyzerSupportsTheWholeCatalog() =>
-        Assert.Equal(DiagnosticDescriptors.All, new NetworkAnalyzer().SupportedDiagnostics);
+    public void TheAnalyzerSupportsTheWholeCatalog()
+    {
+        DiagnosticDescriptor[] expected = DiagnosticDescriptors.All.AddRange(WeightsDiagnostics.All).ToArray();
+        DiagnosticDescriptor[] actual = new NetworkAnalyzer().SupportedDiagnostics.ToArray();
+        Assert.Equal(expected.Select(d => d.Id), actual.Select(d => d.Id));
+        Assert.All(expected.Zip(actual), pair => Assert.Same(pair.First, pair.Second));
+    }
 }

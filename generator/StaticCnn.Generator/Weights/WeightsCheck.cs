@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Weights;
+
+/// <summary>What can be wrong with the weights a network bakes in.</summary>
+internal enum WeightsRule
+{
+    FileNotFound,
+    Unreadable,
+    MissingTensor,
+    WrongShape,
+    WrongDType,
+    UnexpectedTensor,
+    NotFinite,
+}
+
+/// <summary>A broken weights rule with its finished message.</summary>
+internal sealed record WeightsProblem(WeightsRule Rule, string Message);
+
+/// <summary>The parameters to bake in (contract layout), or the first problem that prevents it.</summary>
+internal sealed record BakedWeights(EquatableArray<float> Parameters, WeightsProblem? Problem)
+{
+    public bool IsValid => Problem is null;
+}
+
+/// <summary>
+/// Checks a safetensors file against a network's layers, in the names and shapes of a PyTorch
+/// <c>nn.Sequential</c> of the same layers: layer #i is module <c>i - 1</c>, so LeNet-5's first convolution is
+/// "0.weight" <c>[6, 1, 5, 5]</c> and "0.bias" <c>[6]</c>, its first Dense "7.weight" <c>[120, 400]</c>. A Dense
+/// declared straight after a spatial layer (the implied Flatten) shifts the indices after it by one, because the
+/// PyTorch model needs an <c>nn.Flatten()</c> there. Every
+/// parameterised layer needs both tensors with exactly its shape; F32, F64, F16 and BF16 are converted to
+/// float32; a tensor the network does not have is an error too. Pure: the generator and the analyzer share it.
+/// </summary>
+internal static class WeightsCheck
+{
+    public static BakedWeights Run(string declared, NetworkShapes shapes, IReadOnlyList<WeightsFile> files)
+    {
+        WeightsFile[] matches = files.Where(f => f.Matches(declared)).ToArray();
+        if (matches.Length != 1)
+        {
+            string why = matches.Length == 0
+                ? $"no AdditionalFiles item matches \"{declared}\"; add <AdditionalFiles Include=\"{declared}\" /> to the project"
+                : $"{matches.Length} AdditionalFiles items match \"{declared}\" ({string.Join(", ", matches.Select(m => m.Path))}); name the file by a longer path";
+            return Fail(WeightsRule.FileNotFound, $"Weights file \"{declared}\" not found: {why}.");
+        }
+
+        WeightsFile file = matches[0];
+        string label = $"Weights file \"{declared}\"";
+        if (file.ReadError is not null)
+        {
+            return Fail(WeightsRule.Unreadable, $"{label} could not be read: {file.ReadError}.");
+        }
+
+        byte[] bytes = file.Content.AsImmutableArray().ToArray();
+        IReadOnlyList<SafeTensorEntry>? entries = SafeTensorsHeader.Read(bytes, out long dataStart, out string? error);
+        if (entries is null)
+        {
+            return Fail(WeightsRule.Unreadable, $"{label} is not a valid safetensors file: {error}.");
+        }
+
+        var byName = new Dictionary<string, SafeTensorEntry>(StringComparer.Ordinal);
+        foreach (SafeTensorEntry entry in entries)
+        {
+            byName[entry.Name] = entry;
+        }
+
+        var parameters = new float[shapes.ParameterCount];
+        var expectedNames = new HashSet<string>(StringComparer.Ordinal);
+        int impliedFlattens = 0;
+        foreach (LayerShape layer in shapes.Layers)
+        {
+            if (layer.Kind == LayerKind.Dense && !layer.Input.Flat)
+            {
+                // A Dense straight after a spatial layer flattens implicitly; the PyTorch model needs an
+                // nn.Flatten() there, which takes a module index.
+                impliedFlattens++;
+            }
+
+            if (layer.ParameterCount == 0)
+            {
+                continue;
+            }
+
+            string module = (layer.Index - 1 + impliedFlattens).ToString(CultureInfo.InvariantCulture);
+            long[] weightShape = layer.Kind == LayerKind.Conv2D
+                ? new long[] { layer.Output.C, layer.Input.C, layer.KernelSize, layer.KernelSize }
+                : new long[] { layer.Output.C, layer.Input.Length };
+            long[] biasShape = { layer.Output.C };
+            foreach ((string name, long[] shape, int offset) in new[]
+            {
+                (module + ".weight", weightShape, layer.ParameterOffset),
+                (module + ".bias", biasShape, layer.BiasOffset),
+            })
+            {
+                expectedNames.Add(name);
+                string role = $"{layer.Name} ({layer.Input} -> {layer.Output})";
+                if (!byName.TryGetValue(name, out SafeTensorEntry? entry))
+                {
+                    return Fail(WeightsRule.MissingTensor,
+                        $"{label} has no tensor \"{name}\"; {role} needs it with shape {Dims(shape)} (names follow a PyTorch nn.Sequential of the same layers: layer #{layer.Index} is module {module}{(impliedFlattens > 0 ? $", counting {impliedFlattens} implied Flatten module(s) before it" : "")}).");
+                }
+
+                if (!entry.Shape.SequenceEqual(shape))
+                {
+                    return Fail(WeightsRule.WrongShape,
+                        $"{label}: tensor \"{name}\" has shape {Dims(entry.Shape)} but {role} needs {Dims(shape)}.");
+                }
+
+                int size = ElementSize(entry.DType);
+                if (size == 0)
+                {
+                    return Fail(WeightsRule.WrongDType,
+                        $"{label}: tensor \"{name}\" is {entry.DType}; StaticCnn reads F32, F64, F16 or BF16.");
+                }
+
+                long count = shape.Aggregate(1L, (a, b) => a * b);
+                if (entry.End - entry.Begin != count * size)
+                {
+                    return Fail(WeightsRule.Unreadable,
+                        $"{label}: tensor \"{name}\" ({entry.DType} {Dims(shape)}) should take {count * size} bytes but its data_offsets span {entry.End - entry.Begin}.");
+                }
+
+                Convert(bytes, dataStart + entry.Begin, entry.DType, parameters, offset, (int)count);
+                for (int i = 0; i < count; i++)
+                {
+                    float value = parameters[offset + i];
+                    if (float.IsNaN(value) || float.IsInfinity(value))
+                    {
+                        return Fail(WeightsRule.NotFinite,
+                            $"{label}: tensor \"{name}\" holds {Format.Float(value)} at element {i}; baked weights must be finite.");
+                    }
+                }
+            }
+        }
+
+        SafeTensorEntry? extra = entries.FirstOrDefault(e => !expectedNames.Contains(e.Name));
+        if (extra is not null)
+        {
+            return Fail(WeightsRule.UnexpectedTensor,
+                $"{label} has a tensor \"{extra.Name}\" {Dims(extra.Shape)} that no layer of the network uses (expected exactly: {string.Join(", ", expectedNames.Select(n => "\"" + n + "\""))}).");
+        }
+
+        return new BakedWeights(new EquatableArray<float>(parameters), null);
+    }
+
+    private static BakedWeights Fail(WeightsRule rule, string message) =>
+        new(EquatableArray<float>.Empty, new WeightsProblem(rule, message));
+
+    private static string Dims(long[] shape) =>
+        "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+
+    private static int ElementSize(string dtype) => dtype switch
+    {
+        "F32" => 4,
+        "F64" => 8,
+        "F16" or "BF16" => 2,
+        _ => 0,
+    };
+
+    /// <summary>Little-endian elements of <paramref name="dtype"/> at <paramref name="start"/> into float32.</summary>
+    private static void Convert(byte[] bytes, long start, string dtype, float[] target, int offset, int count)
+    {
+        int at = checked((int)start);
+        for (int i = 0; i < count; i++)
+        {
+            target[offset + i] = dtype switch
+            {
+                "F32" => BitConverter.ToSingle(LittleEndian(bytes, at + (4 * i), 4), 0),
+                "F64" => (float)BitConverter.ToDouble(LittleEndian(bytes, at + (8 * i), 8), 0),
+                "BF16" => BitConverter.ToSingle(BitConverter.GetBytes((uint)(bytes[at + (2 * i)] | (bytes[at + (2 * i) + 1] << 8)) << 16), 0),
+                _ => HalfToSingle((ushort)(bytes[at + (2 * i)] | (bytes[at + (2 * i) + 1] << 8))),
+            };
+        }
+    }
+
+    private static byte[] LittleEndian(byte[] bytes, int at, int length)
+    {
+        var value = new byte[length];
+        Array.Copy(bytes, at, value, 0, length);
+        if (!BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(value);
+        }
+
+        return value;
+    }
+
+    /// <summary>IEEE 754 binary16 to binary32, exactly (every half is a float).</summary>
+    private static float HalfToSingle(ushort half)
+    {
+        int sign = (half >> 15) & 1;
+        int exponent = (half >> 10) & 0x1F;
+        int mantissa = half & 0x3FF;
+        float magnitude = exponent switch
+        {
+            0 => mantissa * (1f / (1 << 24)),
+            0x1F => mantissa == 0 ? float.PositiveInfinity : float.NaN,
+            _ => (1f + (mantissa / 1024f)) * (float)Math.Pow(2, exponent - 15),
+        };
+        return sign == 1 ? -magnitude : magnitude;
+    }
+}
