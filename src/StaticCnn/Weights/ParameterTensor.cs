@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+
+namespace StaticCnn;
+
+/// <summary>
+/// One learnable tensor of a network as PyTorch names it in the <c>state_dict</c> of the equivalent
+/// <c>nn.Sequential</c>: a layer's weight (<c>"3.weight"</c>) or bias (<c>"3.bias"</c>), with its PyTorch shape and
+/// the range of <see cref="INetwork.Parameters"/> that holds it. <see cref="ParameterTensors.Of"/> lists them.
+/// </summary>
+public sealed class ParameterTensor
+{
+    private readonly int[] _shape;
+
+    internal ParameterTensor(string name, LayerInfo layer, int moduleIndex, bool isBias, int[] shape, int offset, int length)
+    {
+        Name = name;
+        Layer = layer;
+        ModuleIndex = moduleIndex;
+        IsBias = isBias;
+        _shape = shape;
+        Offset = offset;
+        Length = length;
+    }
+
+    /// <summary>The PyTorch <c>state_dict</c> key, such as <c>"0.weight"</c> or <c>"9.bias"</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The layer that owns the tensor.</summary>
+    public LayerInfo Layer { get; }
+
+    /// <summary>The index of the layer's module in the equivalent <c>nn.Sequential</c> (the number in <see cref="Name"/>).</summary>
+    public int ModuleIndex { get; }
+
+    /// <summary>True for a bias, false for a weight.</summary>
+    public bool IsBias { get; }
+
+    /// <summary>
+    /// PyTorch's shape: Conv2D weight <c>[filters, inChannels, k, k]</c>, Dense weight <c>[units, inputs]</c>, a bias
+    /// <c>[count]</c>.
+    /// </summary>
+    public IReadOnlyList<int> Shape => _shape;
+
+    /// <summary>Index of the tensor's first float in <see cref="INetwork.Parameters"/>.</summary>
+    public int Offset { get; }
+
+    /// <summary>Number of floats (the product of <see cref="Shape"/>).</summary>
+    public int Length { get; }
+
+    /// <summary>The shape as PyTorch prints it, such as <c>[16, 6, 5, 5]</c>.</summary>
+    public string ShapeText => "[" + string.Join(", ", _shape) + "]";
+
+    /// <summary>The name, shape and owning layer, for messages.</summary>
+    public override string ToString() => $"'{Name}' {ShapeText} ({Layer.Kind} layer {Layer.Index} {(IsBias ? "bias" : "weight")})";
+
+    internal int[] ShapeArray => _shape;
+}
+
+/// <summary>
+/// The naming rule that makes a StaticCnn network's parameters a PyTorch <c>nn.Sequential</c> <c>state_dict</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every declared layer is one module of the <c>nn.Sequential</c>, in declaration order, activations, pooling and
+/// <c>Flatten</c> included: without implied flattening the layer at 1-based position <see cref="LayerInfo.Index"/>
+/// is module <c>Index - 1</c>. The contract lets a network leave out the <c>Flatten</c> before its first
+/// <c>Dense</c>; the generator then reports no layer for it (the <c>Dense</c> simply has a spatial
+/// <see cref="LayerInfo.Input"/>), but PyTorch needs an <c>nn.Flatten()</c> there, and it takes an index. So a
+/// <c>Dense</c> whose input is not flat is preceded by one implied <c>nn.Flatten()</c> module, and it and every
+/// later layer are numbered one higher. Example: <c>Conv2D, ReLU, MaxPool2D, Dense(10)</c> is
+/// <c>nn.Sequential(Conv2d, ReLU, MaxPool2d, Flatten, Linear)</c>, with tensors <c>0.weight</c>, <c>0.bias</c>,
+/// <c>4.weight</c>, <c>4.bias</c>.
+/// </para>
+/// <para>
+/// Shapes are PyTorch's: Conv2D weight <c>[filters, inChannels, k, k]</c>, Dense weight <c>[units, inputs]</c> with
+/// inputs in C,H,W flatten order, biases <c>[count]</c>. The tensors are listed in <see cref="INetwork.Parameters"/>
+/// order, which is also <c>nn.Sequential.parameters()</c> order.
+/// </para>
+/// </remarks>
+public static class ParameterTensors
+{
+    /// <summary>The learnable tensors of <paramref name="network"/>, in parameter order.</summary>
+    /// <exception cref="InvalidOperationException">The network's <see cref="INetwork.Layers"/> are inconsistent with its parameter count.</exception>
+    public static IReadOnlyList<ParameterTensor> Of(INetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        IReadOnlyList<LayerInfo> layers = network.Layers;
+        int[] modules = ModuleIndices(network);
+        var tensors = new List<ParameterTensor>();
+        int expectedOffset = 0;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerInfo layer = layers[i];
+            if (layer.ParameterCount == 0)
+            {
+                continue;
+            }
+
+            int[] weightShape = layer.Kind switch
+            {
+                LayerKind.Conv2D => [layer.Output.Channels, layer.Input.Channels, layer.KernelSize, layer.KernelSize],
+                LayerKind.Dense => [layer.Output.Length, layer.Input.Length],
+                _ => throw Inconsistent(network, layer, $"a {layer.Kind} layer has no parameters, but it reports {layer.ParameterCount}"),
+            };
+            int units = layer.Output.Channels;
+            if (layer.ParameterOffset != expectedOffset)
+            {
+                throw Inconsistent(network, layer, $"its parameters start at {layer.ParameterOffset}, expected {expectedOffset}");
+            }
+
+            if (Product(weightShape) != layer.WeightCount || layer.BiasCount != units)
+            {
+                throw Inconsistent(network, layer,
+                    $"it reports {layer.WeightCount} weights and {layer.BiasCount} biases, expected {Product(weightShape)} and {units}");
+            }
+
+            string prefix = modules[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tensors.Add(new ParameterTensor(prefix + ".weight", layer, modules[i], isBias: false, weightShape, layer.ParameterOffset, layer.WeightCount));
+            tensors.Add(new ParameterTensor(prefix + ".bias", layer, modules[i], isBias: true, [units], layer.BiasOffset, layer.BiasCount));
+            expectedOffset = checked(layer.BiasOffset + layer.BiasCount);
+        }
+
+        if (expectedOffset != network.ParameterCount)
+        {
+            throw new InvalidOperationException(
+                $"The network's layers hold {expectedOffset} parameters but its ParameterCount is {network.ParameterCount}.");
+        }
+
+        return tensors.AsReadOnly();
+    }
+
+    /// <summary>
+    /// For each entry of <see cref="INetwork.Layers"/>, the index of its module in the equivalent
+    /// <c>nn.Sequential</c> (see the remarks on <see cref="ParameterTensors"/> for the implied <c>Flatten</c>).
+    /// </summary>
+    public static int[] ModuleIndices(INetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        IReadOnlyList<LayerInfo> layers = network.Layers;
+        var indices = new int[layers.Count];
+        int module = 0;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (NeedsImpliedFlatten(layers[i]))
+            {
+                module++;
+            }
+
+            indices[i] = module++;
+        }
+
+        return indices;
+    }
+
+    /// <summary>True when <paramref name="layer"/> is a <c>Dense</c> that reads spatial data, so PyTorch needs an <c>nn.Flatten()</c> before it.</summary>
+    public static bool NeedsImpliedFlatten(LayerInfo layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return layer.Kind == LayerKind.Dense && !layer.Input.IsFlat;
+    }
+
+    private static long Product(int[] shape)
+    {
+        long product = 1;
+        foreach (int d in shape)
+        {
+            product *= d;
+        }
+
+        return product;
+    }
+
+    private static InvalidOperationException Inconsistent(INetwork network, LayerInfo layer, string what) =>
+        new($"Layer {layer.Index} ({layer.Kind}) of the network (input {network.InputShape}) is inconsistent: {what}.");
+}
