@@ -1,0 +1,60 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using StaticCnn.Tests.Onnx;
+
+namespace StaticCnn.Benchmarks;
+
+/// <summary>
+/// Inference on the same network with the same weights: the generated code against ONNX Runtime 1.31.1 running the
+/// model <see cref="OnnxExporter"/> writes, in its fastest single-thread configuration (one intra-op thread, every
+/// graph optimisation, input and output bound once through an IoBinding over preallocated arrays, so a run
+/// allocates nothing). ONNX Runtime is the baseline of each row pair.
+/// </summary>
+[MemoryDiagnoser]
+public class OnnxRuntimeBenchmarks
+{
+    private INetwork _network = null!;
+    private OnnxRuntimeRunner _onnx = null!;
+    private float[] _inputs = null!;
+    private float[] _outputs = null!;
+
+    [Params("LeNet5", "SeedNet", "Cifar10Net", "SmallVgg")]
+    public string Network { get; set; } = "LeNet5";
+
+    [Params(1, 64)]
+    public int Batch { get; set; } = 1;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _network = BenchmarkNetworks.Create(Network);
+        BenchmarkNetworks.RandomizeBiases(_network, seed: 2);
+        _onnx = new OnnxRuntimeRunner(OnnxExporter.ToBytes(_network), Batch);
+        _inputs = BenchmarkNetworks.Uniform(_network.InputLength * Batch, seed: 3);
+        _outputs = new float[_network.OutputLength * Batch];
+        _inputs.CopyTo(_onnx.Input);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _onnx.Dispose();
+
+    [Benchmark(Baseline = true, Description = "ONNX Runtime")]
+    public float OnnxRuntime()
+    {
+        _onnx.Run();
+        return _onnx.Output[0];
+    }
+
+    [Benchmark(Description = "StaticCnn")]
+    public float StaticCnn()
+    {
+        int inputLength = _network.InputLength;
+        int outputLength = _network.OutputLength;
+        for (int sample = 0; sample < Batch; sample++)
+        {
+            _network.Forward(_inputs.AsSpan(sample * inputLength, inputLength), _outputs.AsSpan(sample * outputLength, outputLength));
+        }
+
+        return _outputs[0];
+    }
+}
