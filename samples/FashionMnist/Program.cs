@@ -13,6 +13,12 @@ using StaticCnn.Optimizers;
 using StaticCnn.Training;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (Console.IsOutputRedirected)
+{
+    // Logs and CI: lay tables out for a wide page instead of the 80 columns Spectre assumes without a terminal.
+    AnsiConsole.Profile.Width = 160;
+}
+
 CommandLine options;
 try
 {
@@ -133,7 +139,10 @@ AnsiConsole.Write(times);
 double meanSeconds = history.Epochs.Average(e => e.TrainingTime.TotalSeconds);
 AnsiConsole.WriteLine(
     $"{history.Epochs.Count} epochs in {clock.Elapsed.TotalSeconds:0.0} s (training {meanSeconds:0.0} s/epoch, {history.Epochs.Average(e => e.ImagesPerSecond):N0} images/s on {options.Threads} workers)" +
-    (history.StoppedEarly ? $"; stopped early, weights of epoch {history.BestEpoch} restored" : string.Empty));
+    (history.StoppedEarly ? "; stopped early" : string.Empty) +
+    (trainerOptions.EarlyStopping is { RestoreBest: true } && history.BestEpoch != history.Epochs[^1].Epoch
+        ? $"; weights of epoch {history.BestEpoch}, the best on validation, restored"
+        : string.Empty));
 
 var confusion = new Table().Title("confusion matrix (rows: true class, columns: predicted)").AddColumn(new TableColumn("true \\ predicted").NoWrap());
 for (int p = 0; p < test.ClassCount; p++)
