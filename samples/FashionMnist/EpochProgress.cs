@@ -24,13 +24,13 @@ internal sealed class EpochBars(ProgressContext context) : IProgress<TrainingPro
 
     private static string Describe(TrainingProgress p)
     {
-        string text = $"epoch {p.Epoch,2}/{p.EpochCount}  loss {p.Loss:0.0000}  acc {p.Accuracy:0.0000}  {p.ImagesPerSecond,6:N0} img/s";
+        string text = $"epoch {p.Epoch}/{p.EpochCount} loss {p.Loss:0.000} acc {p.Accuracy:0.000} {p.ImagesPerSecond:N0} img/s";
         if (p.Completed is { } done)
         {
-            text += $"  {done.TrainingTime.TotalSeconds:0.0} s";
+            text += $" {done.TrainingTime.TotalSeconds:0.0} s";
             if (done.Validation is not null)
             {
-                text += $"  [green]val acc {done.Validation.Accuracy:0.0000}[/]";
+                text += $" [green]val {done.Validation.Accuracy:0.000}[/]";
             }
         }
 

@@ -103,7 +103,7 @@ if (AnsiConsole.Profile.Capabilities.Interactive)
     history = AnsiConsole.Progress()
         .AutoClear(false)
         .HideCompleted(false)
-        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new ElapsedTimeColumn())
         .Start(context => trainer.Fit(train, epochs, validation, new EpochBars(context)));
 }
 else
