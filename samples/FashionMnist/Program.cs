@@ -168,8 +168,17 @@ AnsiConsole.Write(confusion);
 
 // ---- Output -----------------------------------------------------------------------------------------------------
 Directory.CreateDirectory(options.OutputDirectory);
-string weightsPath = Path.Combine(options.OutputDirectory, synthetic ? "synthetic.weights" : "fashion-mnist.weights");
-WeightsFile.Save(weightsPath, trainer.Network.Parameters);
+// Safetensors under PyTorch nn.Sequential names: PyTorch loads it with load_state_dict, and
+// samples/EmbeddedInference bakes it into a NativeAOT binary. The metadata records how pixels were normalised.
+string weightsPath = Path.Combine(options.OutputDirectory, synthetic ? "synthetic.safetensors" : "fashion-mnist.safetensors");
+SafeTensors.Save(trainer.Network, weightsPath, new Dictionary<string, string>
+{
+    ["network"] = nameof(FashionNet),
+    ["data"] = synthetic ? "synthetic shapes" : "Fashion-MNIST",
+    ["normalization_mean"] = normalization.Mean.ToString("R", CultureInfo.InvariantCulture),
+    ["normalization_std"] = normalization.StandardDeviation.ToString("R", CultureInfo.InvariantCulture),
+    ["test_accuracy"] = result.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture),
+});
 var written = new List<string> { weightsPath };
 written.AddRange(Charts.Curves(history, result.Accuracy, options.OutputDirectory));
 written.Add(Charts.Filters(trainer.Network, Path.Combine(options.OutputDirectory, "filters.png")));

@@ -17,9 +17,13 @@ public static class DotnetCli
     /// <summary>Long enough for a cold restore and build on a busy two-core machine.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    public static CliResult Run(string workingDirectory, params string[] arguments)
+    public static CliResult Run(string workingDirectory, params string[] arguments) =>
+        RunProgram("dotnet", workingDirectory, arguments);
+
+    /// <summary>Runs <paramref name="program"/> (a path, or a name on PATH) the same way.</summary>
+    public static CliResult RunProgram(string program, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -47,7 +51,7 @@ public static class DotnetCli
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
 
-        string command = "dotnet " + string.Join(' ', arguments);
+        string command = program + " " + string.Join(' ', arguments);
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
 
@@ -44,9 +45,10 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float At(ref float source, nint offset) => ref Unsafe.Add(ref source, offset);
 
-    /// <inheritdoc/>
+    /// <summary>a * b + addend, fused where the target has FMA; otherwise unfused (see <see cref="Simd128.MultiplyAdd"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Vector256.FusedMultiplyAdd(a, b, addend);
+    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, addend) : (a * b) + addend;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
