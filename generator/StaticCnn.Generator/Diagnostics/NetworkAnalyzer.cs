@@ -61,7 +61,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (ShapeError error in NetworkCheck.Run(parsed.Spec).Errors)
+        var check = NetworkCheck.Run(parsed.Spec);
+        foreach (ShapeError error in check.Errors.Concat(check.Findings))
         {
             AttributeData target = error.LayerIndex > 0 && error.LayerIndex <= parsed.LayerAttributes.Length
                 ? parsed.LayerAttributes[error.LayerIndex - 1]
@@ -103,13 +104,26 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        int ordinal = attribute.AttributeConstructor.Parameters.IndexOf(
-            attribute.AttributeConstructor.Parameters.FirstOrDefault(p => p.Name == parameter)!);
+        int ordinal = -1;
+        for (int i = 0; i < attribute.AttributeConstructor.Parameters.Length; i++)
+        {
+            if (attribute.AttributeConstructor.Parameters[i].Name == parameter)
+            {
+                ordinal = i;
+            }
+        }
         SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList.Arguments;
         for (int i = 0; i < arguments.Count; i++)
         {
             AttributeArgumentSyntax argument = arguments[i];
-            if (argument.NameColon is not null)
+            if (argument.NameEquals is not null)
+            {
+                if (argument.NameEquals.Name.Identifier.ValueText == parameter)
+                {
+                    return argument.GetLocation();
+                }
+            }
+            else if (argument.NameColon is not null)
             {
                 if (argument.NameColon.Name.Identifier.ValueText == parameter)
                 {

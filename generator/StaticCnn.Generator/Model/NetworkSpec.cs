@@ -12,6 +12,7 @@ namespace StaticCnn.Generator.Model;
 /// <param name="Width">Declared input width.</param>
 /// <param name="Layers">Layer attributes in source order.</param>
 /// <param name="Declaration">Problems with the declaration itself (not partial, layers spread, ...).</param>
+/// <param name="Rounding">The [Network]'s Rounding as written (Exact when not set; may be undefined).</param>
 /// <param name="HasUnreadableArguments">
 /// An attribute argument was not a constant the generator could read; the compiler reports that error itself.
 /// </param>
@@ -22,7 +23,8 @@ internal sealed record NetworkSpec(
     int Width,
     EquatableArray<LayerSpec> Layers,
     EquatableArray<DeclarationProblem> Declaration,
-    bool HasUnreadableArguments);
+    bool HasUnreadableArguments,
+    Rounding Rounding = Rounding.Exact);
 
 /// <summary>What can be wrong with the class that carries [Network], independent of shapes.</summary>
 internal enum DeclarationProblemKind
@@ -31,6 +33,9 @@ internal enum DeclarationProblemKind
     ContainingTypeNotPartial,
     StaticClass,
     LayersOnOtherDeclaration,
+
+    /// <summary>A member the user declared has the name of a generated member (Detail: its name).</summary>
+    MemberClash,
 }
 
 /// <param name="Kind">What is wrong.</param>

@@ -298,13 +298,18 @@ internal static class NetworkPlanner
     {
         var plan = new PoolPlan(layer, input, output, inputGradient, outputGradient);
         int p = layer.Padding;
-        int hp = layer.Input.H + (2 * p);
-        int wp = layer.Input.W + (2 * p);
+
+        // Ceil rounding: the last window may hang over the bottom and right edges, so the padded grid grows to
+        // hold it ((out - 1) * S + F); the overhang is -infinity (max) or zeros outside the divisor (average).
+        int hp = Math.Max(layer.Input.H + (2 * p), ((layer.Output.H - 1) * layer.Stride) + layer.KernelSize);
+        int wp = Math.Max(layer.Input.W + (2 * p), ((layer.Output.W - 1) * layer.Stride) + layer.KernelSize);
         plan.PaddedHeight = hp;
         plan.PaddedWidth = wp;
+        plan.Overhangs = hp > layer.Input.H + (2 * p) || wp > layer.Input.W + (2 * p);
+        plan.CopiesIntoPadded = p > 0 || plan.Overhangs;
         int c = layer.Input.C;
         int n = layer.Index;
-        if (p > 0)
+        if (plan.CopiesIntoPadded)
         {
             bool max = layer.Kind == LayerKind.MaxPool2D;
             plan.Padded = workspace.Add($"P{n}", (long)c * hp * wp, $"[{n}] input padded with {(max ? "-infinity" : "zeros")} {c}x{hp}x{wp}");
@@ -322,7 +327,7 @@ internal static class NetworkPlanner
         {
             plan.Winners = workspace.AddIndices($"I{n}", layer.Output.Length, $"[{n}] flat input index of each output's maximum");
         }
-        else if (p > 0)
+        else if (plan.CopiesIntoPadded)
         {
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)c * hp * wp, $"[{n}] input gradient over the padded {hp}x{wp} grid");
         }

@@ -36,4 +36,12 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>Input width in pixels (W).</summary>
     public int Width { get; }
+
+    /// <summary>
+    /// How every Conv2D and pooling layer rounds its output size when the stride does not divide
+    /// <c>N + 2P - F</c>, unless the layer sets its own: <see cref="ShapeRounding.Exact"/> (the default, an
+    /// inexact division is a compile-time error), <see cref="ShapeRounding.Floor"/> (PyTorch's default) or
+    /// <see cref="ShapeRounding.Ceil"/> (PyTorch's pooling <c>ceil_mode=True</c>; convolutions round down).
+    /// </summary>
+    public ShapeRounding Rounding { get; set; }
 }

@@ -151,7 +151,8 @@ public sealed class ShapeDiagnosticTests
         GeneratorRun run = Network("1, 7, 7", "Conv2D(1, 3, stride: 20)");
 
         string message = DiagnosticAssert.SingleError(run, "SCNN0006", "stride: 20");
-        Assert.EndsWith(" Stride 2 (3x3) or 4 (2x2) fit.", message);
+        Assert.Contains(" Stride 2 (3x3) or 4 (2x2) fit; ", message);
+        Assert.EndsWith("or Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch does (1x1).", message);
     }
 
     [Fact]
