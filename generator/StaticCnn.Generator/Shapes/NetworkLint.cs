@@ -66,14 +66,14 @@ internal static class NetworkLint
                 string advice = fixes.Count > 0 ? $" Stride {Format.Int(fixes[0].Value)} reads every cell ({fixes[0].Output})." : "";
                 found.Add(new ShapeError(Rule.StrideSkipsInput, layer.Index, "stride",
                     $"{where}: stride {Format.Int(layer.Stride)} is larger than the {Format.Int(layer.KernelSize)}x{Format.Int(layer.KernelSize)} {what}, so {Format.Count(skipped)} of every {Format.Count(layer.Stride)} " +
-                    $"rows and columns of the input are never read and get no gradient.{advice}",
+                    $"rows and columns of the input {(skipped == 1 ? "is" : "are")} never read and get no gradient.{advice}",
                     fixes.ToEquatableArray()));
             }
 
             if (previous is not null && previous.Kind.IsActivation() && layer.Kind.IsActivation())
             {
                 found.Add(new ShapeError(Rule.ConsecutiveActivations, layer.Index, "",
-                    $"{where}: {layer.Name} directly follows {previous.Name}; two activations in a row are usually a missing Conv2D or Dense between them (remove one, or add the layer).",
+                    $"{where} directly follows {previous.Name}; two activations in a row are usually a missing Conv2D or Dense between them (remove one, or add the layer).",
                     new[] { new FitSuggestion("", 0, "") }.ToEquatableArray()));
             }
 
