@@ -66,7 +66,7 @@ internal static class NetworkLint
                 string advice = fixes.Count > 0 ? $" Stride {Format.Int(fixes[0].Value)} reads every cell ({fixes[0].Output})." : "";
                 found.Add(new ShapeError(Rule.StrideSkipsInput, layer.Index, "stride",
                     $"{where}: stride {Format.Int(layer.Stride)} is larger than the {Format.Int(layer.KernelSize)}x{Format.Int(layer.KernelSize)} {what}, so {Format.Count(skipped)} of every {Format.Count(layer.Stride)} " +
-                    $"rows and columns of the input {(skipped == 1 ? "is" : "are")} never read and get no gradient.{advice}",
+                    $"rows and columns of the input {(skipped == 1 ? "is never read and gets" : "are never read and get")} no gradient.{advice}",
                     fixes.ToEquatableArray()));
             }
 
