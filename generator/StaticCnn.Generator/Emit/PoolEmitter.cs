@@ -63,7 +63,12 @@ internal static class PoolEmitter
                             w.Line("int at = origin;");
                         }
 
-                        w.Line("float v;");
+                        if (loops || p > 0 || k > 1)
+                        {
+                            // A 1x1 window without padding has no cell to compare with its first one.
+                            w.Line("float v;");
+                        }
+
                         if (loops)
                         {
                             w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it, in row-major order.");

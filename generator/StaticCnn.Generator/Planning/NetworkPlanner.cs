@@ -114,11 +114,11 @@ internal static class NetworkPlanner
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
             // last k-1 of every row wrap around and are discarded.
             int columns = ho * wp;
-            int stride = RoundUp(columns, block);
+            var (mr, nr) = Blocking.ForGemm(oc, columns);
+            int stride = GemmRowStride(columns, block, nr);
             plan.WideWidth = wp;
             plan.WideRowStride = stride;
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
-            var (mr, nr) = Blocking.ForGemm(oc, columns);
             var loops = new List<TapLoop>();
             List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true);
             plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
@@ -137,10 +137,10 @@ internal static class NetworkPlanner
             AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
                 plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
 
-            int paddedStride = RoundUp(plane, block);
+            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
+            int paddedStride = GemmRowStride(plane, block, nrx);
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
-            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
             var backLoops = new List<TapLoop>();
             List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, fanIn);
             plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, mrx, plane, nrx,
@@ -151,7 +151,7 @@ internal static class NetworkPlanner
         {
             // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
             int columns = ho * wo;
-            int stride = RoundUp(columns, block);
+            int stride = GemmRowStride(GemmRowStride(columns, block, Blocking.ForGemm(oc, columns).ColumnVectors), block, Blocking.ForGemm(fanIn, columns).ColumnVectors);
             plan.WideWidth = wo;
             plan.WideRowStride = stride;
             plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
@@ -365,6 +365,14 @@ internal static class NetworkPlanner
             EquatableArray<FitSuggestion>.Empty);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// Row stride of a tap GEMM's output: its columns run in whole blocks of <paramref name="columnVectors"/>
+    /// vectors of up to <see cref="Blocking.MaxLanes"/> floats, so a row must hold the last block, or that block's
+    /// stores run into the next row (which the fuzz test caught for a 120-column, 3-vector input gradient).
+    /// </summary>
+    private static int GemmRowStride(int columns, int block, int columnVectors) =>
+        Math.Max(RoundUp(columns, block), RoundUp(columns, columnVectors * Blocking.MaxLanes));
 
     private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 
