@@ -254,7 +254,10 @@ internal static class ShapeInference
 
             long floorH = OutputSize.Rounded(input.H, f, s, p, Rounding.Floor) ?? 0;
             long floorW = OutputSize.Rounded(input.W, f, s, p, Rounding.Floor) ?? 0;
-            suggestions.Add(new FitSuggestion("Rounding", (int)Rounding.Floor, $"{Format.Int(floorH)}x{Format.Int(floorW)}"));
+            if (Fits(floorH, floorW))
+            {
+                suggestions.Add(new FitSuggestion("Rounding", (int)Rounding.Floor, $"{Format.Int(floorH)}x{Format.Int(floorW)}"));
+            }
 
             string message = $"{name}: {OutputSize.Arithmetic(n, f, s, p)} = {OutputSize.Real(n, f, s, p)} is not a whole number{dimension}; " +
                 $"the {window} with stride {Format.Int(s)} does not fit the {input.Spatial} input." + Advice(suggestions, s);
