@@ -115,9 +115,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     internal static GeneratedSource? Generate(NetworkSpec spec, NetworkShapes shapes, CancellationToken cancellationToken, BakedWeights? weights = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (spec.Declaration.Any(p => p.Kind is DeclarationProblemKind.NotPartial or DeclarationProblemKind.ContainingTypeNotPartial or DeclarationProblemKind.StaticClass))
+        if (spec.Declaration.Any(p => p.Kind is DeclarationProblemKind.NotPartial or DeclarationProblemKind.ContainingTypeNotPartial or DeclarationProblemKind.StaticClass or DeclarationProblemKind.MemberClash))
         {
-            // No partial part can be added without more errors; the analyzer says what to change.
+            // No partial part can be added without more errors (a missing modifier, or members the user already
+            // declared); the analyzer says what to change.
             return null;
         }
 

@@ -61,18 +61,18 @@ public sealed class ReferenceNetwork
                     Require(conv.Stride >= 1, what, "Stride must be at least 1.");
                     Require(conv.Padding >= 0, what, "Padding must not be negative.");
                     shape = (conv.Filters,
-                             OutputSize(shape.H, conv.KernelSize, conv.Stride, conv.Padding, what, "height"),
-                             OutputSize(shape.W, conv.KernelSize, conv.Stride, conv.Padding, what, "width"));
+                             OutputSize(shape.H, conv.KernelSize, conv.Stride, conv.Padding, conv.Rounding, what, "height"),
+                             OutputSize(shape.W, conv.KernelSize, conv.Stride, conv.Padding, conv.Rounding, what, "width"));
                     count = (long)conv.Filters * _inShapes[i].Channels * conv.KernelSize * conv.KernelSize
                             + conv.Filters;
                     break;
                 case RefMaxPool2D max:
                     RequireSpatial(flat, what);
-                    shape = PoolShape(shape, max.Size, max.Stride, max.Padding, what);
+                    shape = PoolShape(shape, max.Size, max.Stride, max.Padding, max.Rounding, what);
                     break;
                 case RefAvgPool2D avg:
                     RequireSpatial(flat, what);
-                    shape = PoolShape(shape, avg.Size, avg.Stride, avg.Padding, what);
+                    shape = PoolShape(shape, avg.Size, avg.Stride, avg.Padding, avg.Rounding, what);
                     break;
                 case RefReLU:
                 case RefSigmoid:
@@ -299,7 +299,7 @@ public sealed class ReferenceNetwork
                                     sum += x[(c * H + iy) * W + ix];
                                 }
                             }
-                            y[(c * OH + oy) * OW + ox] = sum / (f * f); // count_include_pad: always F*F
+                            y[(c * OH + oy) * OW + ox] = sum / AvgDivisor(H, W, oy, ox, f, s, pad); // count_include_pad
                         }
                     }
                 }
@@ -351,6 +351,16 @@ public sealed class ReferenceNetwork
                 throw new InvalidOperationException("Unreachable: the constructor validated the layers.");
         }
         return y;
+    }
+
+    /// <summary>PyTorch's avg_pool2d divisor with count_include_pad=True: hstart = oy*S - P, hend = min(hstart + F,
+    /// H + P), likewise for the width, and the divisor is (hend - hstart) * (wend - wstart). That is F*F unless a
+    /// ceil-mode window hangs over the bottom or right edge of the padded input.</summary>
+    private static double AvgDivisor(int H, int W, int oy, int ox, int f, int s, int pad)
+    {
+        int hstart = oy * s - pad, wstart = ox * s - pad;
+        int hend = Math.Min(hstart + f, H + pad), wend = Math.Min(wstart + f, W + pad);
+        return (double)(hend - hstart) * (wend - wstart);
     }
 
     /// <summary>Index into x of the cell that wins window (oy, ox) of channel c, exactly as PyTorch chooses it: the
@@ -473,7 +483,7 @@ public sealed class ReferenceNetwork
                     {
                         for (int ox = 0; ox < OW; ox++)
                         {
-                            double g = dy[(c * OH + oy) * OW + ox] / (f * f);
+                            double g = dy[(c * OH + oy) * OW + ox] / AvgDivisor(H, W, oy, ox, f, s, pad);
                             for (int ky = 0; ky < f; ky++)
                             {
                                 int iy = oy * s - pad + ky;
@@ -550,18 +560,18 @@ public sealed class ReferenceNetwork
 
     // ---------------------------------------------------------------- validation
 
-    private static (int, int, int) PoolShape((int C, int H, int W) shape, int size, int stride, int padding, string what)
+    private static (int, int, int) PoolShape((int C, int H, int W) shape, int size, int stride, int padding, RefRounding rounding, string what)
     {
         Require(size >= 1, what, "Size must be at least 1.");
         Require(stride >= 0, what, "Stride must not be negative (0 means a stride equal to Size).");
         Require(padding >= 0, what, "Padding must not be negative.");
         Require(padding <= size / 2, what, $"Padding {padding} is more than Size / 2 = {size / 2}.");
         int s = stride == 0 ? size : stride;
-        return (shape.C, OutputSize(shape.H, size, s, padding, what, "height"),
-                OutputSize(shape.W, size, s, padding, what, "width"));
+        return (shape.C, OutputSize(shape.H, size, s, padding, rounding, what, "height"),
+                OutputSize(shape.W, size, s, padding, rounding, what, "width"));
     }
 
-    private static int OutputSize(int n, int f, int s, int p, string what, string dimension)
+    private static int OutputSize(int n, int f, int s, int p, RefRounding rounding, string what, string dimension)
     {
         long span = (long)n + 2L * p - f;
         if (span < 0)
@@ -569,12 +579,22 @@ public sealed class ReferenceNetwork
             throw new ArgumentException(
                 $"{what}: the window {f} is larger than the padded {dimension} {n} + 2*{p}.");
         }
-        if (span % s != 0)
+        if (span % s != 0 && rounding == RefRounding.Exact)
         {
             throw new ArgumentException(
                 $"{what}: the {dimension} does not divide exactly: ({n} + 2*{p} - {f}) / {s} leaves remainder {span % s}.");
         }
         long outSize = span / s + 1;
+        if (rounding == RefRounding.Ceil && span % s != 0)
+        {
+            // PyTorch's pooling_output_shape: round up, but the last window must start inside the input or the
+            // left padding.
+            outSize = (span + s - 1) / s + 1;
+            if ((outSize - 1) * s >= n + p)
+            {
+                outSize--;
+            }
+        }
         if (outSize > int.MaxValue)
         {
             throw new ArgumentException($"{what}: the output {dimension} is too large.");

@@ -6,9 +6,11 @@ using StaticCnn.Generator.Shapes;
 namespace StaticCnn.Generator.Diagnostics;
 
 /// <summary>
-/// The catalog of StaticCnn diagnostics, SCNN0001 onwards. Every shape or declaration error is an Error that
-/// cannot be reconfigured; its message is written by the pure checks (<see cref="ShapeInference"/>), so it
-/// carries the numbers and a way out. docs/diagnostics/SCNNxxxx.md has a page per rule.
+/// The catalog of StaticCnn diagnostics, SCNN0001 onwards (SCNN0040 to SCNN0049 are reserved for baked-weights
+/// errors). Every shape or declaration error is an Error that cannot be reconfigured; the warnings and infos
+/// about valid networks can be (.editorconfig, #pragma). Messages are written by the pure checks
+/// (<see cref="ShapeInference"/>, <see cref="NetworkLint"/>), so they carry the numbers and a way out.
+/// docs/diagnostics/SCNNxxxx.md has a page per rule; AnalyzerReleases.*.md track them.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -16,6 +18,8 @@ internal static class DiagnosticDescriptors
 
     private const string Declaration = "StaticCnn.Declaration";
     private const string Shapes = "StaticCnn.Shapes";
+    private const string Design = "StaticCnn.Design";
+    private const string Generation = "StaticCnn.Generation";
 
     public static readonly DiagnosticDescriptor NotPartial = Error("SCNN0001", Declaration,
         "Network class must be partial",
@@ -69,9 +73,43 @@ internal static class DiagnosticDescriptors
         "Network class must not be static",
         "A network is an object that owns its parameters and buffers; a static class cannot have instances.");
 
+    public static readonly DiagnosticDescriptor UnknownRounding = Error("SCNN0014", Shapes,
+        "Rounding is not a ShapeRounding value",
+        "Rounding must be ShapeRounding.Exact, Floor or Ceil; a number cast to ShapeRounding outside them has no meaning.");
+
+    public static readonly DiagnosticDescriptor CeilConvolution = Error("SCNN0015", Shapes,
+        "Ceil rounding on a convolution",
+        "ShapeRounding.Ceil is PyTorch's ceil_mode, which only pooling layers have; a Conv2D rounds Exact or Floor (under a network-wide Ceil, convolutions round down).");
+
+    public static readonly DiagnosticDescriptor MemberClash = Error("SCNN0016", Declaration,
+        "Network class declares a member the generator declares",
+        "The generator adds a parameterless constructor, InputLength, OutputLength, ParameterCount, Summary, InputShape, Layers, Parameters, Gradients, VectorWidth, InitializeParameters, Forward, Backward, ZeroGradients and a private field _storage; a user member with one of these names (or a primary constructor) would collide with them.");
+
+    public static readonly DiagnosticDescriptor PaddingCoversKernel = Warning("SCNN0017", Design,
+        "Padding leaves border outputs that see only padding",
+        "With padding P >= F, the outermost outputs of a convolution are computed from zeros alone: whole rows and columns hold only the bias and waste computation. Padding F - 1 or less avoids it; (F - 1) / 2 keeps the size at stride 1.");
+
+    public static readonly DiagnosticDescriptor ConsecutiveActivations = Warning("SCNN0018", Design,
+        "Two activations in a row",
+        "An activation applied to the output of another activation is legal but rarely meant; usually a Conv2D or Dense between them is missing, or one of them is left over.");
+
+    public static readonly DiagnosticDescriptor StrideSkipsInput = Warning("SCNN0019", Design,
+        "Stride is larger than the window",
+        "With stride S greater than the filter or window F, S - F of every S input rows and columns are never read, so they influence nothing and get no gradient. A strided 1x1 convolution (a ResNet-style downsampling shortcut) is not flagged.");
+
+    public static readonly DiagnosticDescriptor DenseDominates = Info("SCNN0020", Design,
+        "A Dense layer holds most of the parameters",
+        "A Dense layer over a large input whose weight matrix holds more than 90% of the network's parameters (and over a million weights) dominates memory, training time and overfitting; pooling or a strided convolution before it shrinks it.");
+
+    public static readonly DiagnosticDescriptor WindowLoops = Info("SCNN0021", Generation,
+        "Large pooling window compiled as loops",
+        "Pooling windows of up to 64 cells are unrolled completely in the generated code; a larger window would make the generated file grow with its area, so it runs as loops over the window instead.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         NotPartial, LayersOnOtherDeclaration, LayerWithoutNetwork, NoLayers, NonPositive, NotWhole, WindowTooLarge,
-        PoolPaddingTooLarge, SpatialAfterFlat, Overflow, SlopeNotFinite, ContainingTypeNotPartial, StaticClass);
+        PoolPaddingTooLarge, SpatialAfterFlat, Overflow, SlopeNotFinite, ContainingTypeNotPartial, StaticClass,
+        UnknownRounding, CeilConvolution, MemberClash, PaddingCoversKernel, ConsecutiveActivations, StrideSkipsInput,
+        DenseDominates, WindowLoops);
 
     private static readonly Dictionary<Rule, DiagnosticDescriptor> ByRule = new()
     {
@@ -88,6 +126,14 @@ internal static class DiagnosticDescriptors
         [Rule.SlopeNotFinite] = SlopeNotFinite,
         [Rule.ContainingTypeNotPartial] = ContainingTypeNotPartial,
         [Rule.StaticClass] = StaticClass,
+        [Rule.UnknownRounding] = UnknownRounding,
+        [Rule.CeilConvolution] = CeilConvolution,
+        [Rule.MemberClash] = MemberClash,
+        [Rule.PaddingCoversKernel] = PaddingCoversKernel,
+        [Rule.ConsecutiveActivations] = ConsecutiveActivations,
+        [Rule.StrideSkipsInput] = StrideSkipsInput,
+        [Rule.DenseDominates] = DenseDominates,
+        [Rule.WindowLoops] = WindowLoops,
     };
 
     public static DiagnosticDescriptor For(Rule rule) => ByRule[rule];
@@ -95,4 +141,10 @@ internal static class DiagnosticDescriptors
     private static DiagnosticDescriptor Error(string id, string category, string title, string description) =>
         new(id, title, "{0}", category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
             HelpLinkBase + id + ".md", WellKnownDiagnosticTags.NotConfigurable);
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string description) =>
+        new(id, title, "{0}", category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
+
+    private static DiagnosticDescriptor Info(string id, string category, string title, string description) =>
+        new(id, title, "{0}", category, DiagnosticSeverity.Info, isEnabledByDefault: true, description, HelpLinkBase + id + ".md");
 }

@@ -63,13 +63,13 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        (NetworkShapes shapes, _, IReadOnlyList<ShapeError> errors) = NetworkCheck.Run(parsed.Spec);
-        if (errors.Count == 0 && parsed.Spec.WeightsFile is { } weights)
+        var check = NetworkCheck.Run(parsed.Spec);
+        if (check.Errors.Count == 0 && parsed.Spec.WeightsFile is { } weights)
         {
-            CheckWeights(context, network, weights, shapes);
+            CheckWeights(context, network, weights, check.Shapes);
         }
 
-        foreach (ShapeError error in errors)
+        foreach (ShapeError error in check.Errors.Concat(check.Findings))
         {
             AttributeData target = error.LayerIndex > 0 && error.LayerIndex <= parsed.LayerAttributes.Length
                 ? parsed.LayerAttributes[error.LayerIndex - 1]
@@ -131,13 +131,26 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        int ordinal = attribute.AttributeConstructor.Parameters.IndexOf(
-            attribute.AttributeConstructor.Parameters.FirstOrDefault(p => p.Name == parameter)!);
+        int ordinal = -1;
+        for (int i = 0; i < attribute.AttributeConstructor.Parameters.Length; i++)
+        {
+            if (attribute.AttributeConstructor.Parameters[i].Name == parameter)
+            {
+                ordinal = i;
+            }
+        }
         SeparatedSyntaxList<AttributeArgumentSyntax> arguments = syntax.ArgumentList.Arguments;
         for (int i = 0; i < arguments.Count; i++)
         {
             AttributeArgumentSyntax argument = arguments[i];
-            if (argument.NameColon is not null)
+            if (argument.NameEquals is not null)
+            {
+                if (argument.NameEquals.Name.Identifier.ValueText == parameter)
+                {
+                    return argument.GetLocation();
+                }
+            }
+            else if (argument.NameColon is not null)
             {
                 if (argument.NameColon.Name.Identifier.ValueText == parameter)
                 {

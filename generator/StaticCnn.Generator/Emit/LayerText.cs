@@ -9,23 +9,29 @@ namespace StaticCnn.Generator.Emit;
 /// <summary>How layers are described to people: in the summary, the remarks and the comments of the code.</summary>
 internal static class LayerText
 {
-    /// <summary>"Conv2D(6, 5x5, s1, p2)", "MaxPool2D(2x2, s2)", "Dense(120)", "LeakyReLU(0.1)".</summary>
+    /// <summary>"Conv2D(6, 5x5, s1, p2)", "MaxPool2D(3x3, s2, ceil)", "Dense(120)", "LeakyReLU(0.1)".</summary>
     public static string Describe(LayerShape layer)
     {
         LayerSpec spec = layer.Layer;
         string window = $"{Format.Int(spec.KernelSize)}x{Format.Int(spec.KernelSize)}";
         string padding = spec.Padding > 0 ? $", p{Format.Int(spec.Padding)}" : "";
+        string rounding = spec.Rounding switch
+        {
+            Rounding.Floor => ", floor",
+            Rounding.Ceil => ", ceil",
+            _ => "",
+        };
         return spec.Kind switch
         {
-            LayerKind.Conv2D => $"Conv2D({Format.Int(spec.Filters)}, {window}, s{Format.Int(layer.Stride)}{padding})",
-            LayerKind.MaxPool2D or LayerKind.AvgPool2D => $"{spec.Kind}({window}, s{Format.Int(layer.Stride)}{padding})",
+            LayerKind.Conv2D => $"Conv2D({Format.Int(spec.Filters)}, {window}, s{Format.Int(layer.Stride)}{padding}{rounding})",
+            LayerKind.MaxPool2D or LayerKind.AvgPool2D => $"{spec.Kind}({window}, s{Format.Int(layer.Stride)}{padding}{rounding})",
             LayerKind.Dense => $"Dense({Format.Int(spec.Units)})",
             LayerKind.LeakyReLU => $"LeakyReLU({Format.Float(spec.Slope)})",
             _ => spec.Kind.ToString(),
         };
     }
 
-    /// <summary>"(28 + 2*2 - 5) / 1 + 1 = 28", for height and, when it differs, width.</summary>
+    /// <summary>"(28 + 2*2 - 5) / 1 + 1 = 28", "floor((7 + 2*0 - 2) / 2) + 1 = 3", for height and, when it differs, width.</summary>
     public static string OutputArithmetic(LayerShape layer)
     {
         if (!layer.Kind.IsSpatial())
@@ -36,11 +42,39 @@ internal static class LayerText
         int f = layer.KernelSize;
         int p = layer.Padding;
         int s = layer.Stride;
-        string height = $"{OutputSize.Arithmetic(layer.Input.H, f, s, p)} = {Format.Int(layer.Output.H)}";
+        string Rule(int n, int output)
+        {
+            string exact = OutputSize.Arithmetic(n, f, s, p);
+            long span = (long)n + (2L * p) - f;
+            if (span % s == 0 || layer.Layer.Rounding == Rounding.Exact)
+            {
+                return $"{exact} = {Format.Int(output)}";
+            }
+
+            string division = exact.Substring(0, exact.Length - " + 1".Length);
+            string rounded = layer.Layer.Rounding == Rounding.Floor ? $"floor({division}) + 1" : $"ceil({division}) + 1";
+            long ceil = ((span + s - 1) / s) + 1;
+            return output < ceil && layer.Layer.Rounding == Rounding.Ceil
+                ? $"{rounded} = {Format.Int(ceil)}, less the window that would start in the padding = {Format.Int(output)}"
+                : $"{rounded} = {Format.Int(output)}";
+        }
+
+        string height = Rule(layer.Input.H, layer.Output.H);
         return layer.Input.H == layer.Input.W
             ? height
-            : $"height {height}, width {OutputSize.Arithmetic(layer.Input.W, f, s, p)} = {Format.Int(layer.Output.W)}";
+            : $"height {height}, width {Rule(layer.Input.W, layer.Output.W)}";
     }
+
+    /// <summary>Multiply-adds of one forward pass: Ho*Wo*K*F*F*C for a convolution, inputs*units for a Dense, otherwise 0.</summary>
+    public static long MultiplyAdds(LayerShape layer) => layer.Kind switch
+    {
+        LayerKind.Conv2D => (long)layer.Output.H * layer.Output.W * layer.WeightCount,
+        LayerKind.Dense => layer.WeightCount,
+        _ => 0,
+    };
+
+    /// <summary>Bytes of the layer's output activation (float32), which Forward keeps for Backward; 0 for Flatten (it reuses its input).</summary>
+    public static long ActivationBytes(LayerShape layer) => layer.Kind == LayerKind.Flatten ? 0 : layer.Output.Length * 4;
 
     /// <summary>"(5*5*1 + 1) * 6 = 156 params", "(400 + 1) * 120 = 48,120 params", or "0 params".</summary>
     public static string ParameterArithmetic(LayerShape layer) => layer.Kind switch
@@ -54,30 +88,46 @@ internal static class LayerText
     public static string Heading(LayerShape layer) =>
         $"[{layer.Index}] {Describe(layer)} {layer.Input} -> {layer.Output}";
 
-    /// <summary>The summary table: one row per layer with its output shape and parameter count, then the totals.</summary>
+    /// <summary>
+    /// The summary table: one row per layer with its output shape, parameter count, multiply-adds and activation
+    /// memory, then the totals.
+    /// </summary>
     public static IReadOnlyList<string> SummaryTable(NetworkShapes shapes, string name)
     {
-        var rows = new List<(string Index, string Layer, string Output, string Params)>
+        var rows = new List<string[]>
         {
-            ("", "Input", shapes.Input.ToString(), "0"),
+            new[] { "", "Input", shapes.Input.ToString(), "0", "0", Format.Count(shapes.Input.Length * 4) },
         };
+        long macs = 0;
+        long activations = shapes.Input.Length * 4;
         foreach (LayerShape layer in shapes.Layers)
         {
-            rows.Add((Format.Int(layer.Index), Describe(layer), layer.Output.ToString(), Format.Count(layer.ParameterCount)));
+            rows.Add(new[]
+            {
+                Format.Int(layer.Index), Describe(layer), layer.Output.ToString(), Format.Count(layer.ParameterCount),
+                Format.Count(MultiplyAdds(layer)), Format.Count(ActivationBytes(layer)),
+            });
+            macs += MultiplyAdds(layer);
+            activations += ActivationBytes(layer);
         }
 
-        int indexWidth = System.Math.Max(1, rows.Max(r => r.Index.Length));
-        int layerWidth = System.Math.Max("Layer".Length, rows.Max(r => r.Layer.Length));
-        int outputWidth = System.Math.Max("Output".Length, rows.Max(r => r.Output.Length));
-        int paramsWidth = System.Math.Max("Params".Length, rows.Max(r => r.Params.Length));
-        string Row(string i, string l, string o, string p) =>
-            $"{i.PadLeft(indexWidth)}  {l.PadRight(layerWidth)}  {o.PadRight(outputWidth)}  {p.PadLeft(paramsWidth)}".TrimEnd();
+        string[] header = { "#", "Layer", "Output", "Params", "MACs", "Activations (bytes)" };
+        bool[] right = { true, false, false, true, true, true };
+        int[] widths = new int[header.Length];
+        for (int i = 0; i < header.Length; i++)
+        {
+            widths[i] = System.Math.Max(header[i].Length, rows.Max(r => r[i].Length));
+        }
 
-        var lines = new List<string> { $"{name}", Row("#", "Layer", "Output", "Params") };
+        string Row(string[] cells) => string.Join("  ", cells.Select((c, i) => right[i] ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+
+        var lines = new List<string> { $"{name}", Row(header) };
         lines.Add(new string('-', lines[1].Length));
-        lines.AddRange(rows.Select(r => Row(r.Index, r.Layer, r.Output, r.Params)));
+        lines.AddRange(rows.Select(Row));
         lines.Add(new string('-', lines[1].Length));
         lines.Add($"Total parameters: {Format.Count(shapes.ParameterCount)} ({Format.Count(shapes.ParameterCount * 4L)} bytes as float32)");
+        lines.Add($"Multiply-adds per sample: {Format.Count(macs)} forward");
+        lines.Add($"Activation memory per sample: {Format.Count(activations)} bytes (the input and every layer's output, kept for Backward)");
         lines.Add($"Input {shapes.Input} ({Format.Count(shapes.Input.Length)} floats) -> output {shapes.Output} ({Format.Count(shapes.Output.Length)} floats)");
         return lines;
     }

@@ -6,7 +6,10 @@ using StaticCnn.Generator.Shapes;
 
 namespace StaticCnn.Generator.Emit;
 
-/// <summary>MaxPool2D and AvgPool2D, forward and backward, with the window unrolled.</summary>
+/// <summary>
+/// MaxPool2D and AvgPool2D, forward and backward, with the window unrolled (or, past
+/// <see cref="CodeBudget.PoolUnrollTaps"/> cells, as loops over it).
+/// </summary>
 internal static class PoolEmitter
 {
     public static void EmitForward(IndentedWriter w, PoolPlan plan)
@@ -24,14 +27,15 @@ internal static class PoolEmitter
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         List<(int Ky, int Kx)> taps = Taps(k);
+        bool loops = CodeBudget.PoolLoops(layer);
 
         string rule = max
             ? "the largest cell of each window wins (the first one on ties; padding never wins); its flat input index is kept for backward"
-            : $"each output is the window's sum / {k * k} (padded cells count as zeros)";
+            : $"each output is the window's sum / {Divisor(plan)} (padded cells count as zeros)";
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {rule}.</summary>");
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}, int[] winners) {Names.KernelConstraints}"))
         {
-            if (p > 0)
+            if (plan.CopiesIntoPadded)
             {
                 w.Line($"// Copy the input into the middle of the padded buffer; its border holds {(max ? "-infinity" : "zeros")} from construction.");
                 ConvEmitter.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
@@ -59,15 +63,32 @@ internal static class PoolEmitter
                             w.Line("int at = origin;");
                         }
 
-                        w.Line("float v;");
-                        foreach ((int ky, int kx) in taps)
+                        if (loops || p > 0 || k > 1)
                         {
-                            if (p == 0 && ky == 0 && kx == 0)
-                            {
-                                continue;
-                            }
+                            // A 1x1 window without padding has no cell to compare with its first one.
+                            w.Line("float v;");
+                        }
 
-                            w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
+                        if (loops)
+                        {
+                            w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it, in row-major order.");
+                            using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                            {
+                                w.Line($"v = TS.At(ref x, (ky * {wp}) + kx); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + (ky * {wi}) + kx; }}");
+                            }
+                        }
+                        else
+                        {
+                            foreach ((int ky, int kx) in taps)
+                            {
+                                if (p == 0 && ky == 0 && kx == 0)
+                                {
+                                    continue;
+                                }
+
+                                w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
+                            }
                         }
 
                         w.Line("TS.At(ref ws, output + ox) = best;");
@@ -75,19 +96,31 @@ internal static class PoolEmitter
                     }
                     else
                     {
-                        var terms = new List<string>();
-                        foreach ((int ky, int kx) in taps)
-                        {
-                            terms.Add($"TS.At(ref x, {(ky * wp) + kx})");
-                        }
-
                         w.Line("float sum = 0f;");
-                        for (int i = 0; i < terms.Count; i += 4)
+                        if (loops)
                         {
-                            w.Line($"sum += {string.Join(" + ", terms.GetRange(i, System.Math.Min(4, terms.Count - i)))};");
+                            w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
+                            using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                            {
+                                w.Line($"sum += TS.At(ref x, (ky * {wp}) + kx);");
+                            }
+                        }
+                        else
+                        {
+                            var terms = new List<string>();
+                            foreach ((int ky, int kx) in taps)
+                            {
+                                terms.Add($"TS.At(ref x, {(ky * wp) + kx})");
+                            }
+
+                            for (int i = 0; i < terms.Count; i += 4)
+                            {
+                                w.Line($"sum += {string.Join(" + ", terms.GetRange(i, System.Math.Min(4, terms.Count - i)))};");
+                            }
                         }
 
-                        w.Line($"TS.At(ref ws, output + ox) = sum / {Format.FloatLiteral(k * k)};");
+                        w.Line($"TS.At(ref ws, output + ox) = sum / {DivisorExpression(plan)};");
                     }
                 }
             }
@@ -112,7 +145,7 @@ internal static class PoolEmitter
         int wo = layer.Output.W;
         int outputs = c * ho * wo;
 
-        w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: {(max ? "each output's gradient goes to the cell that won" : $"each output's gradient / {k * k} goes to every cell of its window")}.</summary>");
+        w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: {(max ? "each output's gradient goes to the cell that won" : $"each output's gradient / {Divisor(plan)} goes to every cell of its window")}.</summary>");
         using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, int[] winners) {Names.KernelConstraints}"))
         {
             if (max)
@@ -129,8 +162,8 @@ internal static class PoolEmitter
             }
 
             int target = plan.PaddedGradient?.Offset ?? plan.InputGradient.Offset;
-            int targetPlane = p > 0 ? plane : h * wi;
-            int targetRow = p > 0 ? wp : wi;
+            int targetPlane = plan.CopiesIntoPadded ? plane : h * wi;
+            int targetRow = plan.CopiesIntoPadded ? wp : wi;
             w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {target}), {c * targetPlane});");
             using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
             using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
@@ -138,28 +171,62 @@ internal static class PoolEmitter
                 w.Line($"ref float row = ref TS.At(ref ws, {target} + (ci * {targetPlane}) + (oy * {s * targetRow}));");
                 using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
                 {
-                    w.Line($"float share = TS.At(ref ws, {plan.OutputGradient.Offset} + (((ci * {ho}) + oy) * {wo}) + ox) / {Format.FloatLiteral(k * k)};");
+                    w.Line($"float share = TS.At(ref ws, {plan.OutputGradient.Offset} + (((ci * {ho}) + oy) * {wo}) + ox) / {DivisorExpression(plan)};");
                     w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
-                    var adds = new List<string>();
-                    foreach ((int ky, int kx) in Taps(k))
+                    if (CodeBudget.PoolLoops(layer))
                     {
-                        adds.Add($"TS.At(ref x, {(ky * targetRow) + kx}) += share;");
+                        using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                        using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                        {
+                            w.Line($"TS.At(ref x, (ky * {targetRow}) + kx) += share;");
+                        }
                     }
-
-                    for (int i = 0; i < adds.Count; i += 4)
+                    else
                     {
-                        w.Line(string.Join(" ", adds.GetRange(i, System.Math.Min(4, adds.Count - i))));
+                        var adds = new List<string>();
+                        foreach ((int ky, int kx) in Taps(k))
+                        {
+                            adds.Add($"TS.At(ref x, {(ky * targetRow) + kx}) += share;");
+                        }
+
+                        for (int i = 0; i < adds.Count; i += 4)
+                        {
+                            w.Line(string.Join(" ", adds.GetRange(i, System.Math.Min(4, adds.Count - i))));
+                        }
                     }
                 }
             }
 
-            if (p > 0)
+            if (plan.CopiesIntoPadded)
             {
                 ConvEmitter.PlaneRowCopy(w, c, h, wi, target + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
             }
         }
 
         w.Line();
+    }
+
+    /// <summary>"4", or, when ceil-rounded windows hang over the edge, the cells of each window inside the padded input.</summary>
+    private static string Divisor(PoolPlan plan) =>
+        plan.Overhangs ? "(the window's cells inside the padded input)" : Format.Int(plan.Shape.KernelSize * plan.Shape.KernelSize);
+
+    /// <summary>
+    /// The average's divisor as C#: k*k, or for overhanging windows min(k, H + 2P - oy*S) * min(k, W + 2P - ox*S),
+    /// PyTorch's (hend - hstart) * (wend - wstart) with the ends clipped to the padded input.
+    /// </summary>
+    private static string DivisorExpression(PoolPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int k = layer.KernelSize;
+        int s = layer.Stride;
+        if (!plan.Overhangs)
+        {
+            return Format.FloatLiteral(k * k);
+        }
+
+        int hLimit = layer.Input.H + (2 * layer.Padding);
+        int wLimit = layer.Input.W + (2 * layer.Padding);
+        return $"(float)(global::System.Math.Min({k}, {hLimit} - (oy * {s})) * global::System.Math.Min({k}, {wLimit} - (ox * {s})))";
     }
 
     private static List<(int, int)> Taps(int k)

@@ -36,4 +36,24 @@ internal static class Format
 
     /// <summary>A ratio with at most two decimals: 2.33, 14.5, 28.</summary>
     public static string Decimal(double value) => value.ToString("0.##", Invariant);
+
+    /// <summary>
+    /// numerator / divisor + add, exactly (decimal arithmetic), with two decimals unless more are needed to show
+    /// that it is not a whole number: "2.33", "14.5", "28", "1.000004", "1.9999999995".
+    /// </summary>
+    public static string Quotient(long numerator, long divisor, long add)
+    {
+        decimal exact = ((decimal)numerator / divisor) + add;
+        bool whole = numerator % divisor == 0;
+        for (int decimals = 2; decimals < 28; decimals++)
+        {
+            decimal shown = Math.Round(exact, decimals, MidpointRounding.AwayFromZero);
+            if (whole || shown != Math.Truncate(shown))
+            {
+                return shown.ToString("0.############################", Invariant);
+            }
+        }
+
+        return exact.ToString(Invariant);
+    }
 }

@@ -14,6 +14,17 @@ internal enum LayerKind
     Dense,
 }
 
+/// <summary>
+/// How a spatial layer rounds (N + 2P - F) / S + 1 (mirrors StaticCnn.ShapeRounding): Exact requires an exact
+/// division, Floor rounds down (PyTorch's default), Ceil rounds up (PyTorch's pooling ceil_mode).
+/// </summary>
+internal enum Rounding
+{
+    Exact = 0,
+    Floor = 1,
+    Ceil = 2,
+}
+
 internal static class LayerKinds
 {
     public static bool IsSpatial(this LayerKind kind) =>
@@ -25,4 +36,6 @@ internal static class LayerKinds
         kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh;
 
     public static bool HasParameters(this LayerKind kind) => kind is LayerKind.Conv2D or LayerKind.Dense;
+
+    public static bool IsDefined(this Rounding rounding) => rounding is Rounding.Exact or Rounding.Floor or Rounding.Ceil;
 }

@@ -12,6 +12,11 @@ namespace StaticCnn.Generator.Model;
 /// <param name="Padding">Conv2D or pooling padding, otherwise 0.</param>
 /// <param name="Units">Dense units, otherwise 0.</param>
 /// <param name="Slope">LeakyReLU slope, otherwise 0.</param>
+/// <param name="Rounding">
+/// Conv2D or pooling: how the output size is rounded, after the network's default is applied (a Conv2D that
+/// inherits Ceil gets Floor). May hold an undefined value as written, which shape inference reports.
+/// </param>
+/// <param name="RoundingSetOnLayer">The layer sets Rounding itself (rather than inheriting the network's).</param>
 internal sealed record LayerSpec(
     LayerKind Kind,
     int Index,
@@ -20,4 +25,6 @@ internal sealed record LayerSpec(
     int Stride = 0,
     int Padding = 0,
     int Units = 0,
-    float Slope = 0f);
+    float Slope = 0f,
+    Rounding Rounding = Rounding.Exact,
+    bool RoundingSetOnLayer = false);

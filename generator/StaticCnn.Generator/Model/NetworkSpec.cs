@@ -12,6 +12,7 @@ namespace StaticCnn.Generator.Model;
 /// <param name="Width">Declared input width.</param>
 /// <param name="Layers">Layer attributes in source order.</param>
 /// <param name="Declaration">Problems with the declaration itself (not partial, layers spread, ...).</param>
+/// <param name="Rounding">The [Network]'s Rounding as written (Exact when not set; may be undefined).</param>
 /// <param name="HasUnreadableArguments">
 /// An attribute argument was not a constant the generator could read; the compiler reports that error itself.
 /// </param>
@@ -24,6 +25,7 @@ internal sealed record NetworkSpec(
     EquatableArray<LayerSpec> Layers,
     EquatableArray<DeclarationProblem> Declaration,
     bool HasUnreadableArguments,
+    Rounding Rounding = Rounding.Exact,
     string? WeightsFile = null);
 
 /// <summary>What can be wrong with the class that carries [Network], independent of shapes.</summary>
@@ -33,6 +35,9 @@ internal enum DeclarationProblemKind
     ContainingTypeNotPartial,
     StaticClass,
     LayersOnOtherDeclaration,
+
+    /// <summary>A member the user declared has the name of a generated member (Detail: its name).</summary>
+    MemberClash,
 }
 
 /// <param name="Kind">What is wrong.</param>

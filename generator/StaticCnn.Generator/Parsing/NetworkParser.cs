@@ -42,6 +42,8 @@ internal static class NetworkParser
         int channels = ReadInt(network, "channels", 0, ref unreadable);
         int height = ReadInt(network, "height", 0, ref unreadable);
         int width = ReadInt(network, "width", 0, ref unreadable);
+        Rounding networkRounding = ReadRounding(network, ref unreadable) ?? Rounding.Exact;
+        Rounding inherited = networkRounding.IsDefined() ? networkRounding : Rounding.Exact;
 
         SyntaxNode? networkDeclaration = DeclarationOf(network, cancellationToken);
         var onDeclaration = new List<(AttributeData Data, LayerKind Kind, int Position)>();
@@ -70,13 +72,13 @@ internal static class NetworkParser
         var problems = new List<DeclarationProblem>();
         foreach ((AttributeData data, LayerKind kind, _) in onDeclaration.OrderBy(x => x.Position))
         {
-            layers.Add(ReadLayer(data, kind, layers.Count + 1, ref unreadable));
+            layers.Add(ReadLayer(data, kind, layers.Count + 1, inherited, ref unreadable));
             attributes.Add(data);
         }
 
         foreach ((AttributeData data, LayerKind kind, _, _) in elsewhere.OrderBy(x => x.Path, System.StringComparer.Ordinal).ThenBy(x => x.Position))
         {
-            LayerSpec layer = ReadLayer(data, kind, layers.Count + 1, ref unreadable);
+            LayerSpec layer = ReadLayer(data, kind, layers.Count + 1, inherited, ref unreadable);
             layers.Add(layer);
             attributes.Add(data);
             problems.Add(new DeclarationProblem(DeclarationProblemKind.LayersOnOtherDeclaration, kind.ToString(), layer.Index));
@@ -103,6 +105,11 @@ internal static class NetworkParser
             problems.Insert(0, new DeclarationProblem(DeclarationProblemKind.StaticClass, ""));
         }
 
+        foreach (string clash in GeneratedMembers.Clashes(type, cancellationToken))
+        {
+            problems.Add(new DeclarationProblem(DeclarationProblemKind.MemberClash, clash));
+        }
+
         var spec = new NetworkSpec(
             TypeNames.Describe(type, networkDeclaration as TypeDeclarationSyntax),
             channels,
@@ -111,25 +118,72 @@ internal static class NetworkParser
             layers.ToEquatableArray(),
             problems.ToEquatableArray(),
             unreadable,
+            networkRounding,
             ReadWeights(network));
         return new Result(spec, network, attributes.ToImmutable());
     }
 
-    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, ref bool unreadable) => kind switch
+    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, Rounding inherited, ref bool unreadable)
     {
-        LayerKind.Conv2D => new LayerSpec(kind, index,
-            Filters: ReadInt(data, "filters", 0, ref unreadable),
-            KernelSize: ReadInt(data, "kernelSize", 0, ref unreadable),
-            Stride: ReadInt(data, "stride", 1, ref unreadable),
-            Padding: ReadInt(data, "padding", 0, ref unreadable)),
-        LayerKind.MaxPool2D or LayerKind.AvgPool2D => new LayerSpec(kind, index,
-            KernelSize: ReadInt(data, "size", 0, ref unreadable),
-            Stride: ReadInt(data, "stride", 0, ref unreadable),
-            Padding: ReadInt(data, "padding", 0, ref unreadable)),
-        LayerKind.Dense => new LayerSpec(kind, index, Units: ReadInt(data, "units", 0, ref unreadable)),
-        LayerKind.LeakyReLU => new LayerSpec(kind, index, Slope: ReadFloat(data, "slope", 0.01f, ref unreadable)),
-        _ => new LayerSpec(kind, index),
-    };
+        switch (kind)
+        {
+            case LayerKind.Conv2D:
+            {
+                Rounding? own = ReadRounding(data, ref unreadable);
+
+                // PyTorch's Conv2d has no ceil mode: under a network-wide Ceil, convolutions round down.
+                Rounding rounding = own ?? (inherited == Rounding.Ceil ? Rounding.Floor : inherited);
+                return new LayerSpec(kind, index,
+                    Filters: ReadInt(data, "filters", 0, ref unreadable),
+                    KernelSize: ReadInt(data, "kernelSize", 0, ref unreadable),
+                    Stride: ReadInt(data, "stride", 1, ref unreadable),
+                    Padding: ReadInt(data, "padding", 0, ref unreadable),
+                    Rounding: rounding,
+                    RoundingSetOnLayer: own is not null);
+            }
+
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+            {
+                Rounding? own = ReadRounding(data, ref unreadable);
+                return new LayerSpec(kind, index,
+                    KernelSize: ReadInt(data, "size", 0, ref unreadable),
+                    Stride: ReadInt(data, "stride", 0, ref unreadable),
+                    Padding: ReadInt(data, "padding", 0, ref unreadable),
+                    Rounding: own ?? inherited,
+                    RoundingSetOnLayer: own is not null);
+            }
+
+            case LayerKind.Dense:
+                return new LayerSpec(kind, index, Units: ReadInt(data, "units", 0, ref unreadable));
+            case LayerKind.LeakyReLU:
+                return new LayerSpec(kind, index, Slope: ReadFloat(data, "slope", 0.01f, ref unreadable));
+            default:
+                return new LayerSpec(kind, index);
+        }
+    }
+
+    /// <summary>The named argument Rounding = ShapeRounding.X, or null when it is not set.</summary>
+    private static Rounding? ReadRounding(AttributeData data, ref bool unreadable)
+    {
+        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
+        {
+            if (named.Key != "Rounding")
+            {
+                continue;
+            }
+
+            if (named.Value is { Kind: TypedConstantKind.Enum or TypedConstantKind.Primitive, Value: int value })
+            {
+                return (Rounding)value;
+            }
+
+            unreadable = true;
+            return null;
+        }
+
+        return null;
+    }
 
     /// <summary>The class declaration an attribute is written on.</summary>
     private static SyntaxNode? DeclarationOf(AttributeData attribute, CancellationToken cancellationToken) =>

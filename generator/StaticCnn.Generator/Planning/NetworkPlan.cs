@@ -142,13 +142,19 @@ internal sealed class PoolPlan : LayerPlan
 
     public int PaddedWidth { get; set; }
 
-    /// <summary>The padded input (-inf or zero border), or the input itself when the padding is 0.</summary>
+    /// <summary>The padded input (-inf or zero border), or the input itself when there is no padding or overhang.</summary>
     public BufferPlan Padded { get; set; } = null!;
+
+    /// <summary>The input is copied into a padded grid: padding, or a ceil-rounded window hanging over the edge.</summary>
+    public bool CopiesIntoPadded { get; set; }
+
+    /// <summary>Ceil rounding: the last window hangs over the bottom or right edge of the padded input.</summary>
+    public bool Overhangs { get; set; }
 
     /// <summary>Max pooling: the flat input index of each output's winner.</summary>
     public BufferPlan? Winners { get; set; }
 
-    /// <summary>Average pooling with padding: the gradient over the padded grid.</summary>
+    /// <summary>Average pooling with padding or overhang: the gradient over the padded grid.</summary>
     public BufferPlan? PaddedGradient { get; set; }
 }
 

@@ -114,11 +114,11 @@ internal static class NetworkPlanner
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
             // last k-1 of every row wrap around and are discarded.
             int columns = ho * wp;
-            int stride = RoundUp(columns, block);
+            var (mr, nr) = Blocking.ForGemm(oc, columns);
+            int stride = GemmRowStride(columns, block, nr);
             plan.WideWidth = wp;
             plan.WideRowStride = stride;
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
-            var (mr, nr) = Blocking.ForGemm(oc, columns);
             var loops = new List<TapLoop>();
             List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true);
             plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
@@ -137,10 +137,10 @@ internal static class NetworkPlanner
             AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
                 plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
 
-            int paddedStride = RoundUp(plane, block);
+            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
+            int paddedStride = GemmRowStride(plane, block, nrx);
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
-            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
             var backLoops = new List<TapLoop>();
             List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, fanIn);
             plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, mrx, plane, nrx,
@@ -151,7 +151,7 @@ internal static class NetworkPlanner
         {
             // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
             int columns = ho * wo;
-            int stride = RoundUp(columns, block);
+            int stride = GemmRowStride(GemmRowStride(columns, block, Blocking.ForGemm(oc, columns).ColumnVectors), block, Blocking.ForGemm(fanIn, columns).ColumnVectors);
             plan.WideWidth = wo;
             plan.WideRowStride = stride;
             plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
@@ -298,13 +298,18 @@ internal static class NetworkPlanner
     {
         var plan = new PoolPlan(layer, input, output, inputGradient, outputGradient);
         int p = layer.Padding;
-        int hp = layer.Input.H + (2 * p);
-        int wp = layer.Input.W + (2 * p);
+
+        // Ceil rounding: the last window may hang over the bottom and right edges, so the padded grid grows to
+        // hold it ((out - 1) * S + F); the overhang is -infinity (max) or zeros outside the divisor (average).
+        int hp = Math.Max(layer.Input.H + (2 * p), ((layer.Output.H - 1) * layer.Stride) + layer.KernelSize);
+        int wp = Math.Max(layer.Input.W + (2 * p), ((layer.Output.W - 1) * layer.Stride) + layer.KernelSize);
         plan.PaddedHeight = hp;
         plan.PaddedWidth = wp;
+        plan.Overhangs = hp > layer.Input.H + (2 * p) || wp > layer.Input.W + (2 * p);
+        plan.CopiesIntoPadded = p > 0 || plan.Overhangs;
         int c = layer.Input.C;
         int n = layer.Index;
-        if (p > 0)
+        if (plan.CopiesIntoPadded)
         {
             bool max = layer.Kind == LayerKind.MaxPool2D;
             plan.Padded = workspace.Add($"P{n}", (long)c * hp * wp, $"[{n}] input padded with {(max ? "-infinity" : "zeros")} {c}x{hp}x{wp}");
@@ -322,7 +327,7 @@ internal static class NetworkPlanner
         {
             plan.Winners = workspace.AddIndices($"I{n}", layer.Output.Length, $"[{n}] flat input index of each output's maximum");
         }
-        else if (p > 0)
+        else if (plan.CopiesIntoPadded)
         {
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)c * hp * wp, $"[{n}] input gradient over the padded {hp}x{wp} grid");
         }
@@ -360,6 +365,14 @@ internal static class NetworkPlanner
             EquatableArray<FitSuggestion>.Empty);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// Row stride of a tap GEMM's output: its columns run in whole blocks of <paramref name="columnVectors"/>
+    /// vectors of up to <see cref="Blocking.MaxLanes"/> floats, so a row must hold the last block, or that block's
+    /// stores run into the next row (which the fuzz test caught for a 120-column, 3-vector input gradient).
+    /// </summary>
+    private static int GemmRowStride(int columns, int block, int columnVectors) =>
+        Math.Max(RoundUp(columns, block), RoundUp(columns, columnVectors * Blocking.MaxLanes));
 
     private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Shapes;
 
@@ -21,8 +22,36 @@ internal static class OutputSize
         return (span / s) + 1;
     }
 
-    /// <summary>The real-valued output for messages, e.g. 2.33.</summary>
-    public static double Real(long n, long f, long s, long p) => ((double)(n + (2 * p) - f) / s) + 1;
+    /// <summary>
+    /// The output size under a rounding rule, or null when there is none: Exact as <see cref="Exact"/>; Floor
+    /// floor((N + 2P - F) / S) + 1; Ceil ceil((N + 2P - F) / S) + 1, less one when the last window would start in
+    /// the bottom or right padding (PyTorch's pooling_output_shape with ceil_mode). Null when N + 2P &lt; F.
+    /// </summary>
+    public static long? Rounded(long n, long f, long s, long p, Rounding rounding)
+    {
+        long span = n + (2 * p) - f;
+        if (span < 0 || s <= 0)
+        {
+            return null;
+        }
+
+        switch (rounding)
+        {
+            case Rounding.Floor:
+                return (span / s) + 1;
+            case Rounding.Ceil:
+                long output = ((span + s - 1) / s) + 1;
+                return (output - 1) * s >= n + p ? output - 1 : output;
+            default:
+                return Exact(n, f, s, p);
+        }
+    }
+
+    /// <summary>
+    /// (N + 2P - F) / S + 1 for messages: two decimals ("2.33", "14.5", "28"), but never shown as a whole number
+    /// when it is not one (stride 1,000,000 over 7 gives "1.000004", not "1").
+    /// </summary>
+    public static string Real(long n, long f, long s, long p) => Format.Quotient(n + (2 * p) - f, s, 1);
 
     /// <summary>"(7 + 2*0 - 3) / 3 + 1".</summary>
     public static string Arithmetic(long n, long f, long s, long p) =>
@@ -56,7 +85,7 @@ internal static class OutputSize
     }
 
     /// <summary>Paddings other than <paramref name="p"/>, at most <paramref name="maxPadding"/>, that fit both dimensions with stride s, nearest first.</summary>
-    public static List<(int Padding, long OutH, long OutW)> PaddingsThatFit(long h, long w, long f, long s, long p, long maxPadding, int max)
+    public static List<(int Padding, long OutH, long OutW)> PaddingsThatFit(long h, long w, long f, long s, long p, long maxPadding, int max, Rounding rounding = Rounding.Exact)
     {
         var found = new List<(int, long, long)>();
         long limit = System.Math.Min(maxPadding, 4096);
@@ -71,7 +100,7 @@ internal static class OutputSize
                     continue;
                 }
 
-                if (Exact(h, f, s, candidate) is long oh && Exact(w, f, s, candidate) is long ow)
+                if (Rounded(h, f, s, candidate, rounding) is long oh && Rounded(w, f, s, candidate, rounding) is long ow)
                 {
                     found.Add(((int)candidate, oh, ow));
                 }
@@ -82,7 +111,7 @@ internal static class OutputSize
     }
 
     /// <summary>Kernel sizes below <paramref name="f"/> that fit both dimensions with stride s and padding p, largest first.</summary>
-    public static List<(int Kernel, long OutH, long OutW)> KernelsThatFit(long h, long w, long f, long s, long p, int max)
+    public static List<(int Kernel, long OutH, long OutW)> KernelsThatFit(long h, long w, long f, long s, long p, int max, Rounding rounding = Rounding.Exact)
     {
         var found = new List<(int, long, long)>();
         long largest = System.Math.Min(f - 1, System.Math.Min(h, w) + (2 * p));
@@ -90,7 +119,7 @@ internal static class OutputSize
         // At most 4096 candidates, like the other searches: the sizes can be as large as int.MaxValue.
         for (long candidate = largest; candidate >= 1 && candidate > largest - 4096 && found.Count < max; candidate--)
         {
-            if (Exact(h, candidate, s, p) is long oh && Exact(w, candidate, s, p) is long ow)
+            if (Rounded(h, candidate, s, p, rounding) is long oh && Rounded(w, candidate, s, p, rounding) is long ow)
             {
                 found.Add(((int)candidate, oh, ow));
             }

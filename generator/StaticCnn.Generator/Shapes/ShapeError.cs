@@ -18,10 +18,21 @@ internal enum Rule
     SlopeNotFinite,
     ContainingTypeNotPartial,
     StaticClass,
+    UnknownRounding,
+    CeilConvolution,
+    MemberClash,
+    PaddingCoversKernel,
+    ConsecutiveActivations,
+    StrideSkipsInput,
+    DenseDominates,
+    WindowLoops,
 }
 
 /// <summary>A different value for one attribute argument that makes the layer fit, for messages and code fixes.</summary>
-/// <param name="Argument">The constructor parameter to change ("stride", "padding", "kernelSize", "size").</param>
+/// <param name="Argument">
+/// The constructor parameter to change ("stride", "padding", "kernelSize", "size"), "Rounding" (the named
+/// property; Value is a ShapeRounding), or "" to remove the layer.
+/// </param>
 /// <param name="Value">The value that fits.</param>
 /// <param name="Output">The output size it gives, "15x15".</param>
 /// <param name="Also">Another argument changed too (e.g. "stride" is kept but named for clarity), or "".</param>

@@ -30,6 +30,11 @@ internal static class ShapeInference
         known &= Positive(errors, 0, network, "channels", "input channels", spec.Channels);
         known &= Positive(errors, 0, network, "height", "input height", spec.Height);
         known &= Positive(errors, 0, network, "width", "input width", spec.Width);
+        if (!spec.Rounding.IsDefined())
+        {
+            errors.Add(Error(Rule.UnknownRounding, 0, "Rounding", $"{network}: Rounding = {Format.Int((int)spec.Rounding)} is not a ShapeRounding value; use ShapeRounding.Exact, Floor or Ceil."));
+        }
+
         if (known && input.Length > IntMax)
         {
             errors.Add(Error(Rule.Overflow, 0, "", $"{network}: the input {input} has {Format.Count(input.Length)} values, more than int can count ({Format.Count(IntMax)})."));
@@ -78,12 +83,21 @@ internal static class ShapeInference
                 ok &= Positive(errors, layer.Index, where, "kernelSize", "kernelSize", layer.KernelSize);
                 ok &= Positive(errors, layer.Index, where, "stride", "stride", layer.Stride);
                 ok &= NotNegative(errors, layer.Index, where, "padding", layer.Padding);
+                ok &= RoundingKnown(errors, layer, where);
+                if (layer.Rounding == Rounding.Ceil)
+                {
+                    errors.Add(Error(Rule.CeilConvolution, layer.Index, "Rounding",
+                        $"{where}: Rounding = ShapeRounding.Ceil is for pooling layers; PyTorch's Conv2d has no ceil mode. Use ShapeRounding.Floor (PyTorch's rule) or Exact.",
+                        new FitSuggestion("Rounding", (int)Rounding.Floor, "")));
+                    ok = false;
+                }
+
                 if (!ok || !inputKnown || !Spatial(layer, name, input, flattenedBy, errors))
                 {
                     return null;
                 }
 
-                if (Window(layer, name, "filter", input, layer.KernelSize, layer.Stride, layer.Padding, layer.KernelSize - 1, errors) is not (long oh, long ow))
+                if (Window(layer, name, "filter", input, layer.KernelSize, layer.Stride, layer.Padding, layer.KernelSize - 1, layer.Filters, errors) is not (long oh, long ow))
                 {
                     return null;
                 }
@@ -111,6 +125,7 @@ internal static class ShapeInference
                 }
 
                 ok &= NotNegative(errors, layer.Index, where, "padding", layer.Padding);
+                ok &= RoundingKnown(errors, layer, where);
                 if (ok && layer.Padding > layer.KernelSize / 2)
                 {
                     errors.Add(Error(Rule.PoolPaddingTooLarge, layer.Index, "padding",
@@ -125,7 +140,7 @@ internal static class ShapeInference
                 }
 
                 int stride = layer.Stride == 0 ? layer.KernelSize : layer.Stride;
-                if (Window(layer, name, "window", input, layer.KernelSize, stride, layer.Padding, layer.KernelSize / 2, errors) is not (long oh, long ow))
+                if (Window(layer, name, "window", input, layer.KernelSize, stride, layer.Padding, layer.KernelSize / 2, input.C, errors) is not (long oh, long ow))
                 {
                     return null;
                 }
@@ -176,15 +191,17 @@ internal static class ShapeInference
     }
 
     /// <summary>Checks a convolution or pooling window over both dimensions; returns the output size or null.</summary>
-    private static (long, long)? Window(LayerSpec layer, string name, string what, Shape input, int f, int s, int p, int maxPadding, List<ShapeError> errors)
+    private static (long, long)? Window(LayerSpec layer, string name, string what, Shape input, int f, int s, int p, int maxPadding, int channels, List<ShapeError> errors)
     {
-        long oh = OutputSize.Exact(input.H, f, s, p) ?? -1;
-        long ow = OutputSize.Exact(input.W, f, s, p) ?? -1;
+        long oh = OutputSize.Rounded(input.H, f, s, p, layer.Rounding) ?? -1;
+        long ow = OutputSize.Rounded(input.W, f, s, p, layer.Rounding) ?? -1;
         if (oh > 0 && ow > 0)
         {
             return (oh, ow);
         }
 
+        // A suggestion is only worth making if the layer's output it gives can be counted in an int.
+        bool Fits(long h, long w) => (long)channels * h * w <= IntMax;
         string window = $"{Format.Int(f)}x{Format.Int(f)} {what}";
         string sizeArgument = layer.Kind == LayerKind.Conv2D ? "kernelSize" : "size";
         bool tooLarge = input.H + (2L * p) < f || input.W + (2L * p) < f;
@@ -192,18 +209,24 @@ internal static class ShapeInference
         {
             long n = input.H + (2L * p) < f ? input.H : input.W;
             var suggestions = new List<FitSuggestion>();
-            foreach ((int padding, long h, long w) in OutputSize.PaddingsThatFit(input.H, input.W, f, s, p, maxPadding, 1))
+            foreach ((int padding, long h, long w) in OutputSize.PaddingsThatFit(input.H, input.W, f, s, p, maxPadding, 1, layer.Rounding))
             {
-                suggestions.Add(new FitSuggestion("padding", padding, $"{Format.Int(h)}x{Format.Int(w)}"));
+                if (Fits(h, w))
+                {
+                    suggestions.Add(new FitSuggestion("padding", padding, $"{Format.Int(h)}x{Format.Int(w)}"));
+                }
             }
 
-            foreach ((int kernel, long h, long w) in OutputSize.KernelsThatFit(input.H, input.W, f, s, p, 1))
+            foreach ((int kernel, long h, long w) in OutputSize.KernelsThatFit(input.H, input.W, f, s, p, 1, layer.Rounding))
             {
-                suggestions.Add(new FitSuggestion(sizeArgument, kernel, $"{Format.Int(h)}x{Format.Int(w)}"));
+                if (Fits(h, w) && (layer.Kind == LayerKind.Conv2D || p <= kernel / 2))
+                {
+                    suggestions.Add(new FitSuggestion(sizeArgument, kernel, $"{Format.Int(h)}x{Format.Int(w)}"));
+                }
             }
 
             string message = $"{name}: the {window} is larger than the {input.Spatial} input padded by {Format.Int(p)} " +
-                $"({Format.Int(input.H + (2L * p))}x{Format.Int(input.W + (2L * p))}); {OutputSize.Arithmetic(n, f, s, p)} = {Format.Decimal(OutputSize.Real(n, f, s, p))} is less than 1."
+                $"({Format.Int(input.H + (2L * p))}x{Format.Int(input.W + (2L * p))}); {OutputSize.Arithmetic(n, f, s, p)} = {OutputSize.Real(n, f, s, p)} is less than 1."
                 + Advice(suggestions, s);
             errors.Add(Error(Rule.WindowTooLarge, layer.Index, sizeArgument, message, suggestions.ToArray()));
             return null;
@@ -215,15 +238,28 @@ internal static class ShapeInference
             var suggestions = new List<FitSuggestion>();
             foreach ((int stride, long h, long w) in OutputSize.StridesThatFit(input.H, input.W, f, s, p, 2))
             {
-                suggestions.Add(new FitSuggestion("stride", stride, $"{Format.Int(h)}x{Format.Int(w)}"));
+                if (Fits(h, w))
+                {
+                    suggestions.Add(new FitSuggestion("stride", stride, $"{Format.Int(h)}x{Format.Int(w)}"));
+                }
             }
 
-            foreach ((int padding, long h, long w) in OutputSize.PaddingsThatFit(input.H, input.W, f, s, p, maxPadding, 1))
+            foreach ((int padding, long h, long w) in OutputSize.PaddingsThatFit(input.H, input.W, f, s, p, maxPadding, 1, Rounding.Exact))
             {
-                suggestions.Add(new FitSuggestion("padding", padding, $"{Format.Int(h)}x{Format.Int(w)}", Also: "stride"));
+                if (Fits(h, w))
+                {
+                    suggestions.Add(new FitSuggestion("padding", padding, $"{Format.Int(h)}x{Format.Int(w)}", Also: "stride"));
+                }
             }
 
-            string message = $"{name}: {OutputSize.Arithmetic(n, f, s, p)} = {Format.Decimal(OutputSize.Real(n, f, s, p))} is not a whole number{dimension}; " +
+            long floorH = OutputSize.Rounded(input.H, f, s, p, Rounding.Floor) ?? 0;
+            long floorW = OutputSize.Rounded(input.W, f, s, p, Rounding.Floor) ?? 0;
+            if (Fits(floorH, floorW))
+            {
+                suggestions.Add(new FitSuggestion("Rounding", (int)Rounding.Floor, $"{Format.Int(floorH)}x{Format.Int(floorW)}"));
+            }
+
+            string message = $"{name}: {OutputSize.Arithmetic(n, f, s, p)} = {OutputSize.Real(n, f, s, p)} is not a whole number{dimension}; " +
                 $"the {window} with stride {Format.Int(s)} does not fit the {input.Spatial} input." + Advice(suggestions, s);
             errors.Add(Error(Rule.NotWhole, layer.Index, "stride", message, suggestions.ToArray()));
             return null;
@@ -236,6 +272,7 @@ internal static class ShapeInference
         var strides = suggestions.Where(x => x.Argument == "stride").ToList();
         var paddings = suggestions.Where(x => x.Argument == "padding").ToList();
         var kernels = suggestions.Where(x => x.Argument is "kernelSize" or "size").ToList();
+        var roundings = suggestions.Where(x => x.Argument == "Rounding").ToList();
         var parts = new List<string>();
         if (strides.Count > 0)
         {
@@ -258,7 +295,25 @@ internal static class ShapeInference
                 : $"so does a {Format.Int(kernel.Value)}x{Format.Int(kernel.Value)} window ({kernel.Output})");
         }
 
+        foreach (FitSuggestion rounding in roundings)
+        {
+            string text = $"Rounding = ShapeRounding.{(Rounding)rounding.Value} drops the cells no window reaches, as PyTorch does ({rounding.Output})";
+            parts.Add(parts.Count == 0 ? text : "or " + text);
+        }
+
         return parts.Count == 0 ? "" : " " + string.Join("; ", parts) + ".";
+    }
+
+    private static bool RoundingKnown(List<ShapeError> errors, LayerSpec layer, string where)
+    {
+        if (layer.Rounding.IsDefined())
+        {
+            return true;
+        }
+
+        errors.Add(Error(Rule.UnknownRounding, layer.Index, "Rounding",
+            $"{where}: Rounding = {Format.Int((int)layer.Rounding)} is not a ShapeRounding value; use ShapeRounding.Exact, Floor or Ceil."));
+        return false;
     }
 
     private static bool Spatial(LayerSpec layer, string name, Shape input, string? flattenedBy, List<ShapeError> errors)
@@ -341,6 +396,9 @@ internal static class ShapeInference
                 $"Network '{type}' is nested in '{problem.Detail}', which must be declared partial too, so that the generated part can be nested the same way."),
             DeclarationProblemKind.StaticClass => Error(Rule.StaticClass, 0, "",
                 $"Network '{type}' must not be static: a network is an object that holds its parameters and buffers."),
+            DeclarationProblemKind.MemberClash => Error(Rule.MemberClash, 0, "",
+                $"Network '{type}' declares {(problem.Detail.StartsWith("a ", StringComparison.Ordinal) ? problem.Detail : $"a member named '{problem.Detail}'")}, which the generator declares too; " +
+                $"rename or remove it (the generated members are a parameterless constructor, {string.Join(", ", GeneratedMemberNames.All.Where(n => !n.StartsWith("_", StringComparison.Ordinal)))} and the private field _storage)."),
             _ => Error(Rule.LayersOnOtherDeclaration, problem.LayerIndex, "",
                 $"{problem.Detail} #{Format.Int(problem.LayerIndex)} of network '{type}' is on a different partial declaration than [Network]; put [Network] and every layer attribute on one declaration, top to bottom."),
         };

@@ -28,4 +28,11 @@ public sealed class AvgPool2DAttribute : Attribute
 
     /// <summary>Padding on each side.</summary>
     public int Padding { get; }
+
+    /// <summary>
+    /// How the output size is rounded when the stride does not divide <c>N + 2P - F</c>; when not set, the
+    /// network's <see cref="NetworkAttribute.Rounding"/> (by default <see cref="ShapeRounding.Exact"/>).
+    /// <see cref="ShapeRounding.Ceil"/> is PyTorch's <c>ceil_mode=True</c>; the divisor then counts the cells of each window inside the padded input.
+    /// </summary>
+    public ShapeRounding Rounding { get; set; }
 }

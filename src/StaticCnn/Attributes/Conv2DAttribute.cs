@@ -35,4 +35,11 @@ public sealed class Conv2DAttribute : Attribute
 
     /// <summary>Zero padding P on each side.</summary>
     public int Padding { get; }
+
+    /// <summary>
+    /// How the output size is rounded when the stride does not divide <c>N + 2P - F</c>; when not set, the
+    /// network's <see cref="NetworkAttribute.Rounding"/> (by default <see cref="ShapeRounding.Exact"/>).
+    /// <see cref="ShapeRounding.Ceil"/> is not allowed here (PyTorch's Conv2d has no ceil mode).
+    /// </summary>
+    public ShapeRounding Rounding { get; set; }
 }

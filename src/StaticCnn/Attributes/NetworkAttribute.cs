@@ -38,6 +38,14 @@ public sealed class NetworkAttribute : Attribute
     public int Width { get; }
 
     /// <summary>
+    /// How every Conv2D and pooling layer rounds its output size when the stride does not divide
+    /// <c>N + 2P - F</c>, unless the layer sets its own: <see cref="ShapeRounding.Exact"/> (the default, an
+    /// inexact division is a compile-time error), <see cref="ShapeRounding.Floor"/> (PyTorch's default) or
+    /// <see cref="ShapeRounding.Ceil"/> (PyTorch's pooling <c>ceil_mode=True</c>; convolutions round down).
+    /// </summary>
+    public ShapeRounding Rounding { get; set; }
+
+    /// <summary>
     /// Optional: a safetensors file whose weights are baked into the assembly at compile time, listed in the project
     /// as <c>&lt;AdditionalFiles Include="lenet5.safetensors" /&gt;</c> and named here by its file name or a path
     /// ending in it. Tensor names and shapes are those of a PyTorch <c>nn.Sequential</c> of the same layers

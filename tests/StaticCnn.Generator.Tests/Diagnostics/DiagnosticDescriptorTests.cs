@@ -7,27 +7,56 @@ using Xunit;
 
 namespace StaticCnn.Generator.Tests.Diagnostics;
 
-/// <summary>The catalog: SCNN0001..SCNN0013, every one a non-configurable Error with a title, description and help page.</summary>
+/// <summary>
+/// The catalog: SCNN0001..SCNN0021, each with a title, description and help page; errors cannot be reconfigured,
+/// warnings and infos can; SCNN0040..SCNN0049 stay free for the baked-weights errors.
+/// </summary>
 public sealed class DiagnosticDescriptorTests
 {
     [Fact]
-    public void IdsAreScnn0001To0013InOrder() =>
+    public void IdsAreScnn0001To0021InOrder() =>
         Assert.Equal(
-            Enumerable.Range(1, 13).Select(i => $"SCNN{i:0000}"),
+            Enumerable.Range(1, 21).Select(i => $"SCNN{i:0000}"),
             DiagnosticDescriptors.All.Select(d => d.Id));
+
+    [Fact]
+    public void Scnn0040To0049AreReserved() =>
+        Assert.DoesNotContain(DiagnosticDescriptors.All, d => string.CompareOrdinal(d.Id, "SCNN0040") >= 0 && string.CompareOrdinal(d.Id, "SCNN0049") <= 0);
+
+    [Theory]
+    [InlineData("SCNN0017", DiagnosticSeverity.Warning)]
+    [InlineData("SCNN0018", DiagnosticSeverity.Warning)]
+    [InlineData("SCNN0019", DiagnosticSeverity.Warning)]
+    [InlineData("SCNN0020", DiagnosticSeverity.Info)]
+    [InlineData("SCNN0021", DiagnosticSeverity.Info)]
+    public void WarningsAndInfosAreConfigurable(string id, DiagnosticSeverity severity)
+    {
+        DiagnosticDescriptor descriptor = DiagnosticDescriptors.All.Single(d => d.Id == id);
+        Assert.Equal(severity, descriptor.DefaultSeverity);
+        Assert.DoesNotContain(WellKnownDiagnosticTags.NotConfigurable, descriptor.CustomTags);
+    }
+
+    [Fact]
+    public void UnshippedReleaseTracksEveryRule()
+    {
+        string unshipped = System.IO.File.ReadAllText(System.IO.Path.Combine(Infrastructure.RepositoryPaths.Root, "generator", "StaticCnn.Generator", "AnalyzerReleases.Unshipped.md"));
+        foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+        {
+            Assert.Contains($"{descriptor.Id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", unshipped);
+        }
+    }
 
     [Fact]
     public void IdsAreUnique() =>
         Assert.Equal(DiagnosticDescriptors.All.Length, DiagnosticDescriptors.All.Select(d => d.Id).Distinct().Count());
 
     [Fact]
-    public void EveryDescriptorIsANonConfigurableErrorWithTextAndHelp()
+    public void EveryDescriptorHasTextAndHelpAndErrorsAreNotConfigurable()
     {
         foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
         {
-            Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
             Assert.True(descriptor.IsEnabledByDefault, descriptor.Id);
-            Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, descriptor.CustomTags);
+            Assert.Equal(descriptor.DefaultSeverity == DiagnosticSeverity.Error, descriptor.CustomTags.Contains(WellKnownDiagnosticTags.NotConfigurable));
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString()), descriptor.Id);
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()), descriptor.Id);
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Category), descriptor.Id);

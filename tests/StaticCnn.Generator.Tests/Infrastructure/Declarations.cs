@@ -155,6 +155,21 @@ internal static class Declarations
         public partial record Net;
         """;
 
+    /// <summary>PyTorch rounding: Floor on the network, Ceil on one pooling layer.</summary>
+    public const string Rounding = """
+        using StaticCnn;
+
+        namespace Samples.Rounding;
+
+        [Network(2, 17, 15, Rounding = ShapeRounding.Floor)]
+        [Conv2D(4, 4, stride: 2, padding: 1)]
+        [ReLU]
+        [MaxPool2D(3, stride: 2, padding: 1, Rounding = ShapeRounding.Ceil)]
+        [AvgPool2D(7, stride: 1, padding: 3)]
+        [Dense(3)]
+        public partial class Net;
+        """;
+
     /// <summary>Every valid declaration above, by name, with the hint name its generated file gets.</summary>
     public static readonly (string Name, string Source, string HintName)[] Valid =
     {
@@ -168,6 +183,7 @@ internal static class Declarations
         (nameof(GlobalNamespace), GlobalNamespace, "GlobalNet.g.cs"),
         (nameof(KeywordNames), KeywordNames, "namespace.Inner.class.g.cs"),
         (nameof(Record), Record, "Samples.Net.g.cs"),
+        (nameof(Rounding), Rounding, "Samples.Rounding.Net.g.cs"),
     };
 
     public static string Source(string name) => System.Array.Find(Valid, d => d.Name == name).Source;

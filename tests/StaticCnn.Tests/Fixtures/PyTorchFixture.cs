@@ -16,7 +16,8 @@ public sealed record PyTorchLayer(
     int? Padding = null,
     int? Size = null,
     double? Slope = null,
-    int? Units = null);
+    int? Units = null,
+    string? Rounding = null);
 
 /// <summary>
 /// A network evaluated by PyTorch (tests/StaticCnn.Tests/Fixtures/PyTorch/make_fixtures.py): its input shape
@@ -37,7 +38,7 @@ public sealed record PyTorchFixture(
 {
     /// <summary>The names of the fixture files shipped with the tests.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["lenet5", "seed", "activations", "strides", "dense_only", "maxpool_ties"];
+        ["lenet5", "seed", "activations", "strides", "dense_only", "maxpool_ties", "floor_mode", "ceil_mode"];
 
     public int Channels => Input[0];
 
@@ -75,7 +76,8 @@ public sealed record PyTorchFixture(
                 Padding: OptionalInt(layer, "padding"),
                 Size: OptionalInt(layer, "size"),
                 Slope: layer.TryGetProperty("slope", out JsonElement slope) ? slope.GetDouble() : null,
-                Units: OptionalInt(layer, "units")));
+                Units: OptionalInt(layer, "units"),
+                Rounding: layer.TryGetProperty("rounding", out JsonElement rounding) ? rounding.GetString() : null));
         }
 
         return new PyTorchFixture(
@@ -100,9 +102,9 @@ public sealed record PyTorchFixture(
             result[i] = l.Kind switch
             {
                 "Conv2D" => new RefConv2D(Need(l.Filters, l, "filters"), Need(l.KernelSize, l, "kernelSize"),
-                                          l.Stride ?? 1, l.Padding ?? 0),
-                "MaxPool2D" => new RefMaxPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0),
-                "AvgPool2D" => new RefAvgPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0),
+                                          l.Stride ?? 1, l.Padding ?? 0, Rounding(l)),
+                "MaxPool2D" => new RefMaxPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l)),
+                "AvgPool2D" => new RefAvgPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l)),
                 "ReLU" => new RefReLU(),
                 "LeakyReLU" => new RefLeakyReLU(l.Slope ?? 0.01),
                 "Sigmoid" => new RefSigmoid(),
@@ -117,6 +119,14 @@ public sealed record PyTorchFixture(
 
     /// <summary>A <see cref="ReferenceNetwork"/> of this fixture's input shape and layers.</summary>
     public ReferenceNetwork ToReferenceNetwork() => new(Channels, Height, Width, ToReferenceLayers());
+
+    private RefRounding Rounding(PyTorchLayer layer) => layer.Rounding switch
+    {
+        null or "Exact" => RefRounding.Exact,
+        "Floor" => RefRounding.Floor,
+        "Ceil" => RefRounding.Ceil,
+        _ => throw new InvalidDataException($"Fixture '{Name}': layer {layer.Kind} has an unknown \"rounding\" '{layer.Rounding}'."),
+    };
 
     private int Need(int? value, PyTorchLayer layer, string property) =>
         value ?? throw new InvalidDataException($"Fixture '{Name}': layer {layer.Kind} has no \"{property}\".");

@@ -105,3 +105,37 @@ public partial class OddShapesNet;
 [Flatten]
 [Dense(2)]
 public partial class PointwiseNet;
+
+/// <summary>ShapeRounding.Floor on a strided convolution and on both poolings ("floor_mode" fixture): PyTorch's default rounding.</summary>
+[Network(2, 17, 15)]
+[Conv2D(4, 4, stride: 2, padding: 1, Rounding = ShapeRounding.Floor)]
+[ReLU]
+[MaxPool2D(3, stride: 2, padding: 1, Rounding = ShapeRounding.Floor)]
+[AvgPool2D(3, stride: 2, padding: 1, Rounding = ShapeRounding.Floor)]
+[Flatten]
+[Dense(3)]
+public partial class FloorModeNet;
+
+/// <summary>
+/// ShapeRounding.Ceil set once on the network ("ceil_mode" fixture): PyTorch's ceil_mode=True on every pooling
+/// layer, with windows hanging over the edge (max and average, with and without padding) and a last window
+/// dropped because it would start in the padding. The exact convolution is unaffected.
+/// </summary>
+[Network(2, 17, 15, Rounding = ShapeRounding.Ceil)]
+[Conv2D(4, 3, stride: 2, padding: 1)]
+[ReLU]
+[MaxPool2D(2, stride: 2)]
+[AvgPool2D(3, stride: 2, padding: 1)]
+[AvgPool2D(2, stride: 2, padding: 1)]
+[Flatten]
+[Dense(3)]
+public partial class CeilModeNet;
+
+/// <summary>A network-wide Floor overridden by one exact layer, and a 9x9 pooling window compiled as loops (SCNN0021).</summary>
+[Network(3, 23, 22, Rounding = ShapeRounding.Floor)]
+[Conv2D(4, 3, stride: 2)]
+[Tanh]
+[AvgPool2D(9, stride: 1, padding: 4, Rounding = ShapeRounding.Exact)]
+[MaxPool2D(9, stride: 2, padding: 3, Rounding = ShapeRounding.Ceil)]
+[Dense(3)]
+public partial class RoundingOverridesNet;

@@ -54,5 +54,20 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         [
             new RefReLU(), new RefConv2D(19, 1), new RefMaxPool2D(6), new RefFlatten(), new RefDense(2),
         ]),
+        new("FloorModeNet", () => new FloorModeNet(), 2, 17, 15,
+        [
+            new RefConv2D(4, 4, 2, 1, RefRounding.Floor), new RefReLU(), new RefMaxPool2D(3, 2, 1, RefRounding.Floor),
+            new RefAvgPool2D(3, 2, 1, RefRounding.Floor), new RefFlatten(), new RefDense(3),
+        ]),
+        new("CeilModeNet", () => new CeilModeNet(), 2, 17, 15,
+        [
+            new RefConv2D(4, 3, 2, 1), new RefReLU(), new RefMaxPool2D(2, 2, 0, RefRounding.Ceil),
+            new RefAvgPool2D(3, 2, 1, RefRounding.Ceil), new RefAvgPool2D(2, 2, 1, RefRounding.Ceil), new RefFlatten(), new RefDense(3),
+        ]),
+        new("RoundingOverridesNet", () => new RoundingOverridesNet(), 3, 23, 22,
+        [
+            new RefConv2D(4, 3, 2, 0, RefRounding.Floor), new RefTanh(), new RefAvgPool2D(9, 1, 4),
+            new RefMaxPool2D(9, 2, 3, RefRounding.Ceil), new RefDense(3),
+        ]),
     ];
 }

@@ -20,6 +20,8 @@ public sealed class PyTorchParityTests
         ["strides"] = "StridesNet",
         ["dense_only"] = "DenseOnlyNet",
         ["maxpool_ties"] = "MaxPoolTiesNet",
+        ["floor_mode"] = "FloorModeNet",
+        ["ceil_mode"] = "CeilModeNet",
     };
 
     public static IEnumerable<object[]> Cases() =>

@@ -40,16 +40,22 @@ from torch import nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def conv(filters, kernel, stride=1, padding=0):
-    return {"kind": "Conv2D", "filters": filters, "kernelSize": kernel, "stride": stride, "padding": padding}
+def with_rounding(layer, rounding):
+    if rounding != "Exact":
+        layer["rounding"] = rounding
+    return layer
 
 
-def maxpool(size, stride=None, padding=0):
-    return {"kind": "MaxPool2D", "size": size, "stride": size if stride is None else stride, "padding": padding}
+def conv(filters, kernel, stride=1, padding=0, rounding="Exact"):
+    return with_rounding({"kind": "Conv2D", "filters": filters, "kernelSize": kernel, "stride": stride, "padding": padding}, rounding)
 
 
-def avgpool(size, stride=None, padding=0):
-    return {"kind": "AvgPool2D", "size": size, "stride": size if stride is None else stride, "padding": padding}
+def maxpool(size, stride=None, padding=0, rounding="Exact"):
+    return with_rounding({"kind": "MaxPool2D", "size": size, "stride": size if stride is None else stride, "padding": padding}, rounding)
+
+
+def avgpool(size, stride=None, padding=0, rounding="Exact"):
+    return with_rounding({"kind": "AvgPool2D", "size": size, "stride": size if stride is None else stride, "padding": padding}, rounding)
 
 
 def dense(units):
@@ -97,13 +103,33 @@ NETWORKS = {
         "Extra network: integer inputs in [-3, 1] give tied maxima, and two corner windows hold only negative, tied "
         "values beside the padding; the input gradient shows that the first maximum in row-major window order "
         "takes the whole gradient and that padded cells never win."),
+    "floor_mode": (
+        1007, [2, 17, 15],
+        [conv(4, 4, 2, 1, "Floor"), RELU, maxpool(3, 2, 1, "Floor"), avgpool(3, 2, 1, "Floor"), FLATTEN, dense(3)],
+        "Extra network: ShapeRounding.Floor, PyTorch's default rounding. Conv2D(4, 4, s2, p1) H (17+2-4)/2 = 7.5 -> 8, "
+        "W 6.5 -> 7; MaxPool2D(3, s2, p1) H 3.5 -> 4, W 3 -> 4; AvgPool2D(3, s2, p1) 1.5 -> 2. The last input rows and "
+        "columns no window reaches get zero gradient."),
+    "ceil_mode": (
+        1008, [2, 17, 15],
+        [conv(4, 3, 2, 1), RELU, maxpool(2, 2, 0, "Ceil"), avgpool(3, 2, 1, "Ceil"), avgpool(2, 2, 1, "Ceil"),
+         FLATTEN, dense(3)],
+        "Extra network: ShapeRounding.Ceil, PyTorch's ceil_mode=True on pooling. Conv2D 9x8; MaxPool2D(2, s2) "
+        "H ceil(3.5) + 1 = 5 (the last window hangs one row over the edge), W 4; AvgPool2D(3, s2, p1) H 3, W "
+        "ceil(1.5) + 1 = 3 with the last column's window clipped to the padded input (divisor 3*2, not 9); "
+        "AvgPool2D(2, s2, p1) ceil(1.5) + 1 = 3, less the window that would start in the right padding = 2."),
 }
 
 
-def out_size(n, f, s, p, what):
+def out_size(n, f, s, p, what, rounding="Exact"):
+    """StaticCnn's rule: exact by default; Floor and Ceil as PyTorch's pooling_output_shape."""
     num = n + 2 * p - f
-    if num < 0 or num % s != 0:
+    if num < 0 or (num % s != 0 and rounding == "Exact"):
         raise ValueError(f"{what}: ({n} + 2*{p} - {f}) / {s} is not exact")
+    if rounding == "Ceil":
+        out = -(-num // s) + 1
+        if (out - 1) * s >= n + p:
+            out -= 1
+        return out
     return num // s + 1
 
 
@@ -118,17 +144,21 @@ def build(spec_input, layers):
         if kind == "Conv2D":
             assert flat is None, what
             f, k, s, p = layer["filters"], layer["kernelSize"], layer["stride"], layer["padding"]
+            rounding = layer.get("rounding", "Exact")
+            assert rounding != "Ceil", what  # PyTorch's Conv2d always floors
             modules.append(nn.Conv2d(c, f, k, stride=s, padding=p, bias=True))
-            c, h, w = f, out_size(h, k, s, p, what), out_size(w, k, s, p, what)
+            c, h, w = f, out_size(h, k, s, p, what, rounding), out_size(w, k, s, p, what, rounding)
         elif kind in ("MaxPool2D", "AvgPool2D"):
             assert flat is None, what
             k, s, p = layer["size"], layer["stride"], layer["padding"]
+            rounding = layer.get("rounding", "Exact")
+            ceil = rounding == "Ceil"
             assert p <= k // 2, what
             if kind == "MaxPool2D":
-                modules.append(nn.MaxPool2d(k, stride=s, padding=p))
+                modules.append(nn.MaxPool2d(k, stride=s, padding=p, ceil_mode=ceil))
             else:
-                modules.append(nn.AvgPool2d(k, stride=s, padding=p, count_include_pad=True))
-            h, w = out_size(h, k, s, p, what), out_size(w, k, s, p, what)
+                modules.append(nn.AvgPool2d(k, stride=s, padding=p, ceil_mode=ceil, count_include_pad=True))
+            h, w = out_size(h, k, s, p, what, rounding), out_size(w, k, s, p, what, rounding)
         elif kind == "Flatten":
             modules.append(nn.Flatten())
             if flat is None:
@@ -180,6 +210,15 @@ def check_first_max_wins():
     assert y.reshape(-1).tolist() == [-1., -1., -1., -1.], y
     y.sum().backward()
     assert x.grad.reshape(-1).tolist() == [4., 0., 0., 0.], x.grad
+
+
+def check_ceil_mode_divisor():
+    """In ceil mode, AvgPool2d divides a window hanging over the edge by its cells inside the padded input."""
+    y = nn.AvgPool2d(2, stride=2, ceil_mode=True)(torch.ones(1, 1, 5, 5))
+    assert y.reshape(-1).tolist() == [1.0] * 9, y  # the 1x2, 2x1 and 1x1 edge windows divide by 2, 2 and 1
+    y = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True)(torch.ones(1, 1, 4, 4))
+    # Window (0, 2): rows -1..1 and columns 3..4 of the padded -1..4 grid: 2 real cells, divisor 3*2 (not 9, not 2).
+    assert abs(y[0, 0, 0, 2].item() - 2 / 6) < 1e-6, y
 
 
 def make(name, seed, spec_input, layers, comment):
@@ -237,6 +276,7 @@ def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     check_first_max_wins()
+    check_ceil_mode_divisor()
     for name, (seed, spec_input, layers, comment) in NETWORKS.items():
         make(name, seed, spec_input, layers, comment)
     print(f"torch {torch.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
