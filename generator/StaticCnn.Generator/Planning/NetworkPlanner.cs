@@ -108,28 +108,27 @@ internal static class NetworkPlanner
             ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
             : input;
 
-        int block = Blocking.MaxLanes * 4;
         if (plan.Implicit)
         {
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
             // last k-1 of every row wrap around and are discarded.
             int columns = ho * wp;
-            int stride = RoundUp(columns, block);
+            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false), wide = Blocking.ForGemm(oc, columns, wide: true);
+            int stride = Blocking.RowStride(columns, narrow, wide);
             plan.WideWidth = wp;
             plan.WideRowStride = stride;
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
-            var (mr, nr) = Blocking.ForGemm(oc, columns);
             var loops = new List<TapLoop>();
             List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true);
-            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
                 plan.Wide.Offset, stride, layer.BiasOffset);
-            plan.Kernel = $"implicit GEMM, {mr} filters x {nr} vectors per block";
+            plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
 
             // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
             // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
             int margin = ((k - 1) * wp) + (k - 1);
-            int gradientStride = RoundUp(margin + plane + block, Blocking.MaxLanes);
+            int gradientStride = RoundUp(margin + plane + Blocking.MaxColumnFloats, Blocking.MaxLanes);
             plan.WideGradientMargin = margin;
             plan.WideGradientRowStride = gradientStride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
@@ -137,13 +136,13 @@ internal static class NetworkPlanner
             AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
                 plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
 
-            int paddedStride = RoundUp(plane, block);
+            RegisterBlock narrowX = Blocking.ForGemm(ic, plane, wide: false), wideX = Blocking.ForGemm(ic, plane, wide: true);
+            int paddedStride = Blocking.RowStride(plane, narrowX, wideX);
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
-            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
             var backLoops = new List<TapLoop>();
             List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, fanIn);
-            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, mrx, plane, nrx,
+            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, plane,
                 Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
                 plan.PaddedGradient.Offset, paddedStride, null);
         }
@@ -151,25 +150,25 @@ internal static class NetworkPlanner
         {
             // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
             int columns = ho * wo;
-            int stride = RoundUp(columns, block);
+            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, columns, wide: true, shiftedLoads: false);
+            RegisterBlock narrowC = Blocking.ForGemm(fanIn, columns, wide: false, shiftedLoads: false), wideC = Blocking.ForGemm(fanIn, columns, wide: true, shiftedLoads: false);
+            int stride = Math.Max(Blocking.RowStride(columns, narrow, wide), Blocking.RowStride(columns, narrowC, wideC));
             plan.WideWidth = wo;
             plan.WideRowStride = stride;
             plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
-            var (mr, nr) = Blocking.ForGemm(oc, columns);
-            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Columns.Offset,
                 new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
                 plan.Wide.Offset, stride, layer.BiasOffset);
-            plan.Kernel = $"im2col + GEMM, {mr} filters x {nr} vectors per block";
+            plan.Kernel = $"im2col + GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
 
             plan.WideGradientRowStride = stride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
             AddColumnWeightGradient(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, fanIn);
 
             plan.ColumnGradient = workspace.Add($"CG{n}", (long)fanIn * stride, $"[{n}] gradient of the im2col columns");
-            var (mrc, nrc) = Blocking.ForGemm(fanIn, columns);
-            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, mrc, columns, nrc,
+            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, narrowC, wideC, columns,
                 Operand.Parameters, weights, 1, plan.WideGradient.Offset,
                 new[] { new TapLoop("co", oc, fanIn, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
                 plan.ColumnGradient.Offset, stride, null);
@@ -226,7 +225,7 @@ internal static class NetworkPlanner
             return;
         }
 
-        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, FullUnrollTaps), columns);
+        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, FullUnrollTaps), columns, wide: false);
         var loops = new List<TapLoop> { new("ci", ic, 0, plane, taps) };
         var all = new List<Tap>();
         if (taps <= FullUnrollTaps)
@@ -242,7 +241,7 @@ internal static class NetworkPlanner
         else
         {
             loops.Add(new TapLoop("ky", k, 0, wp, k));
-            (mr, t) = Blocking.ForReduce(oc, k, columns);
+            (mr, t) = Blocking.ForReduce(oc, k, columns, wide: false);
             for (int kx = 0; kx < k; kx++)
             {
                 all.Add(new Tap(0, kx, kx, $"kx={kx}"));
@@ -260,7 +259,7 @@ internal static class NetworkPlanner
     /// <summary>dW[o][r] += sum_j dY[o][j] * B[r][j] for consecutive rows r of B: a loop over groups of rows plus a tail.</summary>
     private static void AddChannelGroups(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int b, int bRowStride, int rows, int gradients, int fanIn, string name)
     {
-        var (mr, t) = Blocking.ForReduce(oc, rows, columns);
+        var (mr, t) = Blocking.ForReduce(oc, rows, columns, wide: false);
         int groups = rows / t;
         var taps = new List<Tap>();
         for (int i = 0; i < t; i++)
@@ -286,7 +285,7 @@ internal static class NetworkPlanner
                 tailTaps.Add(new Tap(0, (first + i) * bRowStride, first + i, $"row {first + i}"));
             }
 
-            var (mrt, _) = Blocking.ForReduce(oc, tail, columns);
+            var (mrt, _) = Blocking.ForReduce(oc, tail, columns, wide: false);
             plan.WeightGradient.Add(new TapReduce(name + "Tail", oc, mrt, columns, false,
                 Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
                 Array.Empty<TapLoop>(), new[] { tailTaps },

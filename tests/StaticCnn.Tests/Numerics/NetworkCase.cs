@@ -54,5 +54,16 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         [
             new RefReLU(), new RefConv2D(19, 1), new RefMaxPool2D(6), new RefFlatten(), new RefDense(2),
         ]),
+        new("CifarNet", () => new CifarNet(), 3, 32, 32,
+        [
+            new RefConv2D(16, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefConv2D(20, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2),
+            new RefConv2D(20, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefDense(10),
+        ]),
+        new("SmallVgg", () => new SmallVgg(), 3, 32, 32,
+        [
+            new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2),
+            new RefConv2D(64, 3, 1, 1), new RefReLU(), new RefConv2D(64, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2),
+            new RefConv2D(128, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2), new RefDense(256), new RefReLU(), new RefDense(10),
+        ]),
     ];
 }
