@@ -255,7 +255,7 @@ internal static class NetworkEmitter
             w.Line($"/// <summary>Floats in the workspace: every buffer below, each followed by {plan.Slack} zeros.</summary>");
             w.Line($"public const int WorkspaceLength = {Format.Int(plan.WorkspaceLength)};");
             w.Line();
-            w.Line("/// <summary>Ints in the index array (max-pooling winners).</summary>");
+            w.Line("/// <summary>Ints in the index array (unused: max pooling finds its winners again in backward).</summary>");
             w.Line($"public const int IndexLength = {Format.Int(plan.IndexLength)};");
             w.Line();
             w.Line("// Workspace layout (float offsets):");
@@ -357,10 +357,13 @@ internal static class NetworkEmitter
                         w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
                         break;
                     case PoolPlan:
-                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments}, storage.Indices);");
+                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
                         break;
                     case DensePlan:
                         w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
+                        break;
+                    case ElementwisePlan { FusedIntoConv: true }:
+                        w.Line("// Computed in the convolution's epilogue above.");
                         break;
                     case ElementwisePlan elementwise:
                         w.Line(ElementwiseEmitter.Forward(elementwise));
@@ -399,7 +402,7 @@ internal static class NetworkEmitter
                         break;
                     case PoolPlan:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: dX.");
-                        Guarded(w, first, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, storage.Indices);");
+                        Guarded(w, first, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments});");
                         break;
                     case ElementwisePlan elementwise:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: {ElementwiseEmitter.BackwardRule(layer.Kind)}.");

@@ -26,10 +26,12 @@ internal static class PoolEmitter
         List<(int Ky, int Kx)> taps = Taps(k);
 
         string rule = max
-            ? "the largest cell of each window wins (the first one on ties; padding never wins); its flat input index is kept for backward"
+            ? (plan.RowPairs is null
+                ? "the largest cell of each window (NaN wins; padding never does), branch-free"
+                : "vector maxima of row pairs, then of adjacent columns (NaN wins)")
             : $"each output is the window's sum / {k * k} (padded cells count as zeros)";
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {rule}.</summary>");
-        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}, int[] winners) {Names.KernelConstraints}"))
+        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             if (p > 0)
             {
@@ -37,57 +39,76 @@ internal static class PoolEmitter
                 ConvEmitter.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
             }
 
-            using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
-            using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+            if (plan.RowPairs is BufferPlan pairs)
             {
-                w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
-                w.Line($"int output = {plan.Output.Offset} + (((ci * {ho}) + oy) * {wo});");
-                using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                int rows = c * ho;
+                w.Line($"// Rows 2r and 2r+1 of the input (r over all {rows} output rows of every channel) -> row r of the pair maxima.");
+                using (w.Block($"for (int r = 0; r < {rows}; r++)"))
                 {
-                    w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
-                    if (max)
+                    w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
+                    w.Line($"ref float bottom = ref TS.At(ref top, {wi});");
+                    w.Line($"ref float v = ref TS.At(ref ws, {pairs.Offset} + (r * {wi}));");
+                    RowLoop(w, wi, "TS.Store(TS.Max(TS.Load(ref top, x), TS.Load(ref bottom, x)), ref v, x);",
+                        "TS.At(ref v, x) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref top, x), TS.At(ref bottom, x));");
+                }
+
+                int outputs = c * ho * wo;
+                w.Line($"// Output i is the larger of pair maxima 2i and 2i+1: one flat pass over all {outputs} outputs.");
+                w.Line($"ref float pv = ref TS.At(ref ws, {pairs.Offset});");
+                w.Line($"ref float y = ref TS.At(ref ws, {plan.Output.Offset});");
+                w.Line("int i = 0;");
+                using (w.Block($"for (; i <= {outputs} - TS.Count; i += TS.Count)"))
+                {
+                    w.Line("TS.Store(TS.MaxPairs(TS.Load(ref pv, 2 * i), TS.Load(ref pv, (2 * i) + TS.Count)), ref y, i);");
+                }
+
+                using (w.Block($"for (; i < {outputs}; i++)"))
+                {
+                    w.Line("TS.At(ref y, i) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref pv, 2 * i), TS.At(ref pv, (2 * i) + 1));");
+                }
+
+            }
+            else
+            {
+                using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                {
+                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
+                    w.Line($"int output = {plan.Output.Offset} + (((ci * {ho}) + oy) * {wo});");
+                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
                     {
-                        w.Line($"int origin = (ci * {h * wi}) + (((oy * {s}) - {p}) * {wi}) + (ox * {s}) - {p};");
-                        if (p > 0)
+                        w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
+                        if (max)
                         {
-                            w.Line("float best = float.NegativeInfinity;");
-                            w.Line($"int at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
+                            w.Line("float best = TS.At(ref x, 0);");
+                            foreach ((int ky, int kx) in taps)
+                            {
+                                if (ky == 0 && kx == 0)
+                                {
+                                    continue;
+                                }
+
+                                w.Line($"best = global::StaticCnn.Kernels.SimdScalar.Max(best, TS.At(ref x, {(ky * wp) + kx}));");
+                            }
+
+                            w.Line("TS.At(ref ws, output + ox) = best;");
                         }
                         else
                         {
-                            w.Line("float best = TS.At(ref x, 0);");
-                            w.Line("int at = origin;");
-                        }
-
-                        w.Line("float v;");
-                        foreach ((int ky, int kx) in taps)
-                        {
-                            if (p == 0 && ky == 0 && kx == 0)
+                            var terms = new List<string>();
+                            foreach ((int ky, int kx) in taps)
                             {
-                                continue;
+                                terms.Add($"TS.At(ref x, {(ky * wp) + kx})");
                             }
 
-                            w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
-                        }
+                            w.Line("float sum = 0f;");
+                            for (int i = 0; i < terms.Count; i += 4)
+                            {
+                                w.Line($"sum += {string.Join(" + ", terms.GetRange(i, System.Math.Min(4, terms.Count - i)))};");
+                            }
 
-                        w.Line("TS.At(ref ws, output + ox) = best;");
-                        w.Line($"winners[{plan.Winners!.Offset} + output - {plan.Output.Offset} + ox] = at;");
-                    }
-                    else
-                    {
-                        var terms = new List<string>();
-                        foreach ((int ky, int kx) in taps)
-                        {
-                            terms.Add($"TS.At(ref x, {(ky * wp) + kx})");
+                            w.Line($"TS.At(ref ws, output + ox) = sum / {Format.FloatLiteral(k * k)};");
                         }
-
-                        w.Line("float sum = 0f;");
-                        for (int i = 0; i < terms.Count; i += 4)
-                        {
-                            w.Line($"sum += {string.Join(" + ", terms.GetRange(i, System.Math.Min(4, terms.Count - i)))};");
-                        }
-
-                        w.Line($"TS.At(ref ws, output + ox) = sum / {Format.FloatLiteral(k * k)};");
                     }
                 }
             }
@@ -111,18 +132,51 @@ internal static class PoolEmitter
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         int outputs = c * ho * wo;
+        List<(int Ky, int Kx)> taps = Taps(k);
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: {(max ? "each output's gradient goes to the cell that won" : $"each output's gradient / {k * k} goes to every cell of its window")}.</summary>");
-        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, int[] winners) {Names.KernelConstraints}"))
+        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             if (max)
             {
+                w.Line("// Find each window's winner again in the kept input, as forward chose it: the first largest cell, or");
+                w.Line("// the last NaN; padding never wins.");
                 w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {plan.InputGradient.Offset}), {c * h * wi});");
                 w.Line($"ref float dx = ref TS.At(ref ws, {plan.InputGradient.Offset});");
                 w.Line($"ref float dy = ref TS.At(ref ws, {plan.OutputGradient.Offset});");
-                using (w.Block($"for (int i = 0; i < {outputs}; i++)"))
+                using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
                 {
-                    w.Line($"TS.At(ref dx, winners[{plan.Winners!.Offset} + i]) += TS.At(ref dy, i);");
+                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
+                    w.Line($"int output = ((ci * {ho}) + oy) * {wo};");
+                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                    {
+                        w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
+                        w.Line($"int origin = (ci * {h * wi}) + (((oy * {s}) - {p}) * {wi}) + (ox * {s}) - {p};");
+                        if (p > 0)
+                        {
+                            w.Line("float best = float.NegativeInfinity;");
+                            w.Line($"int at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
+                        }
+                        else
+                        {
+                            w.Line("float best = TS.At(ref x, 0);");
+                            w.Line("int at = origin;");
+                        }
+
+                        w.Line("float v;");
+                        foreach ((int ky, int kx) in taps)
+                        {
+                            if (p == 0 && ky == 0 && kx == 0)
+                            {
+                                continue;
+                            }
+
+                            w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
+                        }
+
+                        w.Line("TS.At(ref dx, at) += TS.At(ref dy, output + ox);");
+                    }
                 }
 
                 return;
@@ -160,6 +214,31 @@ internal static class PoolEmitter
         }
 
         w.Line();
+    }
+
+    /// <summary>A loop over x in [0, length): whole vectors, the last one overlapping the one before, or scalars when the row is shorter than a vector.</summary>
+    internal static void RowLoop(IndentedWriter w, int length, string vector, string scalar)
+    {
+        using (w.Block($"if ({length} >= TS.Count)"))
+        {
+            using (w.Block($"for (int x = 0; x < {length}; x += TS.Count)"))
+            {
+                w.Line($"if (x > {length} - TS.Count)");
+                w.Line("{");
+                w.Line($"    x = {length} - TS.Count;");
+                w.Line("}");
+                w.Line();
+                w.Line(vector);
+            }
+        }
+
+        using (w.Block("else"))
+        {
+            using (w.Block($"for (int x = 0; x < {length}; x++)"))
+            {
+                w.Line(scalar);
+            }
+        }
     }
 
     private static List<(int, int)> Taps(int k)

@@ -129,6 +129,9 @@ internal sealed class ConvPlan : LayerPlan
     public TapGemm InputGradientGemm { get; set; } = null!;
 
     public string Kernel { get; set; } = "";
+
+    /// <summary>The ReLU right after this convolution, computed in its epilogue (the ReLU then does nothing forward).</summary>
+    public ElementwisePlan? FusedRelu { get; set; }
 }
 
 internal sealed class PoolPlan : LayerPlan
@@ -145,8 +148,8 @@ internal sealed class PoolPlan : LayerPlan
     /// <summary>The padded input (-inf or zero border), or the input itself when the padding is 0.</summary>
     public BufferPlan Padded { get; set; } = null!;
 
-    /// <summary>Max pooling: the flat input index of each output's winner.</summary>
-    public BufferPlan? Winners { get; set; }
+    /// <summary>Max pooling 2x2, stride 2, no padding: the vertical maxima, rows of the input width.</summary>
+    public BufferPlan? RowPairs { get; set; }
 
     /// <summary>Average pooling with padding: the gradient over the padded grid.</summary>
     public BufferPlan? PaddedGradient { get; set; }
@@ -170,4 +173,7 @@ internal sealed class ElementwisePlan : LayerPlan
         : base(shape, input, output, inputGradient, outputGradient)
     {
     }
+
+    /// <summary>Forward runs in the preceding convolution's epilogue.</summary>
+    public bool FusedIntoConv { get; set; }
 }

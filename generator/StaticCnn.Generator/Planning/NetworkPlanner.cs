@@ -78,6 +78,15 @@ internal static class NetworkPlanner
             inputGradient = layerPlan.OutputGradient;
         }
 
+        for (int i = 0; i + 1 < plan.Layers.Count; i++)
+        {
+            if (plan.Layers[i] is ConvPlan conv && plan.Layers[i + 1] is ElementwisePlan { Kind: LayerKind.ReLU } relu)
+            {
+                conv.FusedRelu = relu;
+                relu.FusedIntoConv = true;
+            }
+        }
+
         plan.WorkspaceLength = (int)workspace.Length;
         plan.IndexLength = (int)workspace.IndexLength;
         return plan;
@@ -319,7 +328,12 @@ internal static class NetworkPlanner
 
         if (layer.Kind == LayerKind.MaxPool2D)
         {
-            plan.Winners = workspace.AddIndices($"I{n}", layer.Output.Length, $"[{n}] flat input index of each output's maximum");
+            // Forward keeps no winners (backward finds them again in the kept input); 2x2 windows of stride 2 run
+            // as vectors: the maxima of row pairs into a scratch buffer, then of adjacent columns.
+            if (layer.KernelSize == 2 && layer.Stride == 2 && p == 0)
+            {
+                plan.RowPairs = workspace.Add($"V{n}", (long)c * layer.Output.H * layer.Input.W, $"[{n}] maxima of row pairs {c}x{layer.Output.H}x{layer.Input.W}");
+            }
         }
         else if (p > 0)
         {
@@ -381,15 +395,6 @@ internal static class NetworkPlanner
             Length = offset + length + _plan.Slack;
             var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
             _plan.Buffers.Add(buffer);
-            return buffer;
-        }
-
-        public BufferPlan AddIndices(string name, long length, string comment)
-        {
-            long offset = IndexLength;
-            IndexLength = offset + length;
-            var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
-            _plan.IndexBuffers.Add(buffer);
             return buffer;
         }
     }

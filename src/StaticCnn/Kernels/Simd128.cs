@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
 
@@ -87,6 +89,25 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Select(Vector128<float> mask, Vector128<float> whenTrue, Vector128<float> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaxPairs(Vector128<float> a, Vector128<float> b)
+    {
+        if (Sse.IsSupported)
+        {
+            return Vector128.Max(Sse.Shuffle(a, b, 0b10_00_10_00), Sse.Shuffle(a, b, 0b11_01_11_01));
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return Vector128.Max(AdvSimd.Arm64.UnzipEven(a, b), AdvSimd.Arm64.UnzipOdd(a, b));
+        }
+
+        return Vector128.Max(
+            Vector128.Create(a.GetElement(0), a.GetElement(2), b.GetElement(0), b.GetElement(2)),
+            Vector128.Create(a.GetElement(1), a.GetElement(3), b.GetElement(1), b.GetElement(3)));
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

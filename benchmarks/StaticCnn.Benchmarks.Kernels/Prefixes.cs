@@ -1,0 +1,11 @@
+using StaticCnn;
+namespace StaticCnn.Benchmarks.Kernels;
+[Network(1, 28, 28)][Conv2D(6, 5, padding: 2)] public partial class P1;
+[Network(1, 28, 28)][Conv2D(6, 5, padding: 2)][ReLU][MaxPool2D(2)] public partial class P2;
+[Network(1, 28, 28)][Conv2D(6, 5, padding: 2)][ReLU][MaxPool2D(2)][Conv2D(16, 5)] public partial class P3;
+[Network(1, 28, 28)][Conv2D(6, 5, padding: 2)][ReLU][MaxPool2D(2)][Conv2D(16, 5)][ReLU][MaxPool2D(2)] public partial class P4;
+[Network(1, 28, 28)][Conv2D(6, 5, padding: 2)][ReLU][MaxPool2D(2)][Conv2D(16, 5)][ReLU][MaxPool2D(2)][Dense(120)] public partial class P5;
+[Network(3, 32, 32)][Conv2D(10, 5, padding: 2)] public partial class S1;
+[Network(3, 32, 32)][Conv2D(10, 5, padding: 2)][ReLU][MaxPool2D(2)] public partial class S2;
+[Network(3, 32, 32)][Conv2D(10, 5, padding: 2)][ReLU][MaxPool2D(2)][Conv2D(6, 1)][ReLU] public partial class S3;
+[Network(3, 32, 32)][Conv2D(10, 5, padding: 2)][ReLU][MaxPool2D(2)][Conv2D(6, 1)][ReLU][Conv2D(8, 4, stride: 2, padding: 1)][ReLU] public partial class S4;
