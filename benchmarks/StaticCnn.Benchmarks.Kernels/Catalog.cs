@@ -27,8 +27,6 @@ public static class Catalog
         "LeNetConv1" => new LeNetConv1(),
         "CifarHead" => new CifarHead(),
         "CifarTail" => new CifarTail(),
-        "P1" => new P1(), "P2" => new P2(), "P3" => new P3(), "P4" => new P4(), "P5" => new P5(),
-        "S1" => new S1(), "S2" => new S2(), "S3" => new S3(), "S4" => new S4(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown network."),
     };
 

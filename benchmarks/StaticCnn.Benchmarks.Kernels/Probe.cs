@@ -32,6 +32,25 @@ internal static class Probe
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-12} {width,-9} forward {us,9:F2} us  {gflops,6:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak"));
             }
+
+            if (Array.IndexOf(Catalog.Networks, name) < 0)
+            {
+                continue;
+            }
+
+            INetwork batched = Catalog.Create(name);
+            batched.BatchCapacity = 16;
+            float[] inputs = Catalog.Inputs(64 * batched.InputLength, 2);
+            float[] outputs = new float[64 * batched.OutputLength];
+            double perSample = Best(() => batched.Forward(inputs, outputs, 64)) / 64;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   forward, batch 64: {perSample,9:F2} us per sample"));
+            foreach (int workers in new[] { 1, 2 })
+            {
+                var step = new TrainingBenchmarks { Network = name, Workers = workers };
+                step.Setup();
+                double ms = Best(step.Step) / 1000;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   training step, batch 32, {workers} worker(s): {ms,8:F2} ms"));
+            }
         }
     }
 
