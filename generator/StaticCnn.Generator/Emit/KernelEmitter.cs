@@ -173,11 +173,10 @@ internal static class KernelEmitter
     public static void EmitReduce(IndentedWriter w, TapReduce k, string summary)
     {
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line(Names.AggressiveOptimization);
+        int main = k.Rows / k.RowBlock * k.RowBlock;
+        int tail = k.Rows - main;
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
-            int main = k.Rows / k.RowBlock * k.RowBlock;
-            int tail = k.Rows - main;
             int taps = k.Groups.Sum(g => g.Count);
             w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x {taps} taps per pass in groups of {k.Groups[0].Count}; sums over j in [0, {Format.Int(k.Columns)}){(k.ExactColumns ? " with a scalar tail" : "")}.");
             if (main > 0)
@@ -197,7 +196,25 @@ internal static class KernelEmitter
                 }
             }
         }
+
+        // One method per group and block height, so that each stays small enough for the JIT to keep its
+        // accumulators in registers.
+        foreach (int mr in tail > 0 && main > 0 ? new[] { k.RowBlock, tail } : new[] { main > 0 ? k.RowBlock : tail })
+        {
+            for (int gi = 0; gi < k.Groups.Count; gi++)
+            {
+                w.Line();
+                w.Line($"/// <summary>Taps of group {gi} of <see cref=\"{k.Name}\"/> for rows [row, row + {mr}).</summary>");
+                w.Line(Names.AggressiveOptimization);
+                using (w.Block($"private static void {GroupName(k, gi, mr)}{Names.KernelTypeParameters}(ref float p, ref float a, ref float b, ref float c, int row) {Names.KernelConstraints}"))
+                {
+                    ReduceGroup(w, k, k.Groups[gi], "b", "c", mr);
+                }
+            }
+        }
     }
+
+    private static string GroupName(TapReduce k, int group, int mr) => $"{k.Name}Group{group}Rows{mr}";
 
     private static void ReduceRows(IndentedWriter w, TapReduce k, int mr)
     {
@@ -211,9 +228,9 @@ internal static class KernelEmitter
     {
         if (level == k.Loops.Count)
         {
-            foreach (IReadOnlyList<Tap> group in k.Groups)
+            for (int gi = 0; gi < k.Groups.Count; gi++)
             {
-                ReduceGroup(w, k, group, b, c, mr);
+                w.Line($"{GroupName(k, gi, mr)}<TS, TV>(ref p, ref a, ref {b}, ref {c}, row);");
             }
 
             return;

@@ -139,11 +139,13 @@ internal static class PoolEmitter
         {
             if (max)
             {
-                w.Line("// Find each window's winner again in the kept input, as forward chose it: the first largest cell, or");
-                w.Line("// the last NaN; padding never wins.");
+                w.Line("// Find each window's winner again in the kept input, as forward chose it: the first cell equal to the");
+                w.Line("// kept output, picked without branches; a NaN or -infinity output (NaN wins; padding never does) takes");
+                w.Line("// the exact rule in a rare slow path.");
                 w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {plan.InputGradient.Offset}), {c * h * wi});");
                 w.Line($"ref float dx = ref TS.At(ref ws, {plan.InputGradient.Offset});");
                 w.Line($"ref float dy = ref TS.At(ref ws, {plan.OutputGradient.Offset});");
+                w.Line($"ref float y = ref TS.At(ref ws, {plan.Output.Offset});");
                 using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
                 using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
                 {
@@ -153,26 +155,45 @@ internal static class PoolEmitter
                     {
                         w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
                         w.Line($"int origin = (ci * {h * wi}) + (((oy * {s}) - {p}) * {wi}) + (ox * {s}) - {p};");
-                        if (p > 0)
+                        w.Line("float best = TS.At(ref y, output + ox);");
+                        w.Line("int at;");
+                        using (w.Block("if (best > float.NegativeInfinity)"))
                         {
-                            w.Line("float best = float.NegativeInfinity;");
-                            w.Line($"int at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
-                        }
-                        else
-                        {
-                            w.Line("float best = TS.At(ref x, 0);");
-                            w.Line("int at = origin;");
+                            var reversed = new List<(int Ky, int Kx)>(taps);
+                            reversed.Reverse();
+                            bool firstTap = true;
+                            foreach ((int ky, int kx) in reversed)
+                            {
+                                w.Line(firstTap
+                                    ? $"at = origin + {(ky * wi) + kx};"
+                                    : $"at = TS.At(ref x, {(ky * wp) + kx}) == best ? origin + {(ky * wi) + kx} : at;");
+                                firstTap = false;
+                            }
                         }
 
-                        w.Line("float v;");
-                        foreach ((int ky, int kx) in taps)
+                        using (w.Block("else"))
                         {
-                            if (p == 0 && ky == 0 && kx == 0)
+                            if (p > 0)
                             {
-                                continue;
+                                w.Line("best = float.NegativeInfinity;");
+                                w.Line($"at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
+                            }
+                            else
+                            {
+                                w.Line("best = TS.At(ref x, 0);");
+                                w.Line("at = origin;");
                             }
 
-                            w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
+                            w.Line("float v;");
+                            foreach ((int ky, int kx) in taps)
+                            {
+                                if (p == 0 && ky == 0 && kx == 0)
+                                {
+                                    continue;
+                                }
+
+                                w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
+                            }
                         }
 
                         w.Line("TS.At(ref dx, at) += TS.At(ref dy, output + ox);");
