@@ -28,9 +28,12 @@ internal static class Probe
                 float[] output = new float[net.OutputLength];
                 double us = Best(() => net.Forward(input, output));
                 double gflops = Catalog.ForwardFlops(net) / us / 1e3;
+                float[] outputGradient = Catalog.Inputs(net.OutputLength, 3);
+                net.Forward(input, output);
+                double backwardUs = Best(() => net.Backward(outputGradient, Span<float>.Empty));
                 double peak = width == SimdWidth.Vector512 ? peak512 : peak256;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-12} {width,-9} forward {us,9:F2} us  {gflops,6:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak"));
+                    $"{name,-12} {width,-9} forward {us,9:F2} us  {gflops,6:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak, backward {backwardUs,9:F2} us"));
             }
 
             if (Array.IndexOf(Catalog.Networks, name) < 0)

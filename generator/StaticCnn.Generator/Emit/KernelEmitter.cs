@@ -275,6 +275,9 @@ internal static class KernelEmitter
     {
         int t = group.Count;
         string comment = string.Join("; ", group.Select(x => x.Comment).Where(x => x.Length > 0));
+
+        // Weight gradients take the short horizontal sum; the dense forward pass keeps Sum's order.
+        string sum = k.ExactColumns ? "Sum" : "SumHalves";
         w.Line("{");
         w.Indent();
         if (comment.Length > 0)
@@ -302,7 +305,7 @@ internal static class KernelEmitter
 
         for (int m = 0; m < mr; m++)
         {
-            w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"t{m}{i} = TS.Sum(s{m}{i})"))};");
+            w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"t{m}{i} = TS.{sum}(s{m}{i})"))};");
         }
 
         if (k.ExactColumns)

@@ -492,11 +492,18 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, "storage.Gradients");
+            bool perSample = !slots;
             if (!slots)
             {
                 w.Line($"input.CopyTo(new {Span}(storage.Workspace, {plan.Input.Offset}, {plan.Input.Length}));");
             }
+            else if (LayerMajor(plan))
+            {
+                w.Line($"// Layer by layer: each layer's weights ({Format.Count(plan.Shapes.ParameterCount)} parameters in all) are read once per batch.");
+            }
 
+            IndentedWriter.Scope? sampleLoop = SampleLoop(w, plan, slots);
+            slots = slots && LayerMajor(plan);
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.Line();
@@ -518,7 +525,8 @@ internal static class NetworkEmitter
                 }
             }
 
-            if (!slots)
+            sampleLoop?.Dispose();
+            if (perSample)
             {
                 w.Line();
                 w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.Last.Output.Offset}, {plan.Last.Output.Length}).CopyTo(output);");
@@ -544,12 +552,19 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, slots ? "gradients" : "storage.Gradients");
+            bool perSample = !slots;
             if (!slots)
             {
                 w.Line("bool wantInput = !inputGradient.IsEmpty;");
                 w.Line($"outputGradient.CopyTo(new {Span}(storage.Workspace, {plan.Last.OutputGradient.Offset}, {plan.Last.OutputGradient.Length}));");
             }
+            else if (LayerMajor(plan))
+            {
+                w.Line($"// Layer by layer: each layer's weights ({Format.Count(plan.Shapes.ParameterCount)} parameters in all) are read once per batch.");
+            }
 
+            IndentedWriter.Scope? sampleLoop = SampleLoop(w, plan, slots);
+            slots = slots && LayerMajor(plan);
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
             {
                 LayerPlan layer = plan.Layers[i];
@@ -577,7 +592,8 @@ internal static class NetworkEmitter
                 }
             }
 
-            if (!slots)
+            sampleLoop?.Dispose();
+            if (perSample)
             {
                 w.Line();
                 using (w.Block("if (wantInput)"))
@@ -586,6 +602,29 @@ internal static class NetworkEmitter
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Parameters (floats) up to which the batched calls run sample by sample: the weights then stay in the L2
+    /// cache anyway, and one sample's workspace stays hot through all its layers. Above it they run layer by
+    /// layer, so that each layer's weights are read from memory once per batch rather than once per sample.
+    /// </summary>
+    private const int SampleMajorParameters = 256 * 1024;
+
+    private static bool LayerMajor(NetworkPlan plan) => plan.Shapes.ParameterCount > SampleMajorParameters;
+
+    /// <summary>Opens the loop over the slots of a sample-major batched pass (nothing for per-sample or layer-major code).</summary>
+    private static IndentedWriter.Scope? SampleLoop(IndentedWriter w, NetworkPlan plan, bool slots)
+    {
+        if (!slots || LayerMajor(plan))
+        {
+            return null;
+        }
+
+        w.Line($"// Sample by sample: {Format.Count(plan.Shapes.ParameterCount)} parameters stay in cache; each sample's workspace stays hot through its layers.");
+        IndentedWriter.Scope loop = w.Block("for (int i = first; i < first + count; i++)");
+        w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots[i]);");
+        return loop;
     }
 
     /// <summary>One layer's statement: on the sample's workspace, or in a loop over the batch slots' workspaces.</summary>

@@ -76,4 +76,10 @@ public interface ISimd<TVec>
 
     /// <summary>Sum of all lanes.</summary>
     static abstract float Sum(TVec value);
+
+    /// <summary>
+    /// Sum of all lanes, adding the upper half onto the lower one until a 128-bit vector is left: a few
+    /// instructions where <see cref="Sum"/> may take dozens, in a different rounding order.
+    /// </summary>
+    static abstract float SumHalves(TVec value);
 }

@@ -11,7 +11,8 @@ public sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _done;
+    private readonly object _gate = new();
+    private int _pending;
     private Action<int>? _work;
     private Exception? _error;
     private volatile bool _disposed;
@@ -23,7 +24,6 @@ public sealed class WorkerPool : IDisposable
         Count = workers;
         _threads = new Thread[workers];
         _start = new SemaphoreSlim[workers];
-        _done = new CountdownEvent(1);
         for (int i = 1; i < workers; i++)
         {
             int worker = i;
@@ -44,7 +44,11 @@ public sealed class WorkerPool : IDisposable
         _error = null;
         if (Count > 1)
         {
-            _done.Reset(Count - 1);
+            lock (_gate)
+            {
+                _pending = Count - 1;
+            }
+
             for (int i = 1; i < Count; i++)
             {
                 _start[i].Release();
@@ -61,9 +65,13 @@ public sealed class WorkerPool : IDisposable
             own = e;
         }
 
-        if (Count > 1)
+        // A plain monitor wait: unlike CountdownEvent, it allocates nothing the first time it blocks.
+        lock (_gate)
         {
-            _done.Wait();
+            while (_pending > 0)
+            {
+                Monitor.Wait(_gate);
+            }
         }
 
         _work = null;
@@ -109,7 +117,13 @@ public sealed class WorkerPool : IDisposable
             }
             finally
             {
-                _done.Signal();
+                lock (_gate)
+                {
+                    if (--_pending == 0)
+                    {
+                        Monitor.PulseAll(_gate);
+                    }
+                }
             }
         }
     }
