@@ -32,7 +32,7 @@ public interface INetwork
     /// <summary>
     /// All learnable floats, layer by layer in declaration order, each layer its weight then its bias, in
     /// PyTorch's layout (Conv2D <c>[filters, inChannels, k, k]</c>, Dense <c>[units, inputs]</c>).
-    /// Writes through this span are seen by the next <see cref="Forward"/>.
+    /// Writes through this span are seen by the next <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>.
     /// </summary>
     Span<float> Parameters { get; }
 
@@ -52,7 +52,7 @@ public interface INetwork
     void Forward(ReadOnlySpan<float> input, Span<float> output);
 
     /// <summary>
-    /// Back-propagates dLoss/dOutput through the most recent <see cref="Forward"/> on this instance, adds the
+    /// Back-propagates dLoss/dOutput through the most recent <see cref="Forward(ReadOnlySpan{float}, Span{float})"/> on this instance, adds the
     /// parameter gradients into <see cref="Gradients"/> and writes dLoss/dInput into
     /// <paramref name="inputGradient"/> unless it is empty.
     /// </summary>
@@ -60,4 +60,40 @@ public interface INetwork
 
     /// <summary>Sets every gradient to zero.</summary>
     void ZeroGradients();
+
+    /// <summary>
+    /// Samples one batched call holds at once (default 1). <see cref="ForwardBatch"/> takes at most this many;
+    /// batched inference runs in chunks of it. Setting it allocates one workspace per sample, once; the batched
+    /// calls then allocate nothing.
+    /// </summary>
+    int BatchCapacity { get; set; }
+
+    /// <summary>
+    /// Threads the batched calls split their samples over, the caller's included (default 1). Each gets a
+    /// contiguous range of samples and, in backward, its own gradient buffer; the buffers are added into
+    /// <see cref="Gradients"/> in worker order, so results are deterministic for a given worker count. Setting
+    /// it starts the threads and allocates the buffers, once.
+    /// </summary>
+    int BatchWorkers { get; set; }
+
+    /// <summary>
+    /// Inference on <paramref name="count"/> samples stored one after another in <paramref name="inputs"/>
+    /// (<c>count * InputLength</c> floats), writing <c>count * OutputLength</c> floats; layer by layer over
+    /// chunks of <see cref="BatchCapacity"/> samples. Keeps no activations for backward.
+    /// </summary>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
+
+    /// <summary>
+    /// Training forward on <paramref name="count"/> samples (at most <see cref="BatchCapacity"/>), layer by
+    /// layer, keeping every sample's activations for <see cref="BackwardBatch"/>.
+    /// </summary>
+    void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
+
+    /// <summary>
+    /// Back-propagates the <paramref name="count"/> output gradients (one per sample of the last
+    /// <see cref="ForwardBatch"/>, which must have had the same count): ADDS the sum of the samples' parameter
+    /// gradients into <see cref="Gradients"/> and writes each sample's dLoss/dInput into
+    /// <paramref name="inputGradients"/> unless it is empty.
+    /// </summary>
+    void BackwardBatch(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int count);
 }

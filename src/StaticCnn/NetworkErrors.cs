@@ -19,6 +19,18 @@ public static class NetworkErrors
         throw new InvalidOperationException(
             $"{networkName}: Backward needs the activations of a Forward on this instance; call Forward first.");
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a batch count outside [0, limit].</summary>
+    [DoesNotReturn]
+    public static void ThrowCount(string networkName, int count, int limit, string limitName) =>
+        throw new ArgumentOutOfRangeException(
+            "count", count, $"{networkName}: count must be between 0 and {limitName} = {limit}.");
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> for <c>BackwardBatch</c> without a matching <c>ForwardBatch</c>.</summary>
+    [DoesNotReturn]
+    public static void ThrowBackwardBatchWithoutForward(string networkName, int count, int kept) =>
+        throw new InvalidOperationException(
+            $"{networkName}: BackwardBatch of {count} samples needs a ForwardBatch of {count} samples on this instance; the last one kept {kept}.");
+
     /// <summary>
     /// The exception members of a network whose declaration has errors throw (the generator emits such members
     /// so that nothing but the SCNN errors breaks the build).

@@ -55,18 +55,7 @@ internal static class ConvEmitter
             }
 
             w.Line($"{plan.Forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
-            w.Line($"// Keep the {wo} valid columns of every row: the {layer.Output} output.");
-            if (plan.Implicit)
-            {
-                PlaneRowCopy(w, oc, ho, wo, plan.Wide.Offset, plan.WideRowStride, wp, plan.Output.Offset, ho * wo, wo);
-            }
-            else
-            {
-                using (w.Block($"for (int co = 0; co < {oc}; co++)"))
-                {
-                    w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride})), ref TS.At(ref ws, {plan.Output.Offset} + (co * {ho * wo})), {ho * wo});");
-                }
-            }
+            Epilogue(w, plan);
         }
 
         w.Line();
@@ -171,6 +160,45 @@ internal static class ConvEmitter
         else
         {
             KernelEmitter.EmitGemm(w, plan.ColumnGradientGemm!, $"[{layer.Index}] gradient of the im2col columns: {Format.Int((long)ic * k * k)} rows x {Format.Int(plan.ColumnGradientGemm!.Columns)} columns, {oc} taps each.");
+        }
+    }
+
+    /// <summary>
+    /// Compacts the GEMM result into the C,H,W output (dropping the wrapped columns) and, when a ReLU follows,
+    /// writes its output in the same pass.
+    /// </summary>
+    private static void Epilogue(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int oc = layer.Output.C;
+        int ho = layer.Output.H;
+        int wo = layer.Output.W;
+        int outPlane = ho * wo;
+
+        // The strided path's rows are whole planes; the implicit path's are output rows inside rows of width Wp.
+        int rows = plan.Implicit ? ho : 1;
+        int length = plan.Implicit ? wo : outPlane;
+        int sourceRow = plan.Implicit ? plan.WideWidth : 0;
+        ElementwisePlan? relu = plan.FusedRelu;
+        w.Line(relu is null
+            ? $"// Epilogue: keep the {wo} valid columns of every row: the {layer.Output} output."
+            : $"// Epilogue: keep the {wo} valid columns of every row (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
+        using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+        using (w.Block($"for (int oy = 0; oy < {rows}; oy++)"))
+        {
+            w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {sourceRow}));");
+            w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
+            if (relu is null)
+            {
+                PoolEmitter.RowLoop(w, length, "TS.Store(TS.Load(ref src, x), ref dst, x);", "TS.At(ref dst, x) = TS.At(ref src, x);");
+            }
+            else
+            {
+                w.Line($"ref float act = ref TS.At(ref ws, {relu.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
+                PoolEmitter.RowLoop(w, length,
+                    "TV v = TS.Load(ref src, x); TS.Store(v, ref dst, x); TS.Store(TS.Max(v, TS.Zero), ref act, x);",
+                    "float v = TS.At(ref src, x); TS.At(ref dst, x) = v; TS.At(ref act, x) = global::StaticCnn.Kernels.SimdScalar.Max(v, 0f);");
+            }
         }
     }
 

@@ -75,6 +75,21 @@ internal static class InvalidNetworkEmitter
                 w.Line();
                 w.Line("/// <summary>Throws: the declaration has errors.</summary>");
                 w.Line($"public void ZeroGradients() => {fail};");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public int BatchCapacity {{ get => {fail}; set => {fail}; }}");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public int BatchWorkers {{ get => {fail}; set => {fail}; }}");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count) => {fail};");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count) => {fail};");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public void BackwardBatch(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int count) => {fail};");
             }
 
             FileShell.CloseContainers(containers);

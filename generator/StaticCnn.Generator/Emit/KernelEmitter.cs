@@ -15,35 +15,72 @@ internal static class KernelEmitter
     public static void EmitGemm(IndentedWriter w, TapGemm k, string summary)
     {
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line(Names.AggressiveOptimization);
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
-            int main = k.Rows / k.RowBlock * k.RowBlock;
-            int tail = k.Rows - main;
-            string a = Names.Ref(k.A);
-            w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x columns [0, {Format.Int(k.Columns)}) in blocks of {k.ColumnVectors} vectors.");
-            if (main > 0)
+            if (k.Wide == k.Narrow)
             {
-                using (w.Block($"for (int row = 0; row < {Format.Int(main)}; row += {k.RowBlock})"))
+                GemmRows(w, k, k.Narrow);
+            }
+            else
+            {
+                w.Line("// AVX-512 has 32 registers: a bigger register block (TS.Count is a JIT-time constant, so one branch is compiled).");
+                using (w.Block($"if (TS.Count == {Blocking.MaxLanes})"))
                 {
-                    GemmColumns(w, k, "row", k.RowBlock, a);
+                    GemmRows(w, k, k.Wide);
+                }
+
+                using (w.Block("else"))
+                {
+                    GemmRows(w, k, k.Narrow);
                 }
             }
+        }
 
-            if (tail > 0)
+        // One method per block shape keeps each one small enough for the JIT to hold every accumulator in a
+        // register (past about a thousand locals, which the inlined operations create, it stops tracking them).
+        var emitted = new HashSet<(int, int)>();
+        foreach (RegisterBlock block in new[] { k.Narrow, k.Wide })
+        {
+            int tail = k.Rows % block.Rows;
+            foreach (int mr in tail > 0 && k.Rows >= block.Rows ? new[] { block.Rows, tail } : new[] { System.Math.Min(block.Rows, k.Rows) })
             {
-                using (w.Block())
+                if (emitted.Add((mr, block.Vectors)))
                 {
-                    w.Line($"const int row = {Format.Int(main)};");
-                    GemmColumns(w, k, "row", tail, a);
+                    w.Line();
+                    w.Line($"/// <summary>Rows [row, row + {mr}) of <see cref=\"{k.Name}\"/>, {block.Vectors} column vectors at a time.</summary>");
+                    w.Line(Names.AggressiveOptimization);
+                    using (w.Block($"private static void {BlockName(k, mr, block.Vectors)}{Names.KernelTypeParameters}({Names.KernelParameters}, int row) {Names.KernelConstraints}"))
+                    {
+                        GemmColumns(w, k, "row", mr, block.Vectors, Names.Ref(k.A));
+                    }
                 }
             }
         }
     }
 
-    private static void GemmColumns(IndentedWriter w, TapGemm k, string row, int mr, string a)
+    private static string BlockName(TapGemm k, int mr, int nr) => $"{k.Name}Block{mr}x{nr}";
+
+    private static void GemmRows(IndentedWriter w, TapGemm k, RegisterBlock block)
     {
-        int nr = k.ColumnVectors;
+        int main = k.Rows / block.Rows * block.Rows;
+        int tail = k.Rows - main;
+        w.Line($"// {k.Rows} rows in blocks of {block.Rows}{(tail > 0 ? $" (and a block of {tail})" : "")} x columns [0, {Format.Int(k.Columns)}) in blocks of {block.Vectors} vectors.");
+        if (main > 0)
+        {
+            using (w.Block($"for (int row = 0; row < {Format.Int(main)}; row += {block.Rows})"))
+            {
+                w.Line($"{BlockName(k, block.Rows, block.Vectors)}<TS, TV>({Names.KernelArguments}, row);");
+            }
+        }
+
+        if (tail > 0)
+        {
+            w.Line($"{BlockName(k, tail, block.Vectors)}<TS, TV>({Names.KernelArguments}, {Format.Int(main)});");
+        }
+    }
+
+    private static void GemmColumns(IndentedWriter w, TapGemm k, string row, int mr, int nr, string a)
+    {
         using (w.Block($"for (int j = 0; j < {Format.Int(k.Columns)}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
         {
             for (int m = 0; m < mr; m++)
@@ -57,7 +94,7 @@ internal static class KernelEmitter
 
             w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
             w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(k.BOffset), "j")});");
-            GemmLoops(w, k, 0, "a", "b", mr);
+            GemmLoops(w, k, 0, "a", "b", mr, nr);
             for (int m = 0; m < mr; m++)
             {
                 var stores = Enumerable.Range(0, nr).Select(v =>
@@ -67,11 +104,11 @@ internal static class KernelEmitter
         }
     }
 
-    private static void GemmLoops(IndentedWriter w, TapGemm k, int level, string a, string b, int mr)
+    private static void GemmLoops(IndentedWriter w, TapGemm k, int level, string a, string b, int mr, int nr)
     {
         if (level == k.Loops.Count)
         {
-            GemmTaps(w, k, a, b, mr);
+            GemmTaps(w, k, a, b, mr, nr);
             return;
         }
 
@@ -92,7 +129,7 @@ internal static class KernelEmitter
             w.Line($"ref float {ib} = ref {b};");
         }
 
-        GemmLoops(w, k, level + 1, ia, ib, mr);
+        GemmLoops(w, k, level + 1, ia, ib, mr, nr);
         if (repeat)
         {
             if (loop.AStep != 0)
@@ -110,9 +147,8 @@ internal static class KernelEmitter
         w.Line("}");
     }
 
-    private static void GemmTaps(IndentedWriter w, TapGemm k, string a, string b, int mr)
+    private static void GemmTaps(IndentedWriter w, TapGemm k, string a, string b, int mr, int nr)
     {
-        int nr = k.ColumnVectors;
         bool first = true;
         foreach (Tap tap in k.Taps)
         {
@@ -137,11 +173,10 @@ internal static class KernelEmitter
     public static void EmitReduce(IndentedWriter w, TapReduce k, string summary)
     {
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line(Names.AggressiveOptimization);
+        int main = k.Rows / k.RowBlock * k.RowBlock;
+        int tail = k.Rows - main;
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
-            int main = k.Rows / k.RowBlock * k.RowBlock;
-            int tail = k.Rows - main;
             int taps = k.Groups.Sum(g => g.Count);
             w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x {taps} taps per pass in groups of {k.Groups[0].Count}; sums over j in [0, {Format.Int(k.Columns)}){(k.ExactColumns ? " with a scalar tail" : "")}.");
             if (main > 0)
@@ -161,7 +196,25 @@ internal static class KernelEmitter
                 }
             }
         }
+
+        // One method per group and block height, so that each stays small enough for the JIT to keep its
+        // accumulators in registers.
+        foreach (int mr in tail > 0 && main > 0 ? new[] { k.RowBlock, tail } : new[] { main > 0 ? k.RowBlock : tail })
+        {
+            for (int gi = 0; gi < k.Groups.Count; gi++)
+            {
+                w.Line();
+                w.Line($"/// <summary>Taps of group {gi} of <see cref=\"{k.Name}\"/> for rows [row, row + {mr}).</summary>");
+                w.Line(Names.AggressiveOptimization);
+                using (w.Block($"private static void {GroupName(k, gi, mr)}{Names.KernelTypeParameters}(ref float p, ref float a, ref float b, ref float c, int row) {Names.KernelConstraints}"))
+                {
+                    ReduceGroup(w, k, k.Groups[gi], "b", "c", mr);
+                }
+            }
+        }
     }
+
+    private static string GroupName(TapReduce k, int group, int mr) => $"{k.Name}Group{group}Rows{mr}";
 
     private static void ReduceRows(IndentedWriter w, TapReduce k, int mr)
     {
@@ -175,9 +228,9 @@ internal static class KernelEmitter
     {
         if (level == k.Loops.Count)
         {
-            foreach (IReadOnlyList<Tap> group in k.Groups)
+            for (int gi = 0; gi < k.Groups.Count; gi++)
             {
-                ReduceGroup(w, k, group, b, c, mr);
+                w.Line($"{GroupName(k, gi, mr)}<TS, TV>(ref p, ref a, ref {b}, ref {c}, row);");
             }
 
             return;
@@ -222,6 +275,9 @@ internal static class KernelEmitter
     {
         int t = group.Count;
         string comment = string.Join("; ", group.Select(x => x.Comment).Where(x => x.Length > 0));
+
+        // Weight gradients take the short horizontal sum; the dense forward pass keeps Sum's order.
+        string sum = k.ExactColumns ? "Sum" : "SumHalves";
         w.Line("{");
         w.Indent();
         if (comment.Length > 0)
@@ -249,7 +305,7 @@ internal static class KernelEmitter
 
         for (int m = 0; m < mr; m++)
         {
-            w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"t{m}{i} = TS.Sum(s{m}{i})"))};");
+            w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"t{m}{i} = TS.{sum}(s{m}{i})"))};");
         }
 
         if (k.ExactColumns)

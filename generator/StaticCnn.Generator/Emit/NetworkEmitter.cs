@@ -45,6 +45,8 @@ internal static class NetworkEmitter
             FileShell.CloseContainers(containers);
             w.Line();
             EmitKernelsClass(w, plan, kernels, baked);
+            w.Line();
+            EmitBatchClass(w, plan, kernels);
         }
 
         return w.ToString();
@@ -98,8 +100,8 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         using (w.Block($"public {plan.Spec.Type.Name}()"))
         {
-            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength);");
-            w.Line($"{kernels}.Prepare(_storage);");
+            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength, new {kernels}Batch(),");
+            w.Line($"    new global::StaticCnn.Kernels.BatchLayout({plan.Input.Offset}, InputLength, {plan.Last.Output.Offset}, OutputLength, {plan.Last.OutputGradient.Offset}, {plan.InputGradient.Offset}));");
             w.Line(baked ? "RestoreBakedParameters();" : "InitializeParameters(0);");
         }
 
@@ -160,7 +162,7 @@ internal static class NetworkEmitter
             LengthCheck(w, "input", name, $"InputLength ({input})", "InputLength");
             LengthCheck(w, "output", name, "OutputLength", "OutputLength");
             Dispatch(w, kernels, "Forward", "_storage, input, output");
-            w.Line("_storage.HasForward = true;");
+            w.Line("_storage.MarkForward();");
         }
 
         w.Line();
@@ -190,6 +192,134 @@ internal static class NetworkEmitter
         w.Line();
         w.Line("/// <summary>Sets every gradient to zero.</summary>");
         w.Line("public void ZeroGradients() => global::System.Array.Clear(_storage.Gradients);");
+        w.Line();
+        EmitBatchMembers(w, name);
+    }
+
+    private static void EmitBatchClass(IndentedWriter w, NetworkPlan plan, string kernels)
+    {
+        w.Line($"/// <summary>The batched entry points of {Text.Xml(plan.Spec.Type.DisplayName)}'s kernels, for <see cref=\"{Storage}\"/>.</summary>");
+        w.Line(FileShell.GeneratedCode);
+        using (w.Block($"file sealed class {kernels}Batch : global::StaticCnn.Kernels.BatchKernels"))
+        {
+            w.Line("/// <inheritdoc/>");
+            using (w.Block($"public override void Forward({Storage} storage, int first, int count)"))
+            {
+                WidthSwitch(w, "storage.Width", (simd, vector) => $"{kernels}.ForwardSlots<{simd}, {vector}>(storage, first, count);");
+            }
+
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            using (w.Block($"public override void Backward({Storage} storage, float[] gradients, int first, int count, bool inputGradients)"))
+            {
+                WidthSwitch(w, "storage.Width", (simd, vector) => $"{kernels}.BackwardSlots<{simd}, {vector}>(storage, gradients, first, count, inputGradients);");
+            }
+
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public override void Prepare(float[] workspace) => {kernels}.Prepare(workspace);");
+        }
+    }
+
+    private static void WidthSwitch(IndentedWriter w, string width, System.Func<string, string, string> call)
+    {
+        using (w.Block($"switch ({width})"))
+        {
+            foreach ((string name, string simd, string vector) in Paths)
+            {
+                w.Line(name == "Scalar" ? "default:" : $"case global::StaticCnn.Kernels.SimdWidth.{name}:");
+                w.Indent();
+                w.Line(call(simd, vector));
+                w.Line("break;");
+                w.Unindent();
+            }
+        }
+    }
+
+    private static void EmitBatchMembers(IndentedWriter w, string name)
+    {
+        string network = Text.Literal(name);
+        w.Line("/// <summary>");
+        w.Line("/// Samples one batched call holds at once (default 1): ForwardBatch takes at most this many, batched inference");
+        w.Line("/// runs in chunks of it. Setting it allocates one workspace per sample, once.");
+        w.Line("/// </summary>");
+        w.Line("public int BatchCapacity");
+        w.Line("{");
+        w.Line("    get => _storage.BatchCapacity;");
+        w.Line("    set => _storage.BatchCapacity = value;");
+        w.Line("}");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Threads the batched calls split their samples over, the caller's included (default 1); backward adds the");
+        w.Line("/// workers' gradients in worker order, so results are deterministic for a given worker count.");
+        w.Line("/// </summary>");
+        w.Line("public int BatchWorkers");
+        w.Line("{");
+        w.Line("    get => _storage.Workers;");
+        w.Line("    set => _storage.Workers = value;");
+        w.Line("}");
+        w.Line();
+        w.Line("/// <summary>Inference on <paramref name=\"count\"/> samples stored one after another; keeps no activations for backward.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold count samples.</exception>");
+        using (w.Block($"public void Forward({ReadOnlySpan} inputs, {Span} outputs, int count)"))
+        {
+            CountCheck(w, network, "int.MaxValue / global::System.Math.Max(InputLength, OutputLength)", "\"the largest batch the spans can index\"");
+            BatchLengthCheck(w, "inputs", network, "InputLength");
+            BatchLengthCheck(w, "outputs", network, "OutputLength");
+            w.Line("_storage.Forward(inputs, outputs, count);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Training forward on <paramref name=\"count\"/> samples (at most <see cref=\"BatchCapacity\"/>), layer by layer, keeping their activations for <see cref=\"BackwardBatch\"/>.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold count samples, or count exceeds BatchCapacity.</exception>");
+        using (w.Block($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, int count)"))
+        {
+            CountCheck(w, network, "_storage.BatchCapacity", "\"BatchCapacity\"");
+            BatchLengthCheck(w, "inputs", network, "InputLength");
+            BatchLengthCheck(w, "outputs", network, "OutputLength");
+            w.Line("_storage.ForwardBatch(inputs, outputs, count);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Back-propagates one output gradient per sample of the last ForwardBatch (same count): adds the sum of the");
+        w.Line("/// samples' parameter gradients into <see cref=\"Gradients\"/> and writes each sample's dLoss/dInput unless");
+        w.Line("/// <paramref name=\"inputGradients\"/> is empty.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold count samples.</exception>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The last ForwardBatch did not keep count samples.</exception>");
+        using (w.Block($"public void BackwardBatch({ReadOnlySpan} outputGradients, {Span} inputGradients, int count)"))
+        {
+            CountCheck(w, network, "_storage.BatchCapacity", "\"BatchCapacity\"");
+            BatchLengthCheck(w, "outputGradients", network, "OutputLength");
+            using (w.Block("if (!inputGradients.IsEmpty && inputGradients.Length != count * InputLength)"))
+            {
+                w.Line($"global::StaticCnn.NetworkErrors.ThrowLength(nameof(inputGradients), {network}, \"count * InputLength or 0\", count * InputLength, inputGradients.Length);");
+            }
+
+            using (w.Block("if (count == 0 || _storage.BatchCount != count)"))
+            {
+                w.Line($"global::StaticCnn.NetworkErrors.ThrowBackwardBatchWithoutForward({network}, count, _storage.BatchCount);");
+            }
+
+            w.Line("_storage.BackwardBatch(outputGradients, inputGradients, count);");
+        }
+    }
+
+    private static void CountCheck(IndentedWriter w, string network, string limit, string limitName)
+    {
+        using (w.Block($"if ((uint)count > (uint)({limit}))"))
+        {
+            w.Line($"global::StaticCnn.NetworkErrors.ThrowCount({network}, count, {limit}, {limitName});");
+        }
+    }
+
+    private static void BatchLengthCheck(IndentedWriter w, string parameter, string network, string constant)
+    {
+        using (w.Block($"if ({parameter}.Length != count * {constant})"))
+        {
+            w.Line($"global::StaticCnn.NetworkErrors.ThrowLength(nameof({parameter}), {network}, \"count * {constant}\", count * {constant}, {parameter}.Length);");
+        }
     }
 
     private static void LengthCheck(IndentedWriter w, string parameter, string network, string expected, string constant)
@@ -270,7 +400,7 @@ internal static class NetworkEmitter
             w.Line($"/// <summary>Floats in the workspace: every buffer below, each followed by {plan.Slack} zeros.</summary>");
             w.Line($"public const int WorkspaceLength = {Format.Int(plan.WorkspaceLength)};");
             w.Line();
-            w.Line("/// <summary>Ints in the index array (max-pooling winners).</summary>");
+            w.Line("/// <summary>Ints in the index array (unused: max pooling finds its winners again in backward).</summary>");
             w.Line($"public const int IndexLength = {Format.Int(plan.IndexLength)};");
             w.Line();
             w.Line("// Workspace layout (float offsets):");
@@ -297,7 +427,7 @@ internal static class NetworkEmitter
             EmitLayerTable(w, shapes);
             w.Line();
             w.Line($"/// <summary>Writes the constant parts of the workspace (padding that is not zero).</summary>");
-            using (w.Block($"public static void Prepare({Storage} storage)"))
+            using (w.Block("public static void Prepare(float[] workspace)"))
             {
                 if (plan.NegativeInfinityFills.Count == 0)
                 {
@@ -307,14 +437,18 @@ internal static class NetworkEmitter
                 foreach (BufferPlan fill in plan.NegativeInfinityFills)
                 {
                     w.Line($"// {fill.Comment}: max pooling never picks padding.");
-                    w.Line($"new {Span}(storage.Workspace, {fill.Offset}, {fill.Length}).Fill(float.NegativeInfinity);");
+                    w.Line($"new {Span}(workspace, {fill.Offset}, {fill.Length}).Fill(float.NegativeInfinity);");
                 }
             }
 
             w.Line();
-            EmitForward(w, plan);
+            EmitForward(w, plan, slots: false);
             w.Line();
-            EmitBackward(w, plan);
+            EmitBackward(w, plan, slots: false);
+            w.Line();
+            EmitForward(w, plan, slots: true);
+            w.Line();
+            EmitBackward(w, plan, slots: true);
             foreach (LayerPlan layer in plan.Layers)
             {
                 switch (layer)
@@ -361,47 +495,97 @@ internal static class NetworkEmitter
         ? $"global::StaticCnn.TensorShape.Flat({shape.C})"
         : $"new global::StaticCnn.TensorShape({shape.C}, {shape.H}, {shape.W})";
 
-    private static void EmitForward(IndentedWriter w, NetworkPlan plan)
+    private static void EmitForward(IndentedWriter w, NetworkPlan plan, bool slots)
     {
-        w.Line("/// <summary>Forward pass over one sample, layer by layer; every activation stays in the workspace for Backward.</summary>");
-        using (w.Block($"public static void Forward{Names.KernelTypeParameters}({Storage} storage, {ReadOnlySpan} input, {Span} output) {Names.KernelConstraints}"))
+        if (slots)
         {
-            References(w);
-            w.Line($"input.CopyTo(new {Span}(storage.Workspace, {plan.Input.Offset}, {plan.Input.Length}));");
+            w.Line("/// <summary>Forward over batch slots [first, first + count), layer by layer: each layer runs over every slot before the next.</summary>");
+            w.Line(Names.AggressiveOptimization);
+        }
+        else
+        {
+            w.Line("/// <summary>Forward pass over one sample, layer by layer; every activation stays in the workspace for Backward.</summary>");
+        }
+
+        string signature = slots
+            ? $"public static void ForwardSlots{Names.KernelTypeParameters}({Storage} storage, int first, int count) {Names.KernelConstraints}"
+            : $"public static void Forward{Names.KernelTypeParameters}({Storage} storage, {ReadOnlySpan} input, {Span} output) {Names.KernelConstraints}";
+        using (w.Block(signature))
+        {
+            References(w, slots, "storage.Gradients");
+            bool perSample = !slots;
+            if (!slots)
+            {
+                w.Line($"input.CopyTo(new {Span}(storage.Workspace, {plan.Input.Offset}, {plan.Input.Length}));");
+            }
+            else if (LayerMajor(plan))
+            {
+                w.Line($"// Layer by layer: each layer's weights ({Format.Count(plan.Shapes.ParameterCount)} parameters in all) are read once per batch.");
+            }
+
+            IndentedWriter.Scope? sampleLoop = SampleLoop(w, plan, slots);
+            slots = slots && LayerMajor(plan);
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.Line();
                 LayerComment(w, layer.Shape);
                 switch (layer)
                 {
-                    case ConvPlan:
-                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
+                    case ConvPlan or PoolPlan or DensePlan:
+                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
                         break;
-                    case PoolPlan:
-                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments}, storage.Indices);");
+                    case ElementwisePlan { FusedIntoConv: true }:
+                        w.Line("// Computed in the convolution's epilogue above.");
                         break;
-                    case DensePlan:
-                        w.Line($"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
+                    case ElementwisePlan { Kind: LayerKind.Flatten } elementwise:
+                        w.Line(ElementwiseEmitter.Forward(elementwise));
                         break;
                     case ElementwisePlan elementwise:
-                        w.Line(ElementwiseEmitter.Forward(elementwise));
+                        PerSlot(w, slots, false, ElementwiseEmitter.Forward(elementwise));
                         break;
                 }
             }
 
-            w.Line();
-            w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.Last.Output.Offset}, {plan.Last.Output.Length}).CopyTo(output);");
+            sampleLoop?.Dispose();
+            if (perSample)
+            {
+                w.Line();
+                w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.Last.Output.Offset}, {plan.Last.Output.Length}).CopyTo(output);");
+            }
         }
     }
 
-    private static void EmitBackward(IndentedWriter w, NetworkPlan plan)
+    private static void EmitBackward(IndentedWriter w, NetworkPlan plan, bool slots)
     {
-        w.Line("/// <summary>Backward pass: from dLoss/dOutput down to dLoss/dInput, adding every parameter's gradient.</summary>");
-        using (w.Block($"public static void Backward{Names.KernelTypeParameters}({Storage} storage, {ReadOnlySpan} outputGradient, {Span} inputGradient) {Names.KernelConstraints}"))
+        if (slots)
         {
-            References(w);
-            w.Line("bool wantInput = !inputGradient.IsEmpty;");
-            w.Line($"outputGradient.CopyTo(new {Span}(storage.Workspace, {plan.Last.OutputGradient.Offset}, {plan.Last.OutputGradient.Length}));");
+            w.Line("/// <summary>Backward over batch slots [first, first + count), layer by layer, adding every slot's parameter gradients into <paramref name=\"gradients\"/> in slot order.</summary>");
+            w.Line(Names.AggressiveOptimization);
+        }
+        else
+        {
+            w.Line("/// <summary>Backward pass: from dLoss/dOutput down to dLoss/dInput, adding every parameter's gradient.</summary>");
+        }
+
+        string signature = slots
+            ? $"public static void BackwardSlots{Names.KernelTypeParameters}({Storage} storage, float[] gradients, int first, int count, bool wantInput) {Names.KernelConstraints}"
+            : $"public static void Backward{Names.KernelTypeParameters}({Storage} storage, {ReadOnlySpan} outputGradient, {Span} inputGradient) {Names.KernelConstraints}";
+        using (w.Block(signature))
+        {
+            References(w, slots, slots ? "gradients" : "storage.Gradients");
+            bool perSample = !slots;
+            if (!slots)
+            {
+                w.Line("bool wantInput = !inputGradient.IsEmpty;");
+                w.Line($"outputGradient.CopyTo(new {Span}(storage.Workspace, {plan.Last.OutputGradient.Offset}, {plan.Last.OutputGradient.Length}));");
+            }
+            else if (LayerMajor(plan))
+            {
+                w.Line($"// Layer by layer: each layer's weights ({Format.Count(plan.Shapes.ParameterCount)} parameters in all) are read once per batch.");
+            }
+
+            IndentedWriter.Scope? sampleLoop = SampleLoop(w, plan, slots);
+            slots = slots && LayerMajor(plan);
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
             {
                 LayerPlan layer = plan.Layers[i];
@@ -410,45 +594,78 @@ internal static class NetworkEmitter
                 w.Line();
                 switch (layer)
                 {
-                    case ConvPlan:
+                    case ConvPlan or DensePlan:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: db, dW{(first ? ", and dX if asked" : ", dX")}.");
-                        w.Line($"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag});");
-                        break;
-                    case DensePlan:
-                        w.Line($"// {LayerText.Heading(layer.Shape)}: db, dW{(first ? ", and dX if asked" : ", dX")}.");
-                        w.Line($"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag});");
+                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag});");
                         break;
                     case PoolPlan:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: dX.");
-                        Guarded(w, first, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, storage.Indices);");
+                        PerSlot(w, slots, first, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments});");
+                        break;
+                    case ElementwisePlan { Kind: LayerKind.Flatten } elementwise:
+                        w.Line($"// {LayerText.Heading(layer.Shape)}: {ElementwiseEmitter.BackwardRule(layer.Kind)}.");
+                        w.Line(ElementwiseEmitter.Backward(elementwise));
                         break;
                     case ElementwisePlan elementwise:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: {ElementwiseEmitter.BackwardRule(layer.Kind)}.");
-                        Guarded(w, first && layer.Kind != LayerKind.Flatten, ElementwiseEmitter.Backward(elementwise));
+                        PerSlot(w, slots, first, ElementwiseEmitter.Backward(elementwise));
                         break;
                 }
             }
 
-            w.Line();
-            using (w.Block("if (wantInput)"))
+            sampleLoop?.Dispose();
+            if (perSample)
             {
-                w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.InputGradient.Offset}, {plan.InputGradient.Length}).CopyTo(inputGradient);");
+                w.Line();
+                using (w.Block("if (wantInput)"))
+                {
+                    w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.InputGradient.Offset}, {plan.InputGradient.Length}).CopyTo(inputGradient);");
+                }
             }
         }
     }
 
-    private static void Guarded(IndentedWriter w, bool guarded, string statement)
+    /// <summary>
+    /// Parameters (floats) up to which the batched calls run sample by sample: the weights then stay in the L2
+    /// cache anyway, and one sample's workspace stays hot through all its layers. Above it they run layer by
+    /// layer, so that each layer's weights are read from memory once per batch rather than once per sample.
+    /// </summary>
+    private const int SampleMajorParameters = 256 * 1024;
+
+    private static bool LayerMajor(NetworkPlan plan) => plan.Shapes.ParameterCount > SampleMajorParameters;
+
+    /// <summary>Opens the loop over the slots of a sample-major batched pass (nothing for per-sample or layer-major code).</summary>
+    private static IndentedWriter.Scope? SampleLoop(IndentedWriter w, NetworkPlan plan, bool slots)
     {
-        if (!guarded)
+        if (!slots || LayerMajor(plan))
         {
-            w.Line(statement);
-            return;
+            return null;
         }
 
-        using (w.Block("if (wantInput)"))
+        w.Line($"// Sample by sample: {Format.Count(plan.Shapes.ParameterCount)} parameters stay in cache; each sample's workspace stays hot through its layers.");
+        IndentedWriter.Scope loop = w.Block("for (int i = first; i < first + count; i++)");
+        w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots[i]);");
+        return loop;
+    }
+
+    /// <summary>One layer's statement: on the sample's workspace, or in a loop over the batch slots' workspaces.</summary>
+    private static void PerSlot(IndentedWriter w, bool slots, bool guarded, string statement)
+    {
+        IndentedWriter.Scope? guard = guarded ? w.Block("if (wantInput)") : null;
+        if (slots)
+        {
+            using (w.Block("for (int i = first; i < first + count; i++)"))
+            {
+                w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots[i]);");
+                w.Line(statement);
+            }
+        }
+        else
         {
             w.Line(statement);
         }
+
+        guard?.Dispose();
     }
 
     private static void LayerComment(IndentedWriter w, LayerShape layer)
@@ -459,10 +676,12 @@ internal static class NetworkEmitter
         w.Line($"//     {(arithmetic.Length > 0 ? arithmetic + "; " : "")}{parameters}");
     }
 
-    private static void References(IndentedWriter w)
+    private static void References(IndentedWriter w, bool slots, string gradients)
     {
         w.Line("ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Parameters);");
-        w.Line("ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Gradients);");
-        w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Workspace);");
+        w.Line($"ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({gradients});");
+        w.Line(slots
+            ? "global::System.ReadOnlySpan<float[]> slots = storage.Slots;"
+            : "ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Workspace);");
     }
 }

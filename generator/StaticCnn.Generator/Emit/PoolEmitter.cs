@@ -30,10 +30,12 @@ internal static class PoolEmitter
         bool loops = CodeBudget.PoolLoops(layer);
 
         string rule = max
-            ? "the largest cell of each window wins (the first one on ties; padding never wins); its flat input index is kept for backward"
+            ? (plan.RowPairs is null
+                ? "the largest cell of each window (NaN wins; padding never does), branch-free"
+                : "vector maxima of row pairs, then of adjacent columns (NaN wins)")
             : $"each output is the window's sum / {Divisor(plan)} (padded cells count as zeros)";
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {rule}.</summary>");
-        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}, int[] winners) {Names.KernelConstraints}"))
+        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             if (plan.CopiesIntoPadded)
             {
@@ -41,86 +43,100 @@ internal static class PoolEmitter
                 ConvEmitter.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
             }
 
-            using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
-            using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+            if (plan.RowPairs is BufferPlan pairs)
             {
-                w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
-                w.Line($"int output = {plan.Output.Offset} + (((ci * {ho}) + oy) * {wo});");
-                using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                int rows = c * ho;
+                w.Line($"// Rows 2r and 2r+1 of the input (r over all {rows} output rows of every channel) -> row r of the pair maxima.");
+                using (w.Block($"for (int r = 0; r < {rows}; r++)"))
                 {
-                    w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
-                    if (max)
+                    w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
+                    w.Line($"ref float bottom = ref TS.At(ref top, {wi});");
+                    w.Line($"ref float v = ref TS.At(ref ws, {pairs.Offset} + (r * {wi}));");
+                    RowLoop(w, wi, "TS.Store(TS.Max(TS.Load(ref top, x), TS.Load(ref bottom, x)), ref v, x);",
+                        "TS.At(ref v, x) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref top, x), TS.At(ref bottom, x));");
+                }
+
+                int outputs = c * ho * wo;
+                w.Line($"// Output i is the larger of pair maxima 2i and 2i+1: one flat pass over all {outputs} outputs.");
+                w.Line($"ref float pv = ref TS.At(ref ws, {pairs.Offset});");
+                w.Line($"ref float y = ref TS.At(ref ws, {plan.Output.Offset});");
+                w.Line("int i = 0;");
+                using (w.Block($"for (; i <= {outputs} - TS.Count; i += TS.Count)"))
+                {
+                    w.Line("TS.Store(TS.MaxPairs(TS.Load(ref pv, 2 * i), TS.Load(ref pv, (2 * i) + TS.Count)), ref y, i);");
+                }
+
+                using (w.Block($"for (; i < {outputs}; i++)"))
+                {
+                    w.Line("TS.At(ref y, i) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref pv, 2 * i), TS.At(ref pv, (2 * i) + 1));");
+                }
+
+            }
+            else
+            {
+                using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                {
+                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
+                    w.Line($"int output = {plan.Output.Offset} + (((ci * {ho}) + oy) * {wo});");
+                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
                     {
-                        w.Line($"int origin = (ci * {h * wi}) + (((oy * {s}) - {p}) * {wi}) + (ox * {s}) - {p};");
-                        if (p > 0)
-                        {
-                            w.Line("float best = float.NegativeInfinity;");
-                            w.Line($"int at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
-                        }
-                        else
+                        w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
+                        if (max)
                         {
                             w.Line("float best = TS.At(ref x, 0);");
-                            w.Line("int at = origin;");
-                        }
-
-                        if (loops || p > 0 || k > 1)
-                        {
-                            // A 1x1 window without padding has no cell to compare with its first one.
-                            w.Line("float v;");
-                        }
-
-                        if (loops)
-                        {
-                            w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it, in row-major order.");
-                            using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                            if (loops)
                             {
-                                w.Line($"v = TS.At(ref x, (ky * {wp}) + kx); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + (ky * {wi}) + kx; }}");
+                                w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
+                                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                {
+                                    w.Line($"best = global::StaticCnn.Kernels.SimdScalar.Max(best, TS.At(ref x, (ky * {wp}) + kx));");
+                                }
                             }
+                            else
+                            {
+                                foreach ((int ky, int kx) in taps)
+                                {
+                                    if (ky == 0 && kx == 0)
+                                    {
+                                        continue;
+                                    }
+
+                                    w.Line($"best = global::StaticCnn.Kernels.SimdScalar.Max(best, TS.At(ref x, {(ky * wp) + kx}));");
+                                }
+                            }
+
+                            w.Line("TS.At(ref ws, output + ox) = best;");
                         }
                         else
                         {
-                            foreach ((int ky, int kx) in taps)
+                            w.Line("float sum = 0f;");
+                            if (loops)
                             {
-                                if (p == 0 && ky == 0 && kx == 0)
+                                w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
+                                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
                                 {
-                                    continue;
+                                    w.Line($"sum += TS.At(ref x, (ky * {wp}) + kx);");
+                                }
+                            }
+                            else
+                            {
+                                var terms = new List<string>();
+                                foreach ((int ky, int kx) in taps)
+                                {
+                                    terms.Add($"TS.At(ref x, {(ky * wp) + kx})");
                                 }
 
-                                w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
-                            }
-                        }
-
-                        w.Line("TS.At(ref ws, output + ox) = best;");
-                        w.Line($"winners[{plan.Winners!.Offset} + output - {plan.Output.Offset} + ox] = at;");
-                    }
-                    else
-                    {
-                        w.Line("float sum = 0f;");
-                        if (loops)
-                        {
-                            w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
-                            using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
-                            {
-                                w.Line($"sum += TS.At(ref x, (ky * {wp}) + kx);");
-                            }
-                        }
-                        else
-                        {
-                            var terms = new List<string>();
-                            foreach ((int ky, int kx) in taps)
-                            {
-                                terms.Add($"TS.At(ref x, {(ky * wp) + kx})");
+                                for (int i = 0; i < terms.Count; i += 4)
+                                {
+                                    w.Line($"sum += {string.Join(" + ", terms.GetRange(i, System.Math.Min(4, terms.Count - i)))};");
+                                }
                             }
 
-                            for (int i = 0; i < terms.Count; i += 4)
-                            {
-                                w.Line($"sum += {string.Join(" + ", terms.GetRange(i, System.Math.Min(4, terms.Count - i)))};");
-                            }
+                            w.Line($"TS.At(ref ws, output + ox) = sum / {DivisorExpression(plan)};");
                         }
-
-                        w.Line($"TS.At(ref ws, output + ox) = sum / {DivisorExpression(plan)};");
                     }
                 }
             }
@@ -144,18 +160,99 @@ internal static class PoolEmitter
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         int outputs = c * ho * wo;
+        List<(int Ky, int Kx)> taps = Taps(k);
+        bool loops = CodeBudget.PoolLoops(layer);
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: {(max ? "each output's gradient goes to the cell that won" : $"each output's gradient / {Divisor(plan)} goes to every cell of its window")}.</summary>");
-        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, int[] winners) {Names.KernelConstraints}"))
+        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             if (max)
             {
+                w.Line("// Find each window's winner again in the kept input, as forward chose it: the first cell equal to the");
+                w.Line("// kept output, picked without branches; a NaN or -infinity output (NaN wins; padding never does) takes");
+                w.Line("// the exact rule in a rare slow path.");
                 w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {plan.InputGradient.Offset}), {c * h * wi});");
                 w.Line($"ref float dx = ref TS.At(ref ws, {plan.InputGradient.Offset});");
                 w.Line($"ref float dy = ref TS.At(ref ws, {plan.OutputGradient.Offset});");
-                using (w.Block($"for (int i = 0; i < {outputs}; i++)"))
+                w.Line($"ref float y = ref TS.At(ref ws, {plan.Output.Offset});");
+                using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
                 {
-                    w.Line($"TS.At(ref dx, winners[{plan.Winners!.Offset} + i]) += TS.At(ref dy, i);");
+                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
+                    w.Line($"int output = ((ci * {ho}) + oy) * {wo};");
+                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                    {
+                        w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
+                        w.Line($"int origin = (ci * {h * wi}) + (((oy * {s}) - {p}) * {wi}) + (ox * {s}) - {p};");
+                        w.Line("float best = TS.At(ref y, output + ox);");
+                        w.Line("int at;");
+                        using (w.Block("if (best > float.NegativeInfinity)"))
+                        {
+                            if (loops)
+                            {
+                                w.Line("at = -1;");
+                                using (w.Block($"for (int ky = 0; ky < {k} && at < 0; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                {
+                                    w.Line($"if (TS.At(ref x, (ky * {wp}) + kx) == best) {{ at = origin + (ky * {wi}) + kx; break; }}");
+                                }
+                            }
+
+                            var reversed = new List<(int Ky, int Kx)>(taps);
+                            reversed.Reverse();
+                            bool firstTap = true;
+                            foreach ((int ky, int kx) in loops ? new List<(int Ky, int Kx)>() : reversed)
+                            {
+                                w.Line(firstTap
+                                    ? $"at = origin + {(ky * wi) + kx};"
+                                    : $"at = TS.At(ref x, {(ky * wp) + kx}) == best ? origin + {(ky * wi) + kx} : at;");
+                                firstTap = false;
+                            }
+                        }
+
+                        using (w.Block("else"))
+                        {
+                            if (p > 0)
+                            {
+                                w.Line("best = float.NegativeInfinity;");
+                                w.Line($"at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
+                            }
+                            else
+                            {
+                                w.Line("best = TS.At(ref x, 0);");
+                                w.Line("at = origin;");
+                            }
+
+                            if (loops || p > 0 || k > 1)
+                            {
+                                // A 1x1 window without padding has no cell to compare with its first one.
+                                w.Line("float v;");
+                            }
+
+                            if (loops)
+                            {
+                                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                {
+                                    w.Line($"v = TS.At(ref x, (ky * {wp}) + kx); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + (ky * {wi}) + kx; }}");
+                                }
+                            }
+                            else
+                            {
+                                foreach ((int ky, int kx) in taps)
+                                {
+                                    if (p == 0 && ky == 0 && kx == 0)
+                                    {
+                                        continue;
+                                    }
+
+                                    w.Line($"v = TS.At(ref x, {(ky * wp) + kx}); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + {(ky * wi) + kx}; }}");
+                                }
+                            }
+                        }
+
+                        w.Line("TS.At(ref dx, at) += TS.At(ref dy, output + ox);");
+                    }
                 }
 
                 return;
@@ -173,7 +270,7 @@ internal static class PoolEmitter
                 {
                     w.Line($"float share = TS.At(ref ws, {plan.OutputGradient.Offset} + (((ci * {ho}) + oy) * {wo}) + ox) / {DivisorExpression(plan)};");
                     w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
-                    if (CodeBudget.PoolLoops(layer))
+                    if (loops)
                     {
                         using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
                         using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
@@ -227,6 +324,31 @@ internal static class PoolEmitter
         int hLimit = layer.Input.H + (2 * layer.Padding);
         int wLimit = layer.Input.W + (2 * layer.Padding);
         return $"(float)(global::System.Math.Min({k}, {hLimit} - (oy * {s})) * global::System.Math.Min({k}, {wLimit} - (ox * {s})))";
+    }
+
+    /// <summary>A loop over x in [0, length): whole vectors, the last one overlapping the one before, or scalars when the row is shorter than a vector.</summary>
+    internal static void RowLoop(IndentedWriter w, int length, string vector, string scalar)
+    {
+        using (w.Block($"if ({length} >= TS.Count)"))
+        {
+            using (w.Block($"for (int x = 0; x < {length}; x += TS.Count)"))
+            {
+                w.Line($"if (x > {length} - TS.Count)");
+                w.Line("{");
+                w.Line($"    x = {length} - TS.Count;");
+                w.Line("}");
+                w.Line();
+                w.Line(vector);
+            }
+        }
+
+        using (w.Block("else"))
+        {
+            using (w.Block($"for (int x = 0; x < {length}; x++)"))
+            {
+                w.Line(scalar);
+            }
+        }
     }
 
     private static List<(int, int)> Taps(int k)

@@ -25,7 +25,8 @@ internal enum Operand
 /// <summary>
 /// A "tap GEMM": for every row r and column j,
 /// <c>C[r][j] = init(r) + sum over the loop nest and taps of A[r, tap] * B[tap][j]</c>, vectorised along j with
-/// <see cref="ColumnVectors"/> vectors per block and <see cref="RowBlock"/> rows per block held in registers.
+/// a register block of rows x column vectors held in registers (<see cref="Narrow"/> for 16-register targets,
+/// <see cref="Wide"/> for AVX-512).
 /// A is read as broadcast scalars, B as vectors, C is stored as vectors; columns run in whole blocks past
 /// <see cref="Columns"/> into room the plan reserves, so there is no scalar tail.
 /// Convolution forward, input gradient and column gradient are all of this form.
@@ -33,9 +34,9 @@ internal enum Operand
 internal sealed record TapGemm(
     string Name,
     int Rows,
-    int RowBlock,
+    RegisterBlock Narrow,
+    RegisterBlock Wide,
     int Columns,
-    int ColumnVectors,
     Operand A,
     int AOffset,
     int ARowStride,

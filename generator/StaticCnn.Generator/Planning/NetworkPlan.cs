@@ -129,6 +129,9 @@ internal sealed class ConvPlan : LayerPlan
     public TapGemm InputGradientGemm { get; set; } = null!;
 
     public string Kernel { get; set; } = "";
+
+    /// <summary>The ReLU right after this convolution, computed in its epilogue (the ReLU then does nothing forward).</summary>
+    public ElementwisePlan? FusedRelu { get; set; }
 }
 
 internal sealed class PoolPlan : LayerPlan
@@ -151,8 +154,8 @@ internal sealed class PoolPlan : LayerPlan
     /// <summary>Ceil rounding: the last window hangs over the bottom or right edge of the padded input.</summary>
     public bool Overhangs { get; set; }
 
-    /// <summary>Max pooling: the flat input index of each output's winner.</summary>
-    public BufferPlan? Winners { get; set; }
+    /// <summary>Max pooling 2x2, stride 2, no padding: the vertical maxima, rows of the input width.</summary>
+    public BufferPlan? RowPairs { get; set; }
 
     /// <summary>Average pooling with padding or overhang: the gradient over the padded grid.</summary>
     public BufferPlan? PaddedGradient { get; set; }
@@ -176,4 +179,7 @@ internal sealed class ElementwisePlan : LayerPlan
         : base(shape, input, output, inputGradient, outputGradient)
     {
     }
+
+    /// <summary>Forward runs in the preceding convolution's epilogue.</summary>
+    public bool FusedIntoConv { get; set; }
 }

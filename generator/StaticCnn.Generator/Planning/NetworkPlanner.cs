@@ -78,6 +78,15 @@ internal static class NetworkPlanner
             inputGradient = layerPlan.OutputGradient;
         }
 
+        for (int i = 0; i + 1 < plan.Layers.Count; i++)
+        {
+            if (plan.Layers[i] is ConvPlan conv && plan.Layers[i + 1] is ElementwisePlan { Kind: LayerKind.ReLU } relu)
+            {
+                conv.FusedRelu = relu;
+                relu.FusedIntoConv = true;
+            }
+        }
+
         plan.WorkspaceLength = (int)workspace.Length;
         plan.IndexLength = (int)workspace.IndexLength;
         return plan;
@@ -108,28 +117,27 @@ internal static class NetworkPlanner
             ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
             : input;
 
-        int block = Blocking.MaxLanes * 4;
         if (plan.Implicit)
         {
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
             // last k-1 of every row wrap around and are discarded.
             int columns = ho * wp;
-            var (mr, nr) = Blocking.ForGemm(oc, columns);
-            int stride = GemmRowStride(columns, block, nr);
+            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false), wide = Blocking.ForGemm(oc, columns, wide: true);
+            int stride = Blocking.RowStride(columns, narrow, wide);
             plan.WideWidth = wp;
             plan.WideRowStride = stride;
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
             var loops = new List<TapLoop>();
             List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true);
-            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
                 plan.Wide.Offset, stride, layer.BiasOffset);
-            plan.Kernel = $"implicit GEMM, {mr} filters x {nr} vectors per block";
+            plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
 
             // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
             // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
             int margin = ((k - 1) * wp) + (k - 1);
-            int gradientStride = RoundUp(margin + plane + block, Blocking.MaxLanes);
+            int gradientStride = RoundUp(margin + plane + Blocking.MaxColumnFloats, Blocking.MaxLanes);
             plan.WideGradientMargin = margin;
             plan.WideGradientRowStride = gradientStride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
@@ -137,13 +145,13 @@ internal static class NetworkPlanner
             AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
                 plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
 
-            var (mrx, nrx) = Blocking.ForGemm(ic, plane);
-            int paddedStride = GemmRowStride(plane, block, nrx);
+            RegisterBlock narrowX = Blocking.ForGemm(ic, plane, wide: false), wideX = Blocking.ForGemm(ic, plane, wide: true);
+            int paddedStride = Blocking.RowStride(plane, narrowX, wideX);
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
             var backLoops = new List<TapLoop>();
             List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, fanIn);
-            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, mrx, plane, nrx,
+            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, plane,
                 Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
                 plan.PaddedGradient.Offset, paddedStride, null);
         }
@@ -151,25 +159,25 @@ internal static class NetworkPlanner
         {
             // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
             int columns = ho * wo;
-            int stride = GemmRowStride(GemmRowStride(columns, block, Blocking.ForGemm(oc, columns).ColumnVectors), block, Blocking.ForGemm(fanIn, columns).ColumnVectors);
+            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, columns, wide: true, shiftedLoads: false);
+            RegisterBlock narrowC = Blocking.ForGemm(fanIn, columns, wide: false, shiftedLoads: false), wideC = Blocking.ForGemm(fanIn, columns, wide: true, shiftedLoads: false);
+            int stride = Math.Max(Blocking.RowStride(columns, narrow, wide), Blocking.RowStride(columns, narrowC, wideC));
             plan.WideWidth = wo;
             plan.WideRowStride = stride;
             plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
-            var (mr, nr) = Blocking.ForGemm(oc, columns);
-            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, mr, columns, nr,
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Columns.Offset,
                 new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
                 plan.Wide.Offset, stride, layer.BiasOffset);
-            plan.Kernel = $"im2col + GEMM, {mr} filters x {nr} vectors per block";
+            plan.Kernel = $"im2col + GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
 
             plan.WideGradientRowStride = stride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
             AddColumnWeightGradient(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, fanIn);
 
             plan.ColumnGradient = workspace.Add($"CG{n}", (long)fanIn * stride, $"[{n}] gradient of the im2col columns");
-            var (mrc, nrc) = Blocking.ForGemm(fanIn, columns);
-            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, mrc, columns, nrc,
+            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, narrowC, wideC, columns,
                 Operand.Parameters, weights, 1, plan.WideGradient.Offset,
                 new[] { new TapLoop("co", oc, fanIn, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
                 plan.ColumnGradient.Offset, stride, null);
@@ -226,7 +234,7 @@ internal static class NetworkPlanner
             return;
         }
 
-        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, FullUnrollTaps), columns);
+        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, FullUnrollTaps), columns, wide: false);
         var loops = new List<TapLoop> { new("ci", ic, 0, plane, taps) };
         var all = new List<Tap>();
         if (taps <= FullUnrollTaps)
@@ -242,7 +250,7 @@ internal static class NetworkPlanner
         else
         {
             loops.Add(new TapLoop("ky", k, 0, wp, k));
-            (mr, t) = Blocking.ForReduce(oc, k, columns);
+            (mr, t) = Blocking.ForReduce(oc, k, columns, wide: false);
             for (int kx = 0; kx < k; kx++)
             {
                 all.Add(new Tap(0, kx, kx, $"kx={kx}"));
@@ -260,7 +268,7 @@ internal static class NetworkPlanner
     /// <summary>dW[o][r] += sum_j dY[o][j] * B[r][j] for consecutive rows r of B: a loop over groups of rows plus a tail.</summary>
     private static void AddChannelGroups(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int b, int bRowStride, int rows, int gradients, int fanIn, string name)
     {
-        var (mr, t) = Blocking.ForReduce(oc, rows, columns);
+        var (mr, t) = Blocking.ForReduce(oc, rows, columns, wide: false);
         int groups = rows / t;
         var taps = new List<Tap>();
         for (int i = 0; i < t; i++)
@@ -286,7 +294,7 @@ internal static class NetworkPlanner
                 tailTaps.Add(new Tap(0, (first + i) * bRowStride, first + i, $"row {first + i}"));
             }
 
-            var (mrt, _) = Blocking.ForReduce(oc, tail, columns);
+            var (mrt, _) = Blocking.ForReduce(oc, tail, columns, wide: false);
             plan.WeightGradient.Add(new TapReduce(name + "Tail", oc, mrt, columns, false,
                 Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
                 Array.Empty<TapLoop>(), new[] { tailTaps },
@@ -325,7 +333,13 @@ internal static class NetworkPlanner
 
         if (layer.Kind == LayerKind.MaxPool2D)
         {
-            plan.Winners = workspace.AddIndices($"I{n}", layer.Output.Length, $"[{n}] flat input index of each output's maximum");
+            // Forward keeps no winners (backward finds them again in the kept input); 2x2 windows of stride 2 run
+            // as vectors: the maxima of row pairs into a scratch buffer, then of adjacent columns.
+            if (layer.KernelSize == 2 && layer.Stride == 2 && p == 0
+                && layer.Input.H == 2 * layer.Output.H && layer.Input.W == 2 * layer.Output.W)
+            {
+                plan.RowPairs = workspace.Add($"V{n}", (long)c * layer.Output.H * layer.Input.W, $"[{n}] maxima of row pairs {c}x{layer.Output.H}x{layer.Input.W}");
+            }
         }
         else if (plan.CopiesIntoPadded)
         {
@@ -366,14 +380,6 @@ internal static class NetworkPlanner
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>
-    /// Row stride of a tap GEMM's output: its columns run in whole blocks of <paramref name="columnVectors"/>
-    /// vectors of up to <see cref="Blocking.MaxLanes"/> floats, so a row must hold the last block, or that block's
-    /// stores run into the next row (which the fuzz test caught for a 120-column, 3-vector input gradient).
-    /// </summary>
-    private static int GemmRowStride(int columns, int block, int columnVectors) =>
-        Math.Max(RoundUp(columns, block), RoundUp(columns, columnVectors * Blocking.MaxLanes));
-
     private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Hands out buffer offsets (64-byte aligned, each followed by zero slack), counting in 64 bits.</summary>
@@ -395,15 +401,6 @@ internal static class NetworkPlanner
             Length = offset + length + _plan.Slack;
             var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
             _plan.Buffers.Add(buffer);
-            return buffer;
-        }
-
-        public BufferPlan AddIndices(string name, long length, string comment)
-        {
-            long offset = IndexLength;
-            IndexLength = offset + length;
-            var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
-            _plan.IndexBuffers.Add(buffer);
             return buffer;
         }
     }

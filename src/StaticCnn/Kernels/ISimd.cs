@@ -67,6 +67,19 @@ public interface ISimd<TVec>
     /// <summary>Lanes of <paramref name="whenTrue"/> where <paramref name="mask"/> is all ones, of <paramref name="whenFalse"/> elsewhere.</summary>
     static abstract TVec Select(TVec mask, TVec whenTrue, TVec whenFalse);
 
+    /// <summary>
+    /// Maxima of adjacent pairs of the lanes of <paramref name="a"/> followed by those of <paramref name="b"/>:
+    /// lane i of the result is <c>max(x[2i], x[2i + 1])</c> where x is a then b (2x2 max pooling's horizontal
+    /// step). NaN wins, as in <see cref="Max"/>.
+    /// </summary>
+    static abstract TVec MaxPairs(TVec a, TVec b);
+
     /// <summary>Sum of all lanes.</summary>
     static abstract float Sum(TVec value);
+
+    /// <summary>
+    /// Sum of all lanes, adding the upper half onto the lower one until a 128-bit vector is left: a few
+    /// instructions where <see cref="Sum"/> may take dozens, in a different rounding order.
+    /// </summary>
+    static abstract float SumHalves(TVec value);
 }

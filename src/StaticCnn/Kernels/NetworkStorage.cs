@@ -1,12 +1,31 @@
+using System;
+using System.Numerics;
+
 namespace StaticCnn.Kernels;
 
 /// <summary>
 /// The arrays a generated network owns, allocated once in its constructor: parameters, gradients, one
 /// workspace holding every activation and scratch buffer at constant offsets, and the max-pooling winners.
 /// Generated code reads and writes these fields directly; nothing is allocated after construction.
+/// For the batched APIs it also owns one workspace per batch slot (<see cref="Slots"/>, slot 0 being
+/// <see cref="Workspace"/>), one gradient buffer per extra worker, and the worker threads; these are allocated
+/// when <see cref="BatchCapacity"/> or <see cref="Workers"/> is set, never by a batched call.
 /// </summary>
 public sealed class NetworkStorage
 {
+    private readonly BatchKernels? _kernels;
+    private readonly BatchLayout _layout;
+    private readonly Action<int> _work;
+    private float[][] _slots;
+    private float[][] _workerGradients = [];
+    private WorkerPool? _pool;
+    private int _workers = 1;
+
+    // The batched call the workers are running: forward or backward, over how many slots.
+    private bool _backward;
+    private bool _inputGradients;
+    private int _count;
+
     /// <summary>Allocates every array a network needs.</summary>
     public NetworkStorage(int parameterCount, int workspaceLength, int indexLength)
     {
@@ -14,6 +33,17 @@ public sealed class NetworkStorage
         Gradients = new float[parameterCount];
         Workspace = new float[workspaceLength];
         Indices = new int[indexLength];
+        _slots = [Workspace];
+        _work = RunWorker;
+    }
+
+    /// <summary>Allocates every array a network needs, with the kernels and layout its batched APIs run.</summary>
+    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, BatchKernels kernels, BatchLayout layout)
+        : this(parameterCount, workspaceLength, indexLength)
+    {
+        _kernels = kernels;
+        _layout = layout;
+        kernels.Prepare(Workspace);
     }
 
     /// <summary>The learnable parameters, in PyTorch's layout.</summary>
@@ -25,7 +55,7 @@ public sealed class NetworkStorage
     /// <summary>Activations and scratch space, every buffer at an offset fixed by the generator.</summary>
     public readonly float[] Workspace;
 
-    /// <summary>Integer scratch space: the flat input index of every max-pooling output's winner.</summary>
+    /// <summary>Integer scratch space (kept for compatibility; current kernels need none).</summary>
     public readonly int[] Indices;
 
     /// <summary>Set by Forward; Backward needs the activations of a Forward.</summary>
@@ -33,4 +63,218 @@ public sealed class NetworkStorage
 
     /// <summary>The SIMD width the kernels run with.</summary>
     public SimdWidth Width = SimdSupport.Default;
+
+    /// <summary>Samples whose activations the last <see cref="ForwardBatch"/> kept (0: none).</summary>
+    public int BatchCount { get; private set; }
+
+    /// <summary>Records a per-sample Forward: slot 0 now holds its activations, no longer a batch's.</summary>
+    public void MarkForward()
+    {
+        HasForward = true;
+        BatchCount = 0;
+    }
+
+    /// <summary>One workspace per batch slot; slot 0 is <see cref="Workspace"/>.</summary>
+    public ReadOnlySpan<float[]> Slots => _slots;
+
+    /// <summary>
+    /// Samples one batched call holds at once (at least 1): the training pair takes at most this many, batched
+    /// inference runs in chunks of it. Setting it allocates (or drops) one workspace per slot.
+    /// </summary>
+    public int BatchCapacity
+    {
+        get => _slots.Length;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            if (value == _slots.Length)
+            {
+                return;
+            }
+
+            var slots = new float[value][];
+            for (int i = 0; i < value; i++)
+            {
+                slots[i] = i < _slots.Length ? _slots[i] : NewWorkspace();
+            }
+
+            _slots = slots;
+            BatchCount = 0;
+        }
+    }
+
+    /// <summary>
+    /// Threads a batched call splits its samples over (the caller's included). Each worker takes a contiguous
+    /// range of slots; backward adds each worker's gradients into <see cref="Gradients"/> in worker order, so
+    /// results are deterministic for a given worker count. Setting it starts (or stops) the threads.
+    /// </summary>
+    public int Workers
+    {
+        get => _workers;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            if (value == _workers)
+            {
+                return;
+            }
+
+            _pool?.Dispose();
+            _pool = value > 1 ? new WorkerPool(value) : null;
+            _workerGradients = new float[value][];
+            for (int i = 0; i < value; i++)
+            {
+                _workerGradients[i] = new float[Parameters.Length];
+            }
+
+            _workers = value;
+        }
+    }
+
+    /// <summary>
+    /// Inference over <paramref name="count"/> samples, in chunks of <see cref="BatchCapacity"/>, layer by layer
+    /// within a chunk. Leaves no activations for backward.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    {
+        int capacity = _slots.Length;
+        HasForward = false;
+        BatchCount = 0;
+        for (int start = 0; start < count; start += capacity)
+        {
+            int n = Math.Min(capacity, count - start);
+            ForwardChunk(inputs, outputs, start, n);
+        }
+    }
+
+    /// <summary>
+    /// Training forward over <paramref name="count"/> samples (at most <see cref="BatchCapacity"/>): keeps every
+    /// sample's activations for <see cref="BackwardBatch"/>.
+    /// </summary>
+    public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    {
+        HasForward = false;
+        BatchCount = 0;
+        ForwardChunk(inputs, outputs, 0, count);
+        BatchCount = count;
+    }
+
+    /// <summary>
+    /// Backward over the samples of the last <see cref="ForwardBatch"/>: adds the sum of their parameter
+    /// gradients into <see cref="Gradients"/> and writes each sample's input gradient unless
+    /// <paramref name="inputGradients"/> is empty.
+    /// </summary>
+    public void BackwardBatch(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int count)
+    {
+        BatchKernels kernels = Kernels;
+        BatchLayout layout = _layout;
+        for (int i = 0; i < count; i++)
+        {
+            outputGradients.Slice(i * layout.OutputLength, layout.OutputLength).CopyTo(_slots[i].AsSpan(layout.OutputGradient, layout.OutputLength));
+        }
+
+        bool wantInput = !inputGradients.IsEmpty;
+        if (ActiveWorkers(count) == 1)
+        {
+            kernels.Backward(this, Gradients, 0, count, wantInput);
+        }
+        else
+        {
+            Launch(backward: true, count, wantInput);
+            for (int w = 0; w < ActiveWorkers(count); w++)
+            {
+                Add(_workerGradients[w], Gradients);
+            }
+        }
+
+        if (wantInput)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _slots[i].AsSpan(layout.InputGradient, layout.InputLength).CopyTo(inputGradients.Slice(i * layout.InputLength, layout.InputLength));
+            }
+        }
+    }
+
+    private BatchKernels Kernels => _kernels ?? throw new InvalidOperationException("This storage was created without batch kernels.");
+
+    private void ForwardChunk(ReadOnlySpan<float> inputs, Span<float> outputs, int start, int count)
+    {
+        BatchKernels kernels = Kernels;
+        BatchLayout layout = _layout;
+        for (int i = 0; i < count; i++)
+        {
+            inputs.Slice((start + i) * layout.InputLength, layout.InputLength).CopyTo(_slots[i].AsSpan(layout.Input, layout.InputLength));
+        }
+
+        if (ActiveWorkers(count) == 1)
+        {
+            kernels.Forward(this, 0, count);
+        }
+        else
+        {
+            Launch(backward: false, count, inputGradients: false);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _slots[i].AsSpan(layout.Output, layout.OutputLength).CopyTo(outputs.Slice((start + i) * layout.OutputLength, layout.OutputLength));
+        }
+    }
+
+    private int ActiveWorkers(int count) => Math.Min(_workers, count);
+
+    private void Launch(bool backward, int count, bool inputGradients)
+    {
+        _backward = backward;
+        _count = count;
+        _inputGradients = inputGradients;
+        _pool!.Run(_work);
+    }
+
+    /// <summary>Worker w's share of the current call: slots [w*n/W, (w+1)*n/W).</summary>
+    private void RunWorker(int worker)
+    {
+        int workers = ActiveWorkers(_count);
+        if (worker >= workers)
+        {
+            return;
+        }
+
+        int first = worker * _count / workers;
+        int count = ((worker + 1) * _count / workers) - first;
+        if (_backward)
+        {
+            float[] gradients = _workerGradients[worker];
+            Array.Clear(gradients);
+            _kernels!.Backward(this, gradients, first, count, _inputGradients);
+        }
+        else
+        {
+            _kernels!.Forward(this, first, count);
+        }
+    }
+
+    private float[] NewWorkspace()
+    {
+        float[] workspace = new float[Workspace.Length];
+        _kernels?.Prepare(workspace);
+        return workspace;
+    }
+
+    private static void Add(float[] source, float[] destination)
+    {
+        Span<float> d = destination;
+        ReadOnlySpan<float> s = source;
+        int i = 0;
+        for (; i <= d.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            (new Vector<float>(d[i..]) + new Vector<float>(s[i..])).CopyTo(d[i..]);
+        }
+
+        for (; i < d.Length; i++)
+        {
+            d[i] += s[i];
+        }
+    }
 }

@@ -92,5 +92,31 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaxPairs(Vector256<float> a, Vector256<float> b)
+    {
+        if (Avx2.IsSupported)
+        {
+            // Per 128-bit half: evens and odds of a and b, [a0 a2 b0 b2 | a4 a6 b4 b6]; their maxima are in the
+            // order [ab-pairs 0-1 of a, 0-1 of b | 2-3 of a, 2-3 of b], which one 64-bit permute puts right.
+            Vector256<float> pairs = Vector256.Max(Avx.Shuffle(a, b, 0b10_00_10_00), Avx.Shuffle(a, b, 0b11_01_11_01));
+            return Avx2.Permute4x64(pairs.AsDouble(), 0b11_01_10_00).AsSingle();
+        }
+
+        return Vector256.Create(Vector128.Max(Pairs(a.GetLower(), a.GetUpper(), even: true), Pairs(a.GetLower(), a.GetUpper(), even: false)),
+            Vector128.Max(Pairs(b.GetLower(), b.GetUpper(), even: true), Pairs(b.GetLower(), b.GetUpper(), even: false)));
+    }
+
+    private static Vector128<float> Pairs(Vector128<float> low, Vector128<float> high, bool even)
+    {
+        int o = even ? 0 : 1;
+        return Vector128.Create(low.GetElement(o), low.GetElement(2 + o), high.GetElement(o), high.GetElement(2 + o));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SumHalves(Vector256<float> value) => Vector128.Sum(value.GetLower() + value.GetUpper());
 }

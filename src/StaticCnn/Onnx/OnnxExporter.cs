@@ -10,7 +10,7 @@ namespace StaticCnn;
 /// Exports a network with its current parameters as an ONNX model (opset 13) that ONNX Runtime and other ONNX tools
 /// run: input <c>"input"</c> of shape <c>[N, C, H, W]</c> with a symbolic batch dimension N, output <c>"output"</c>
 /// of shape <c>[N, units]</c> for flat data or <c>[N, C, H, W]</c> for spatial data, holding the same numbers as
-/// <see cref="INetwork.Forward"/> gives per sample.
+/// <see cref="INetwork.Forward(System.ReadOnlySpan{float}, System.Span{float})"/> gives per sample.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -71,6 +71,21 @@ public static class OnnxExporter
         return bytes;
     }
 
+    /// <summary>
+    /// Whether a pooling layer's output is larger than the floor of (N + 2P - F) / S + 1: the declaration used
+    /// ShapeRounding.Ceil (PyTorch's and ONNX's ceil_mode). Floor and exact outputs need no attribute: ONNX floors.
+    /// </summary>
+    private static bool RoundsUp(LayerInfo layer)
+    {
+        if (layer.Kind is not (LayerKind.MaxPool2D or LayerKind.AvgPool2D))
+        {
+            return false;
+        }
+
+        int Floor(int n) => ((n + (2 * layer.Padding) - layer.KernelSize) / layer.Stride) + 1;
+        return layer.Output.Height > Floor(layer.Input.Height) || layer.Output.Width > Floor(layer.Input.Width);
+    }
+
     private static void WriteTo(ProtoMessage model, Stream destination)
     {
         using var output = new CodedOutputStream(destination, leaveOpen: true);
@@ -107,14 +122,15 @@ public static class OnnxExporter
             long[] kernel = [layer.KernelSize, layer.KernelSize];
             long[] strides = [layer.Stride, layer.Stride];
             long[] pads = [layer.Padding, layer.Padding, layer.Padding, layer.Padding];
+            int ceilMode = RoundsUp(layer) ? 1 : 0;
             current = layer.Kind switch
             {
                 LayerKind.Conv2D => AddNode(graph, module, "Conv", [current, weight, bias], last,
                     Attr.Ints("dilations", [1, 1]), Attr.Int("group", 1), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
                 LayerKind.MaxPool2D => AddNode(graph, module, "MaxPool", [current], last,
-                    Attr.Int("ceil_mode", 0), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
+                    Attr.Int("ceil_mode", ceilMode), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
                 LayerKind.AvgPool2D => AddNode(graph, module, "AveragePool", [current], last,
-                    Attr.Int("ceil_mode", 0), Attr.Int("count_include_pad", 1), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
+                    Attr.Int("ceil_mode", ceilMode), Attr.Int("count_include_pad", 1), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
                 LayerKind.ReLU => AddNode(graph, module, "Relu", [current], last),
                 LayerKind.LeakyReLU => AddNode(graph, module, "LeakyRelu", [current], last, Attr.Float("alpha", layer.Slope)),
                 LayerKind.Sigmoid => AddNode(graph, module, "Sigmoid", [current], last),

@@ -139,3 +139,37 @@ public partial class CeilModeNet;
 [MaxPool2D(9, stride: 2, padding: 3, Rounding = ShapeRounding.Ceil)]
 [Dense(3)]
 public partial class RoundingOverridesNet;
+
+/// <summary>The ConvNetJS CIFAR-10 demo network: three CONV(5x5, p2)-RELU-POOL blocks and a dense classifier.</summary>
+[Network(3, 32, 32)]
+[Conv2D(16, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(20, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(20, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Dense(10)]
+public partial class CifarNet;
+
+/// <summary>A small VGG: 3x3 padded convolutions of 32, 32, 64, 64 and 128 filters with pooling, two dense layers.</summary>
+[Network(3, 32, 32)]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(64, 3, padding: 1)]
+[ReLU]
+[Conv2D(64, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(128, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Dense(256)]
+[ReLU]
+[Dense(10)]
+public partial class SmallVgg;

@@ -24,7 +24,11 @@ public sealed class FiniteDifferenceTests(ITestOutputHelper log)
     private const double Allowed = 1e-2;
     private const int SamplesPerTensor = 40;
 
-    public static IEnumerable<object[]> Networks() => NetworkCase.All.Select(n => new object[] { n.Name });
+    // SmallVgg is left out: a 1e-3 step of an early bias moves thousands of ReLU pre-activations, enough of them
+    // across their kink that the one-sided slopes no longer flag it, so the quotient measures the kinks rather
+    // than the gradient. Its gradients are checked exactly against the double-precision reference instead
+    // (ReferenceAgreementTests), at every SIMD width.
+    public static IEnumerable<object[]> Networks() => NetworkCase.All.Where(n => n.Name != "SmallVgg").Select(n => new object[] { n.Name });
 
     [Theory]
     [MemberData(nameof(Networks))]

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StaticCnn.Benchmarks.Kernels;
+
+/// <summary>The benchmarked networks by name, and the arithmetic of their forward pass.</summary>
+public static class Catalog
+{
+    /// <summary>The whole networks of the bars.</summary>
+    public static readonly string[] Networks = ["LeNet5", "SeedNet", "CifarNet", "SmallVgg"];
+
+    /// <summary>Single convolution layers (each with its ReLU) taken from those networks.</summary>
+    public static readonly string[] Layers = ["LeNetConv1", "VggConv1", "VggConv32", "VggConv64", "VggConv128", "CifarConv20", "CifarHead", "CifarTail"];
+
+    public static INetwork Create(string name) => name switch
+    {
+        "LeNet5" => new LeNet5(),
+        "SeedNet" => new SeedNet(),
+        "CifarNet" => new CifarNet(),
+        "SmallVgg" => new SmallVgg(),
+        "VggConv1" => new VggConv1(),
+        "VggConv32" => new VggConv32(),
+        "VggConv64" => new VggConv64(),
+        "VggConv128" => new VggConv128(),
+        "CifarConv20" => new CifarConv20(),
+        "LeNetConv1" => new LeNetConv1(),
+        "CifarHead" => new CifarHead(),
+        "CifarTail" => new CifarTail(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown network."),
+    };
+
+    /// <summary>Floating-point operations of one forward pass (2 per multiply-add of the convolutions and dense layers).</summary>
+    public static long ForwardFlops(INetwork network) => network.Layers.Sum(Flops);
+
+    private static long Flops(LayerInfo layer) => layer.Kind switch
+    {
+        LayerKind.Conv2D => 2L * layer.Output.Length * layer.Input.Channels * layer.KernelSize * layer.KernelSize,
+        LayerKind.Dense => 2L * layer.Input.Length * layer.Output.Length,
+        _ => 0,
+    };
+
+    /// <summary>Deterministic inputs in [-1, 1).</summary>
+    public static float[] Inputs(int length, int seed)
+    {
+        var random = new DeterministicRandom(seed);
+        float[] values = new float[length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = random.NextSingle(-1f, 1f);
+        }
+
+        return values;
+    }
+
+    public static IEnumerable<string> All => Networks.Concat(Layers);
+}

@@ -1,0 +1,119 @@
+using StaticCnn;
+
+// The networks of issue 3's bars, and single layers of them for per-layer GFLOP/s.
+namespace StaticCnn.Benchmarks.Kernels;
+
+/// <summary>LeNet-5 as in the contract: 1x28x28 (0.83 MFLOP forward).</summary>
+[Network(1, 28, 28)]
+[Conv2D(6, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(16, 5)]
+[ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(120)]
+[ReLU]
+[Dense(84)]
+[ReLU]
+[Dense(10)]
+public partial class LeNet5;
+
+/// <summary>The seed document's network (the tests' SeedNet).</summary>
+[Network(3, 32, 32)]
+[Conv2D(10, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(6, 1)]
+[ReLU]
+[Conv2D(8, 4, stride: 2, padding: 1)]
+[ReLU]
+[AvgPool2D(2)]
+[Flatten]
+[Dense(10)]
+public partial class SeedNet;
+
+/// <summary>The ConvNetJS CIFAR-10 demo network (7.8 MFLOP forward).</summary>
+[Network(3, 32, 32)]
+[Conv2D(16, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(20, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(20, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Dense(10)]
+public partial class CifarNet;
+
+/// <summary>A small VGG for 3x32x32 (59 MFLOP forward).</summary>
+[Network(3, 32, 32)]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(64, 3, padding: 1)]
+[ReLU]
+[Conv2D(64, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(128, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Dense(256)]
+[ReLU]
+[Dense(10)]
+public partial class SmallVgg;
+
+/// <summary>Small VGG's second layer alone: 32x32x32 -> 32x32x32, 3x3 (18.9 MFLOP).</summary>
+[Network(32, 32, 32)]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+public partial class VggConv32;
+
+/// <summary>Small VGG's fourth layer alone: 64x16x16 -> 64x16x16, 3x3 (18.9 MFLOP).</summary>
+[Network(64, 16, 16)]
+[Conv2D(64, 3, padding: 1)]
+[ReLU]
+public partial class VggConv64;
+
+/// <summary>Small VGG's fifth layer alone: 64x8x8 -> 128x8x8, 3x3 (9.4 MFLOP).</summary>
+[Network(64, 8, 8)]
+[Conv2D(128, 3, padding: 1)]
+[ReLU]
+public partial class VggConv128;
+
+/// <summary>The CIFAR-10 net's second layer alone: 16x16x16 -> 20x16x16, 5x5 (4.1 MFLOP).</summary>
+[Network(16, 16, 16)]
+[Conv2D(20, 5, padding: 2)]
+[ReLU]
+public partial class CifarConv20;
+
+/// <summary>LeNet-5's first layer alone: 1x28x28 -> 6x28x28, 5x5 (0.24 MFLOP).</summary>
+[Network(1, 28, 28)]
+[Conv2D(6, 5, padding: 2)]
+[ReLU]
+public partial class LeNetConv1;
+
+/// <summary>A first layer with 3 input channels: 3x32x32 -> 32x32x32, 3x3 (1.8 MFLOP).</summary>
+[Network(3, 32, 32)]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+public partial class VggConv1;
+
+/// <summary>The CIFAR-10 net's first block: 3x32x32 -> conv16 5x5 p2, ReLU, pool 2.</summary>
+[Network(3, 32, 32)]
+[Conv2D(16, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+public partial class CifarHead;
+
+/// <summary>The CIFAR-10 net's last block: 20x8x8 -> conv20 5x5 p2, ReLU, pool 2, dense 10.</summary>
+[Network(20, 8, 8)]
+[Conv2D(20, 5, padding: 2)]
+[ReLU]
+[MaxPool2D(2)]
+[Dense(10)]
+public partial class CifarTail;
