@@ -54,6 +54,10 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         [
             new RefReLU(), new RefConv2D(19, 1), new RefMaxPool2D(6), new RefFlatten(), new RefDense(2),
         ]),
+        new("WideFiltersNet", () => new WideFiltersNet(), 5, 9, 7,
+        [
+            new RefConv2D(33, 1), new RefTanh(), new RefConv2D(40, 3, 1, 1), new RefFlatten(), new RefDense(3),
+        ]),
         new("CifarNet", () => new CifarNet(), 3, 32, 32,
         [
             new RefConv2D(16, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefConv2D(20, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2),
