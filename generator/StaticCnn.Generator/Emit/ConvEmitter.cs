@@ -110,6 +110,40 @@ internal static class ConvEmitter
                 w.Line($"{reduce.Name}<TS, TV>({Names.KernelArguments});");
             }
 
+            if (plan.TransposedGradient is BufferPlan dyt && plan.TransposedWeightGradient is BufferPlan dwt)
+            {
+                int columns = plan.OuterProducts[0].Loops[0].Count;
+                int stride = plan.OuterProductStride;
+                int taps = k * k;
+                w.Line($"// As outer products with the filters in the lanes: dYT[j][o] = dY[o][j] over the {Format.Int(columns)} columns of the wide rows,");
+                w.Line($"// dWT[tap][c][o] = sum over j of xp[c][j + tap offset] * dYT[j][o] (one GEMM per tap), then dW[o][c][tap] += dWT[tap][c][o].");
+                using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+                {
+                    w.Line($"ref float src = ref TS.At(ref ws, {plan.WideGradient.Offset + plan.WideGradientMargin} + (co * {plan.WideGradientRowStride}));");
+                    w.Line($"ref float dst = ref TS.At(ref ws, {dyt.Offset} + co);");
+                    using (w.Block($"for (int j = 0; j < {columns}; j++)"))
+                    {
+                        w.Line($"TS.At(ref dst, j * {stride}) = TS.At(ref src, j);");
+                    }
+                }
+
+                foreach (TapGemm gemm in plan.OuterProducts)
+                {
+                    w.Line($"{gemm.Name}<TS, TV>({Names.KernelArguments});");
+                }
+
+                using (w.Block($"for (int t = 0; t < {taps}; t++)"))
+                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+                {
+                    w.Line($"ref float src = ref TS.At(ref ws, {dwt.Offset} + (((t * {ic}) + ci) * {stride}));");
+                    w.Line($"ref float dst = ref TS.At(ref g, {layer.ParameterOffset} + (ci * {taps}) + t);");
+                    using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+                    {
+                        w.Line($"TS.At(ref dst, co * {(long)ic * taps}) += TS.At(ref src, co);");
+                    }
+                }
+            }
+
             w.Line("if (!inputGradient)");
             w.Line("{");
             w.Line("    return;");
@@ -150,6 +184,12 @@ internal static class ConvEmitter
         foreach (TapReduce reduce in plan.WeightGradient)
         {
             KernelEmitter.EmitReduce(w, reduce, $"[{layer.Index}] weight gradient: {oc} filters x {Format.Int((long)ic * k * k)} weights, each a sum over {Format.Int(reduce.Columns)} columns.");
+            w.Line();
+        }
+
+        foreach (TapGemm gemm in plan.OuterProducts)
+        {
+            KernelEmitter.EmitGemm(w, gemm, $"[{layer.Index}] weight gradient of one tap as outer products: {ic} channels x {oc} filters, summed over {Format.Int(gemm.Loops[0].Count)} pixels.");
             w.Line();
         }
 

@@ -124,6 +124,17 @@ internal sealed class ConvPlan : LayerPlan
 
     public List<TapReduce> WeightGradient { get; } = new();
 
+    /// <summary>Outer-product weight gradient (stride 1, at least 16 filters): one GEMM per tap into dWT.</summary>
+    public List<TapGemm> OuterProducts { get; } = new();
+
+    /// <summary>dY transposed to [pixel][filter], rows of <see cref="OuterProductStride"/>.</summary>
+    public BufferPlan? TransposedGradient { get; set; }
+
+    /// <summary>dW transposed to [tap][channel][filter], rows of <see cref="OuterProductStride"/>.</summary>
+    public BufferPlan? TransposedWeightGradient { get; set; }
+
+    public int OuterProductStride { get; set; }
+
     public TapGemm? ColumnGradientGemm { get; set; }
 
     public TapGemm InputGradientGemm { get; set; } = null!;

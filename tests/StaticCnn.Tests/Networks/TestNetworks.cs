@@ -140,6 +140,15 @@ public partial class CeilModeNet;
 [Dense(3)]
 public partial class RoundingOverridesNet;
 
+/// <summary>Wide 1x1 and 3x3 stride-1 convolutions (at least 32 filters: outer-product weight gradients) with a Tanh between.</summary>
+[Network(5, 9, 7)]
+[Conv2D(33, 1)]
+[Tanh]
+[Conv2D(40, 3, padding: 1)]
+[Flatten]
+[Dense(3)]
+public partial class WideFiltersNet;
+
 /// <summary>The ConvNetJS CIFAR-10 demo network: three CONV(5x5, p2)-RELU-POOL blocks and a dense classifier.</summary>
 [Network(3, 32, 32)]
 [Conv2D(16, 5, padding: 2)]

@@ -69,6 +69,10 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(4, 3, 2, 0, RefRounding.Floor), new RefTanh(), new RefAvgPool2D(9, 1, 4),
             new RefMaxPool2D(9, 2, 3, RefRounding.Ceil), new RefDense(3),
         ]),
+        new("WideFiltersNet", () => new WideFiltersNet(), 5, 9, 7,
+        [
+            new RefConv2D(33, 1), new RefTanh(), new RefConv2D(40, 3, 1, 1), new RefFlatten(), new RefDense(3),
+        ]),
         new("CifarNet", () => new CifarNet(), 3, 32, 32,
         [
             new RefConv2D(16, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefConv2D(20, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2),
