@@ -33,6 +33,8 @@ public class OnnxRuntimeBenchmarks
         _inputs = BenchmarkNetworks.Uniform(_network.InputLength * Batch, seed: 3);
         _outputs = new float[_network.OutputLength * Batch];
         _inputs.CopyTo(_onnx.Input);
+        _network.BatchCapacity = Batch;
+        _network.BatchWorkers = 1;
     }
 
     [GlobalCleanup]
@@ -48,11 +50,14 @@ public class OnnxRuntimeBenchmarks
     [Benchmark(Description = "StaticCnn")]
     public float StaticCnn()
     {
-        int inputLength = _network.InputLength;
-        int outputLength = _network.OutputLength;
-        for (int sample = 0; sample < Batch; sample++)
+        if (Batch == 1)
         {
-            _network.Forward(_inputs.AsSpan(sample * inputLength, inputLength), _outputs.AsSpan(sample * outputLength, outputLength));
+            _network.Forward(_inputs, _outputs);
+        }
+        else
+        {
+            // The batched inference call: samples one after another, chunked by BatchCapacity, one thread.
+            _network.Forward(_inputs, _outputs, Batch);
         }
 
         return _outputs[0];
