@@ -1,5 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using StaticCnn.Benchmarks.Kernels;
 using StaticCnn.Tests.Onnx;
 
 namespace StaticCnn.Benchmarks;
@@ -18,7 +19,7 @@ public class OnnxRuntimeBenchmarks
     private float[] _inputs = null!;
     private float[] _outputs = null!;
 
-    [Params("LeNet5", "SeedNet", "Cifar10Net", "SmallVgg")]
+    [Params("LeNet5", "SeedNet", "CifarNet", "SmallVgg")]
     public string Network { get; set; } = "LeNet5";
 
     [Params(1, 64)]
@@ -27,10 +28,10 @@ public class OnnxRuntimeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _network = BenchmarkNetworks.Create(Network);
+        _network = Catalog.Create(Network);
         BenchmarkNetworks.RandomizeBiases(_network, seed: 2);
         _onnx = new OnnxRuntimeRunner(OnnxExporter.ToBytes(_network), Batch);
-        _inputs = BenchmarkNetworks.Uniform(_network.InputLength * Batch, seed: 3);
+        _inputs = Catalog.Inputs(_network.InputLength * Batch, seed: 3);
         _outputs = new float[_network.OutputLength * Batch];
         _inputs.CopyTo(_onnx.Input);
         _network.BatchCapacity = Batch;

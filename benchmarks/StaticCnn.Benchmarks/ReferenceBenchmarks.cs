@@ -1,5 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using StaticCnn.Benchmarks.Kernels;
 using StaticCnn.Reference;
 
 namespace StaticCnn.Benchmarks;

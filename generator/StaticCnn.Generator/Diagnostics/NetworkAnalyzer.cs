@@ -82,11 +82,14 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Checks the file a network bakes in, with the generator's own <see cref="WeightsCheck"/>.</summary>
+    /// <summary>
+    /// Checks the file a network bakes in, with the generator's own <see cref="WeightsCheck"/>; only the files the
+    /// name matches are read (none, one, or several for the ambiguity error).
+    /// </summary>
     private static void CheckWeights(SymbolAnalysisContext context, AttributeData network, string declared, NetworkShapes shapes)
     {
         var files = context.Options.AdditionalFiles
-            .Where(f => f.Path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase))
+            .Where(f => f.Path.EndsWith(".safetensors", System.StringComparison.OrdinalIgnoreCase) && WeightsFile.Matches(f.Path, declared))
             .Select(f => WeightsFile.Read(f.Path))
             .ToArray();
         BakedWeights baked = WeightsCheck.Run(declared, shapes, files);

@@ -168,28 +168,27 @@ internal static class WeightsCheck
     private static void Convert(byte[] bytes, long start, string dtype, float[] target, int offset, int count)
     {
         int at = checked((int)start);
-        for (int i = 0; i < count; i++)
+        int size = ElementSize(dtype);
+        byte[] element = new byte[8];
+        for (int i = 0; i < count; i++, at += size)
         {
-            target[offset + i] = dtype switch
+            if (dtype == "F16")
             {
-                "F32" => BitConverter.ToSingle(LittleEndian(bytes, at + (4 * i), 4), 0),
-                "F64" => (float)BitConverter.ToDouble(LittleEndian(bytes, at + (8 * i), 8), 0),
-                "BF16" => BitConverter.ToSingle(BitConverter.GetBytes((uint)(bytes[at + (2 * i)] | (bytes[at + (2 * i) + 1] << 8)) << 16), 0),
-                _ => HalfToSingle((ushort)(bytes[at + (2 * i)] | (bytes[at + (2 * i) + 1] << 8))),
-            };
-        }
-    }
+                target[offset + i] = HalfToSingle((ushort)(bytes[at] | (bytes[at + 1] << 8)));
+                continue;
+            }
 
-    private static byte[] LittleEndian(byte[] bytes, int at, int length)
-    {
-        var value = new byte[length];
-        Array.Copy(bytes, at, value, 0, length);
-        if (!BitConverter.IsLittleEndian)
-        {
-            Array.Reverse(value);
-        }
+            // The float's little-endian bytes (a BF16 is the upper half of a float32), then the machine's order.
+            int width = dtype == "BF16" ? 4 : size;
+            Array.Clear(element, 0, 8);
+            Array.Copy(bytes, at, element, width - size, size);
+            if (!BitConverter.IsLittleEndian)
+            {
+                Array.Reverse(element, 0, width);
+            }
 
-        return value;
+            target[offset + i] = width == 4 ? BitConverter.ToSingle(element, 0) : (float)BitConverter.ToDouble(element, 0);
+        }
     }
 
     /// <summary>IEEE 754 binary16 to binary32, exactly (every half is a float).</summary>

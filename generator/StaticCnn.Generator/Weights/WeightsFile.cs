@@ -30,9 +30,12 @@ internal sealed record WeightsFile(string Path, EquatableArray<byte> Content, st
     }
 
     /// <summary>Whether this file is the one a [Network(Weights = "...")] names: the same path, or a path ending in it.</summary>
-    public bool Matches(string declared)
+    public bool Matches(string declared) => Matches(Path, declared);
+
+    /// <summary>Whether the file at <paramref name="filePath"/> is the one <paramref name="declared"/> names.</summary>
+    public static bool Matches(string filePath, string declared)
     {
-        string path = Normalize(Path);
+        string path = Normalize(filePath);
         string name = Normalize(declared);
         if (name.Length == 0)
         {
