@@ -128,7 +128,7 @@ internal static class NetworkPlanner
             plan.WideRowStride = stride;
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
             var loops = new List<TapLoop>();
-            List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true);
+            List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
             plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
                 plan.Wide.Offset, stride, layer.BiasOffset);
@@ -157,7 +157,7 @@ internal static class NetworkPlanner
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
             var backLoops = new List<TapLoop>();
-            List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, fanIn);
+            List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, CodeBudget.UnrollWindow(taps, narrowX, wideX), fanIn);
             plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, plane,
                 Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
                 plan.PaddedGradient.Offset, paddedStride, null);
@@ -198,17 +198,18 @@ internal static class NetworkPlanner
     }
 
     /// <summary>
-    /// The taps of a k x k window, unrolled completely when small, otherwise one row at a time inside a loop
-    /// over window rows. Adds the loop over channels (forward: input channels; backward: filters).
+    /// The taps of a k x k window, unrolled completely when the register blocks fit the unrolling budget
+    /// (<see cref="CodeBudget.UnrollWindow"/>), otherwise one row at a time inside a loop over window rows. Adds
+    /// the loop over channels (forward: input channels; backward: filters).
     /// </summary>
-    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, int aChannelStep = 0)
+    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, bool unrollAll, int aChannelStep = 0)
     {
         int sign = forward ? 1 : -1;
         loops.Add(forward
             ? new TapLoop("ci", channels, taps, bChannelStep, 0)
             : new TapLoop("co", channels, aChannelStep, bChannelStep, 0));
         var list = new List<Tap>();
-        if (taps <= FullUnrollTaps)
+        if (unrollAll)
         {
             for (int ky = 0; ky < k; ky++)
             {
