@@ -117,3 +117,20 @@ public partial class CifarHead;
 [MaxPool2D(2)]
 [Dense(10)]
 public partial class CifarTail;
+
+/// <summary>LeNet-5's second block: 6x14x14 -> conv16 5x5, ReLU, pool 2 (0.48 MFLOP).</summary>
+[Network(6, 14, 14)]
+[Conv2D(16, 5)]
+[ReLU]
+[MaxPool2D(2)]
+public partial class LeNetConv2;
+
+/// <summary>LeNet-5's dense layers: 400 -> 120 -> 84 -> 10 (0.12 MFLOP; 41 K weights, memory-bound at batch 1).</summary>
+[Network(16, 5, 5)]
+[Flatten]
+[Dense(120)]
+[ReLU]
+[Dense(84)]
+[ReLU]
+[Dense(10)]
+public partial class LeNetDense;
