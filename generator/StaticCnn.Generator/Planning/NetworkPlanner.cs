@@ -54,6 +54,12 @@ internal static class NetworkPlanner
                 // A no-op on the data: the output and its gradient are the input's buffers.
                 layerPlan = new ElementwisePlan(layer, input, input, inputGradient, inputGradient);
             }
+            else if (PaddedLength(layer) is long padded and > MaxWorkspace)
+            {
+                // Checked in long before the planners below do their index arithmetic in int.
+                error = TooLarge(spec, layer, padded);
+                return null;
+            }
             else
             {
                 BufferPlan output = workspace.Add($"X{layer.Index}", layer.Output.Length, $"[{layer.Index}] {layer.Kind} output {layer.Output}");
@@ -413,6 +419,23 @@ internal static class NetworkPlanner
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// The floats of a window layer's padded input grid (with a ceil-rounded pool's overhang), counted in long: a
+    /// padding up to the window size can make it far larger than the input and output, which both fit an int.
+    /// </summary>
+    private static long PaddedLength(LayerShape layer)
+    {
+        if (layer.Kind is not (LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D))
+        {
+            return 0;
+        }
+
+        long p2 = 2L * layer.Padding;
+        long hp = Math.Max(layer.Input.H + p2, Shape.Product(layer.Output.H - 1L, layer.Stride) + layer.KernelSize);
+        long wp = Math.Max(layer.Input.W + p2, Shape.Product(layer.Output.W - 1L, layer.Stride) + layer.KernelSize);
+        return Shape.Product(Shape.Product(layer.Input.C, hp), wp);
     }
 
     private static ShapeError TooLarge(NetworkSpec spec, LayerShape layer, long length) =>

@@ -56,7 +56,7 @@ internal static class NetworkLint
                 {
                     if (OutputSize.Rounded(layer.Input.H, layer.KernelSize, stride, layer.Padding, layer.Layer.Rounding) is long h
                         && OutputSize.Rounded(layer.Input.W, layer.KernelSize, stride, layer.Padding, layer.Layer.Rounding) is long w
-                        && (long)layer.Output.C * h * w <= int.MaxValue)
+                        && Shape.Product(Shape.Product(layer.Output.C, h), w) <= int.MaxValue)
                     {
                         fixes.Add(new FitSuggestion("stride", stride, $"{Format.Int(h)}x{Format.Int(w)}"));
                     }

@@ -37,7 +37,7 @@ internal static class ShapeInference
 
         if (known && input.Length > IntMax)
         {
-            errors.Add(Error(Rule.Overflow, 0, "", $"{network}: the input {input} has {Format.Count(input.Length)} values, more than int can count ({Format.Count(IntMax)})."));
+            errors.Add(Error(Rule.Overflow, 0, "", $"{network}: the input {input} has {(input.Length == long.MaxValue ? "over " : "")}{Format.Count(input.Length)} values, more than int can count ({Format.Count(IntMax)})."));
             known = false;
         }
 
@@ -102,9 +102,9 @@ internal static class ShapeInference
                     return null;
                 }
 
-                long weights = Multiply(Multiply(Multiply(layer.KernelSize, layer.KernelSize), input.C), layer.Filters);
+                long weights = Shape.Product(Shape.Product(Shape.Product(layer.KernelSize, layer.KernelSize), input.C), layer.Filters);
                 var output = new Shape(layer.Filters, (int)Math.Min(oh, IntMax), (int)Math.Min(ow, IntMax));
-                if (!Fits(errors, layer, name, output, (long)oh * ow * layer.Filters)
+                if (!Fits(errors, layer, name, output, Shape.Product(Shape.Product(oh, ow), layer.Filters))
                     || !ParametersFit(errors, layer, name, weights + layer.Filters, parameterOffset,
                         $"(F*F*C + 1) * K = ({Format.Int(layer.KernelSize)}*{Format.Int(layer.KernelSize)}*{Format.Int(input.C)} + 1) * {Format.Int(layer.Filters)}"))
                 {
@@ -156,7 +156,7 @@ internal static class ShapeInference
                     return null;
                 }
 
-                long weights = Multiply(input.Length, layer.Units);
+                long weights = Shape.Product(input.Length, layer.Units);
                 if (!ParametersFit(errors, layer, name, weights + layer.Units, parameterOffset,
                     $"(inputs + 1) * units = ({Format.Int(input.Length)} + 1) * {Format.Int(layer.Units)}"))
                 {
@@ -201,7 +201,7 @@ internal static class ShapeInference
         }
 
         // A suggestion is only worth making if the layer's output it gives can be counted in an int.
-        bool Fits(long h, long w) => (long)channels * h * w <= IntMax;
+        bool Fits(long h, long w) => Shape.Product(Shape.Product(channels, h), w) <= IntMax;
         string window = $"{Format.Int(f)}x{Format.Int(f)} {what}";
         string sizeArgument = layer.Kind == LayerKind.Conv2D ? "kernelSize" : "size";
         bool tooLarge = input.H + (2L * p) < f || input.W + (2L * p) < f;
@@ -383,8 +383,6 @@ internal static class ShapeInference
     }
 
     /// <summary>a * b for non-negative operands, saturating at long.MaxValue instead of overflowing.</summary>
-    private static long Multiply(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
-
     private static ShapeError DeclarationError(NetworkSpec spec, DeclarationProblem problem)
     {
         string type = spec.Type.DisplayName;

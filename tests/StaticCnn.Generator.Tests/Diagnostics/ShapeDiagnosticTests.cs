@@ -135,6 +135,31 @@ public sealed class ShapeDiagnosticTests
         Assert.Equal("Network 'Net': the input 1x50000x50000 has 2,500,000,000 values, more than int can count (2,147,483,647).", message);
     }
 
+    /// <summary>Found by the fuzz test: 2147483647*2147483647*11 wrapped around a long and passed as negative.</summary>
+    [Fact]
+    public void Scnn0010InputBeyondALongIsStillCounted()
+    {
+        GeneratorRun run = Network("int.MaxValue, int.MaxValue, 11", "Tanh");
+
+        string message = DiagnosticAssert.SingleError(run, "SCNN0010", "Network(int.MaxValue, int.MaxValue, 11)");
+        Assert.Equal("Network 'Net': the input 2147483647x2147483647x11 has over 9,223,372,036,854,775,807 values, more than int can count (2,147,483,647).", message);
+    }
+
+    /// <summary>
+    /// Input and output fit an int, but the zero-padded grid the kernels read, 65537^2, does not (in int it wraps
+    /// to 131,073 floats): the planner stops before its int index arithmetic.
+    /// </summary>
+    [Theory]
+    [InlineData("Conv2D(1, 32769, stride: 32769, padding: 32768)")]
+    [InlineData("MaxPool2D(65536, stride: 65536, padding: 32768)")]
+    public void Scnn0010PaddedGridOverflowsTheWorkspace(string layer)
+    {
+        GeneratorRun run = Network("1, 1, 1, Rounding = ShapeRounding.Floor", layer);
+
+        string message = DiagnosticAssert.SingleError(run, "SCNN0010", layer);
+        Assert.Contains("more than one array can hold", message);
+    }
+
     [Theory]
     [InlineData("float.NaN", "NaN")]
     [InlineData("slope: 1f / 0f", "Infinity")]
