@@ -1,5 +1,7 @@
 using System;
+using System.IO;
 using System.Linq;
+using System.Runtime.Intrinsics;
 using StaticCnn.Kernels;
 using StaticCnn.Tests.Networks;
 using StaticCnn.Tests.Numerics;
@@ -200,5 +202,32 @@ public sealed class ContractTests
         }
 
         Assert.Throws<ArgumentOutOfRangeException>(() => net.VectorWidth = (SimdWidth)3);
+    }
+
+    /// <summary>
+    /// The default is the widest accelerated width, except Vector256 on AMD Zen 4, whose detection (CPUID) is
+    /// checked against the kernel's own /proc/cpuinfo where there is one.
+    /// </summary>
+    [Fact]
+    public void DefaultWidthIsTheWidestExceptOnDoublePumpedAvx512()
+    {
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            string[] lines = File.ReadAllLines("/proc/cpuinfo");
+            string Field(string name) => lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim();
+            bool zen4 = Field("vendor_id") == "AuthenticAMD" && Field("cpu family") == "25"
+                && Field("flags").Split(' ').Contains("avx512f") && Vector512.IsHardwareAccelerated;
+            Assert.Equal(zen4, SimdSupport.Vector512IsDoublePumped);
+        }
+
+        SimdWidth expected = SimdSupport.Widest == SimdWidth.Vector512 && SimdSupport.Vector512IsDoublePumped ? SimdWidth.Vector256 : SimdSupport.Widest;
+        string? cap = Environment.GetEnvironmentVariable(SimdSupport.MaxWidthVariable);
+        if (string.IsNullOrEmpty(cap))
+        {
+            Assert.Equal(expected, SimdSupport.Default);
+            Assert.Equal(expected, new LeNet5().VectorWidth);
+        }
+
+        Assert.True(SimdSupport.IsSupported(SimdSupport.Widest));
     }
 }
