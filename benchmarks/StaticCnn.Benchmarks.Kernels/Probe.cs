@@ -47,6 +47,23 @@ internal static class Probe
             float[] outputs = new float[64 * batched.OutputLength];
             double perSample = Best(() => batched.Forward(inputs, outputs, 64)) / 64;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   forward, batch 64: {perSample,9:F2} us per sample"));
+            {
+                INetwork single = Catalog.Create(name);
+                float[] xs = Catalog.Inputs(32 * single.InputLength, 3);
+                float[] y = new float[single.OutputLength];
+                float[] dy = Catalog.Inputs(single.OutputLength, 5);
+                double ms = Best(() =>
+                {
+                    single.ZeroGradients();
+                    for (int s = 0; s < 32; s++)
+                    {
+                        single.Forward(xs.AsSpan(s * single.InputLength, single.InputLength), y);
+                        single.Backward(dy, Span<float>.Empty);
+                    }
+                }) / 1000;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   32 x (Forward + Backward), one workspace: {ms,8:F2} ms"));
+            }
+
             foreach (int workers in new[] { 1, 2 })
             {
                 var step = new TrainingBenchmarks { Network = name, Workers = workers };
