@@ -35,7 +35,8 @@ internal static class ConvEmitter
             if (plan.Implicit)
             {
                 w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
-                w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below.");
+                w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below");
+                w.Line($"// (none are computed where a register block covers whole output rows: it runs over oy*{wo} + ox instead).");
             }
             else
             {
@@ -223,10 +224,19 @@ internal static class ConvEmitter
         w.Line(relu is null
             ? $"// Epilogue: keep the {wo} valid columns of every row: the {layer.Output} output."
             : $"// Epilogue: keep the {wo} valid columns of every row (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
+        string source = sourceRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (plan.Map is ColumnMap map && plan.Forward is TapGemm gemm)
+        {
+            // The GEMM's rows are compact where its register block ran compact (the same JIT-time constant).
+            w.Line("// Row width of the GEMM result: the output width where the register block ran compact, else the padded width.");
+            w.Line($"int width = TS.Count == {Blocking.MaxLanes} ? ({map.CompactTest(gemm.Wide.Vectors)} ? {wo} : {map.PaddedWidth}) : ({map.CompactTest(gemm.Narrow.Vectors)} ? {wo} : {map.PaddedWidth});");
+            source = "width";
+        }
+
         using (w.Block($"for (int co = 0; co < {oc}; co++)"))
         using (w.Block($"for (int oy = 0; oy < {rows}; oy++)"))
         {
-            w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {sourceRow}));");
+            w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {source}));");
             w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
             if (relu is null)
             {

@@ -81,7 +81,27 @@ internal static class KernelEmitter
 
     private static void GemmColumns(IndentedWriter w, TapGemm k, string row, int mr, int nr, string a)
     {
-        using (w.Block($"for (int j = 0; j < {Format.Int(k.Columns)}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
+        string bColumn = "j";
+        string columns = Format.Int(k.Columns);
+        var offsets = Enumerable.Range(0, nr).Select(Names.Lane).ToArray();
+        if (k.Map is ColumnMap map)
+        {
+            // Everything below is a JIT-time constant but j: the compact rows need no per-tap arithmetic.
+            w.Line($"// Compact columns j = oy*{map.Width} + ox when the block's vectors fall on whole output rows (a JIT-time constant),");
+            w.Line($"// else padded rows j = oy*{map.PaddedWidth} + ox; vector v reads at row v*Count / width, column v*Count % width.");
+            w.Line($"int width = {map.CompactTest(nr)} ? {map.Width} : {map.PaddedWidth};");
+            for (int v = 1; v < nr; v++)
+            {
+                string lane = Names.Lane(v);
+                w.Line($"int o{v} = ({lane} / width * {map.PaddedWidth}) + ({lane} % width);");
+                offsets[v] = $"o{v}";
+            }
+
+            bColumn = $"j + (j / width * ({map.PaddedWidth} - width))";
+            columns = $"{map.Height} * width";
+        }
+
+        using (w.Block($"for (int j = 0; j < {columns}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
         {
             for (int m = 0; m < mr; m++)
             {
@@ -93,8 +113,8 @@ internal static class KernelEmitter
             }
 
             w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
-            w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(k.BOffset), "j")});");
-            GemmLoops(w, k, 0, "a", "b", mr, nr);
+            w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(k.BOffset), bColumn)});");
+            GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
             for (int m = 0; m < mr; m++)
             {
                 var stores = Enumerable.Range(0, nr).Select(v =>
@@ -104,11 +124,11 @@ internal static class KernelEmitter
         }
     }
 
-    private static void GemmLoops(IndentedWriter w, TapGemm k, int level, string a, string b, int mr, int nr)
+    private static void GemmLoops(IndentedWriter w, TapGemm k, int level, string a, string b, int mr, int nr, string[] offsets)
     {
         if (level == k.Loops.Count)
         {
-            GemmTaps(w, k, a, b, mr, nr);
+            GemmTaps(w, k, a, b, mr, nr, offsets);
             return;
         }
 
@@ -129,7 +149,7 @@ internal static class KernelEmitter
             w.Line($"ref float {ib} = ref {b};");
         }
 
-        GemmLoops(w, k, level + 1, ia, ib, mr, nr);
+        GemmLoops(w, k, level + 1, ia, ib, mr, nr, offsets);
         if (repeat)
         {
             if (loop.AStep != 0)
@@ -147,7 +167,7 @@ internal static class KernelEmitter
         w.Line("}");
     }
 
-    private static void GemmTaps(IndentedWriter w, TapGemm k, string a, string b, int mr, int nr)
+    private static void GemmTaps(IndentedWriter w, TapGemm k, string a, string b, int mr, int nr, string[] offsets)
     {
         bool first = true;
         foreach (Tap tap in k.Taps)
@@ -157,7 +177,7 @@ internal static class KernelEmitter
                 w.Line($"// {tap.Comment}");
             }
 
-            var loads = Enumerable.Range(0, nr).Select(v => $"b{v} = TS.Load(ref {b}, {Names.Plus(Format.Int(tap.B), Names.Lane(v))})").ToList();
+            var loads = Enumerable.Range(0, nr).Select(v => $"b{v} = TS.Load(ref {b}, {Names.Plus(Format.Int(tap.B), offsets[v])})").ToList();
             w.Line(first ? $"TV {string.Join(", ", loads)};" : string.Join("; ", loads) + ";");
             for (int m = 0; m < mr; m++)
             {

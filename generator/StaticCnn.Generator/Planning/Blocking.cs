@@ -41,7 +41,11 @@ internal static class Blocking
     /// <summary>Cycles per tap besides the FMAs and loads (pointer steps, loop control), which bigger blocks amortise.</summary>
     private const double TapOverhead = 1;
 
-    public static RegisterBlock ForGemm(int rows, int columns, bool wide, bool shiftedLoads = true)
+    /// <summary>
+    /// The cheapest block for <paramref name="rows"/> x <paramref name="columns"/>; with a <paramref name="map"/>,
+    /// a block that runs compact (<see cref="ColumnMap.Compact"/>) is costed over the valid columns only.
+    /// </summary>
+    public static RegisterBlock ForGemm(int rows, int columns, bool wide, bool shiftedLoads = true, ColumnMap? map = null)
     {
         int lanes = wide ? MaxLanes : Lanes;
         int registers = wide ? 32 : 16;
@@ -57,7 +61,8 @@ internal static class Blocking
                     continue;
                 }
 
-                int columnBlocks = (columns + (nr * lanes) - 1) / (nr * lanes);
+                int blockColumns = map is ColumnMap m && m.Compact(nr, lanes) ? m.Height * m.Width : columns;
+                int columnBlocks = (blockColumns + (nr * lanes) - 1) / (nr * lanes);
                 int fullRowBlocks = rows / mr;
                 int tail = rows % mr;
                 double cost = columnBlocks * ((fullRowBlocks * TapCycles(mr, nr, split)) + (tail > 0 ? TapCycles(tail, nr, split) : 0));

@@ -45,7 +45,35 @@ internal sealed record TapGemm(
     IReadOnlyList<Tap> Taps,
     int COffset,
     int CRowStride,
-    int? BiasOffset);
+    int? BiasOffset,
+    ColumnMap? Map = null);
+
+/// <summary>
+/// How an implicit convolution's columns map onto its padded input: output pixel (oy, ox) reads from
+/// <c>oy * PaddedWidth + ox</c>. A register block whose vectors all fall on whole output rows (its width divides
+/// <see cref="Width"/>, or is whole rows of it that divide <see cref="Height"/>) runs over the compact columns
+/// <c>j = oy * Width + ox</c> and computes no wrapped column; any other block runs over the padded rows
+/// <c>j = oy * PaddedWidth + ox</c>. Which one is a JIT-time constant of the vector width.
+/// </summary>
+internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth)
+{
+    /// <summary>
+    /// Whether a block of <paramref name="vectors"/> vectors of <paramref name="lanes"/> floats runs compact: every
+    /// vector inside one output row, and the block either inside one row or whole rows that tile the output.
+    /// </summary>
+    public bool Compact(int vectors, int lanes)
+    {
+        int floats = vectors * lanes;
+        return Width % lanes == 0 && (Width % floats == 0 || (floats % Width == 0 && Height % (floats / Width) == 0));
+    }
+
+    /// <summary>The same test as C# over <c>TS.Count</c>, which the JIT folds to a constant.</summary>
+    public string CompactTest(int vectors)
+    {
+        string floats = vectors == 1 ? "TS.Count" : $"({vectors} * TS.Count)";
+        return $"({Width} % TS.Count == 0 && ({Width} % {floats} == 0 || ({floats} % {Width} == 0 && {Height} % ({floats} / {Width}) == 0)))";
+    }
+}
 
 /// <summary>
 /// A "tap reduction": for every row r and tap t, <c>C[r][t] (+)= sum over j of A[r][j] * B[t][j]</c>,

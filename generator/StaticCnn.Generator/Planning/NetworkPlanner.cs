@@ -126,9 +126,11 @@ internal static class NetworkPlanner
         if (plan.Implicit)
         {
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
-            // last k-1 of every row wrap around and are discarded.
+            // last k-1 of every row wrap around and are discarded, or, for blocks that fit whole output rows,
+            // j = oy*Wo + ox with no wrapped columns (ColumnMap).
             int columns = ho * wp;
-            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false), wide = Blocking.ForGemm(oc, columns, wide: true);
+            var map = new ColumnMap(ho, wo, wp);
+            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, map: map), wide = Blocking.ForGemm(oc, columns, wide: true, map: map);
             int stride = Blocking.RowStride(columns, narrow, wide);
             plan.WideWidth = wp;
             plan.WideRowStride = stride;
@@ -137,8 +139,9 @@ internal static class NetworkPlanner
             List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
             plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
-                plan.Wide.Offset, stride, layer.BiasOffset);
-            plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
+                plan.Wide.Offset, stride, layer.BiasOffset, map);
+            plan.Map = map;
+            plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
 
             // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
             // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
