@@ -152,9 +152,15 @@ internal static class ConvEmitter
             w.Line();
             if (plan.Implicit)
             {
-                w.Line($"// dXp[c][q] = sum over o, ky, kx of W[o][c][ky][kx] * dY[o][q - ky*{wp} - kx] over the padded grid, then its middle is dX.");
+                w.Line($"// dXp[c][q] = sum over o, ky, kx of W[o][c][ky][kx] * dY[o][q - ky*{wp} - kx] over the middle {h} rows of the padded grid,");
+                w.Line("// from its first input cell: rows of the input width where the register block runs compact, else of the padded width.");
                 w.Line($"{plan.InputGradientGemm.Name}<TS, TV>({Names.KernelArguments});");
-                PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (p * wp) + p, plan.PaddedGradientRowStride, wp, plan.InputGradient.Offset, h * wi, wi);
+                w.Line($"int width = {RowWidth(plan.InputGradientGemm)};");
+                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+                using (w.Block($"for (int y = 0; y < {h}; y++)"))
+                {
+                    w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.PaddedGradient.Offset} + (ci * {plan.PaddedGradientRowStride}) + (y * width)), ref TS.At(ref ws, {plan.InputGradient.Offset} + (ci * {h * wi}) + (y * {wi})), {wi});");
+                }
             }
             else
             {
@@ -196,7 +202,7 @@ internal static class ConvEmitter
 
         if (plan.Implicit)
         {
-            KernelEmitter.EmitGemm(w, plan.InputGradientGemm, $"[{layer.Index}] input gradient over the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm.Columns)} columns, {Format.Int((long)oc * k * k)} taps each.");
+            KernelEmitter.EmitGemm(w, plan.InputGradientGemm, $"[{layer.Index}] input gradient over the middle rows of the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm.Columns)} columns, {Format.Int((long)oc * k * k)} taps each.");
         }
         else
         {
@@ -229,7 +235,7 @@ internal static class ConvEmitter
         {
             // The GEMM's rows are compact where its register block ran compact (the same JIT-time constant).
             w.Line("// Row width of the GEMM result: the output width where the register block ran compact, else the padded width.");
-            w.Line($"int width = TS.Count == {Blocking.MaxLanes} ? ({map.CompactTest(gemm.Wide.Vectors)} ? {wo} : {map.PaddedWidth}) : ({map.CompactTest(gemm.Narrow.Vectors)} ? {wo} : {map.PaddedWidth});");
+            w.Line($"int width = {RowWidth(gemm)};");
             source = "width";
         }
 
@@ -250,6 +256,17 @@ internal static class ConvEmitter
                     "float v = TS.At(ref src, x); TS.At(ref dst, x) = v; TS.At(ref act, x) = global::StaticCnn.Kernels.SimdScalar.Max(v, 0f);");
             }
         }
+    }
+
+    /// <summary>
+    /// The row width of a mapped GEMM's result as a C# expression the JIT folds: the map's width where the register
+    /// block of the running vector width is compact, else the padded width.
+    /// </summary>
+    private static string RowWidth(TapGemm gemm)
+    {
+        ColumnMap map = gemm.Map!.Value;
+        string Width(RegisterBlock block) => $"({map.CompactTest(block.Vectors)} ? {map.Width} : {map.PaddedWidth})";
+        return gemm.Wide == gemm.Narrow ? Width(gemm.Narrow) : $"TS.Count == {Blocking.MaxLanes} ? {Width(gemm.Wide)} : {Width(gemm.Narrow)}";
     }
 
     /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> floats of each of <paramref name="planes"/> planes between two strided layouts.</summary>

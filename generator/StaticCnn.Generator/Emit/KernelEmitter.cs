@@ -82,6 +82,7 @@ internal static class KernelEmitter
     private static void GemmColumns(IndentedWriter w, TapGemm k, string row, int mr, int nr, string a)
     {
         string bColumn = "j";
+        int bOffset = k.BOffset;
         string columns = Format.Int(k.Columns);
         var offsets = Enumerable.Range(0, nr).Select(Names.Lane).ToArray();
         if (k.Map is ColumnMap map)
@@ -98,6 +99,7 @@ internal static class KernelEmitter
             }
 
             bColumn = $"j + (j / width * ({map.PaddedWidth} - width))";
+            bOffset += map.Origin;
             columns = $"{map.Height} * width";
         }
 
@@ -113,7 +115,7 @@ internal static class KernelEmitter
             }
 
             w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
-            w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(k.BOffset), bColumn)});");
+            w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(bOffset), bColumn)});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
             for (int m = 0; m < mr; m++)
             {

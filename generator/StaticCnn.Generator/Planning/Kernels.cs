@@ -55,7 +55,11 @@ internal sealed record TapGemm(
 /// <c>j = oy * Width + ox</c> and computes no wrapped column; any other block runs over the padded rows
 /// <c>j = oy * PaddedWidth + ox</c>. Which one is a JIT-time constant of the vector width.
 /// </summary>
-internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth)
+/// <param name="Origin">
+/// Where column 0 sits in the padded grid: 0 for the forward pass; for the input gradient, which is computed over
+/// the padded grid but needed only in its middle, the offset of the first input cell (P*Wp + P).
+/// </param>
+internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth, int Origin = 0)
 {
     /// <summary>
     /// Whether a block of <paramref name="vectors"/> vectors of <paramref name="lanes"/> floats runs compact: every

@@ -161,15 +161,20 @@ internal static class NetworkPlanner
                     plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
             }
 
-            RegisterBlock narrowX = Blocking.ForGemm(ic, plane, wide: false), wideX = Blocking.ForGemm(ic, plane, wide: true);
-            int paddedStride = Blocking.RowStride(plane, narrowX, wideX);
+            // The input gradient is needed only in the middle of the padded grid: its GEMM starts at the first input
+            // cell and covers the H input rows, compact (rows of W) where the block allows, else rows of Wp.
+            int h = layer.Input.H, wi = layer.Input.W;
+            var mapX = new ColumnMap(h, wi, wp, (p * wp) + p);
+            int columnsX = h * wp;
+            RegisterBlock narrowX = Blocking.ForGemm(ic, columnsX, wide: false, map: mapX), wideX = Blocking.ForGemm(ic, columnsX, wide: true, map: mapX);
+            int paddedStride = Blocking.RowStride(columnsX, narrowX, wideX);
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
             var backLoops = new List<TapLoop>();
             List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, CodeBudget.UnrollWindow(taps, narrowX, wideX), fanIn);
-            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, plane,
+            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, columnsX,
                 Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
-                plan.PaddedGradient.Offset, paddedStride, null);
+                plan.PaddedGradient.Offset, paddedStride, null, mapX);
         }
         else
         {
