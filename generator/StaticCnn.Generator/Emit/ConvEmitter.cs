@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
@@ -113,14 +114,14 @@ internal static class ConvEmitter
 
             if (plan.TransposedGradient is BufferPlan dyt && plan.TransposedWeightGradient is BufferPlan dwt)
             {
-                int columns = plan.OuterProducts[0].Loops[0].Count;
+                int columns = outPlane;
                 int stride = plan.OuterProductStride;
                 int taps = k * k;
-                w.Line($"// As outer products with the filters in the lanes: dYT[j][o] = dY[o][j] over the {Format.Int(columns)} columns of the wide rows,");
-                w.Line($"// dWT[tap][c][o] = sum over j of xp[c][j + tap offset] * dYT[j][o] (one GEMM per tap), then dW[o][c][tap] += dWT[tap][c][o].");
+                w.Line($"// As outer products with the filters in the lanes: dYT[j][o] = dY[o][j] over the {Format.Int(columns)} output pixels,");
+                w.Line($"// dWT[tap][c][o] = sum over oy, ox of xp[c][oy*{wp} + ox + tap offset] * dYT[oy*{wo} + ox][o] (one GEMM per tap), then dW[o][c][tap] += dWT[tap][c][o].");
                 using (w.Block($"for (int co = 0; co < {oc}; co++)"))
                 {
-                    w.Line($"ref float src = ref TS.At(ref ws, {plan.WideGradient.Offset + plan.WideGradientMargin} + (co * {plan.WideGradientRowStride}));");
+                    w.Line($"ref float src = ref TS.At(ref ws, {plan.OutputGradient.Offset} + (co * {outPlane}));");
                     w.Line($"ref float dst = ref TS.At(ref ws, {dyt.Offset} + co);");
                     using (w.Block($"for (int j = 0; j < {columns}; j++)"))
                     {
@@ -196,7 +197,7 @@ internal static class ConvEmitter
 
         foreach (TapGemm gemm in plan.OuterProducts)
         {
-            KernelEmitter.EmitGemm(w, gemm, $"[{layer.Index}] weight gradient of one tap as outer products: {ic} channels x {oc} filters, summed over {Format.Int(gemm.Loops[0].Count)} pixels.");
+            KernelEmitter.EmitGemm(w, gemm, $"[{layer.Index}] weight gradient of one tap as outer products: {ic} channels x {oc} filters, summed over {Format.Int(gemm.Loops.Aggregate(1, (n, l) => n * l.Count))} pixels.");
             w.Line();
         }
 

@@ -264,7 +264,10 @@ internal static class NetworkPlanner
         RegisterBlock narrow = Blocking.ForGemm(ic, oc, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(ic, oc, wide: true, shiftedLoads: false);
         int stride = Blocking.RowStride(oc, narrow, wide);
         plan.OuterProductStride = stride;
-        plan.TransposedGradient = workspace.Add($"DYT{n}", (long)columns * stride, $"[{n}] dY transposed: {columns} pixels x {oc} filters (rows of {stride})");
+        // Only the output pixels: the GEMM walks the output rows (oy) and their valid columns (ox), not the wrapped ones.
+        int ho = plan.Shape.Output.H, wo = plan.Shape.Output.W;
+        int pixels = ho * wo;
+        plan.TransposedGradient = workspace.Add($"DYT{n}", (long)pixels * stride, $"[{n}] dY transposed: {pixels} pixels x {oc} filters (rows of {stride})");
         plan.TransposedWeightGradient = workspace.Add($"DWT{n}", (long)k * k * ic * stride, $"[{n}] dW transposed: {k * k} taps x {ic} channels x {oc} filters");
         for (int ky = 0; ky < k; ky++)
         {
@@ -273,7 +276,7 @@ internal static class NetworkPlanner
                 int t = (ky * k) + kx;
                 plan.OuterProducts.Add(new TapGemm($"{plan.MethodPrefix}WeightGradientTap{t}", ic, narrow, wide, oc,
                     Operand.Workspace, plan.Padded.Offset + (ky * wp) + kx, plane, plan.TransposedGradient.Offset,
-                    new[] { new TapLoop("jj", columns, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                    new[] { new TapLoop("oy", ho, wp, wo * stride, 0), new TapLoop("ox", wo, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
                     plan.TransposedWeightGradient.Offset + (t * ic * stride), stride, null));
             }
         }
