@@ -293,6 +293,19 @@ internal static class KernelEmitter
         w.Line("}");
     }
 
+    /// <summary>One vector step of a reduction: t taps of B times mr rows of A at column j.</summary>
+    private static void ReduceStep(IndentedWriter w, TapReduce k, IReadOnlyList<Tap> group, string b, string a, int mr)
+    {
+        int t = group.Count;
+        w.Line($"TV {string.Join(", ", Enumerable.Range(0, t).Select(i => $"x{i} = TS.Load(ref {b}, {Names.Plus(Format.Int(group[i].B), "j")})"))};");
+        for (int m = 0; m < mr; m++)
+        {
+            string decl = m == 0 ? "TV " : "";
+            var fmas = Enumerable.Range(0, t).Select(i => $"s{m}{i} = TS.MultiplyAdd(y, x{i}, s{m}{i});");
+            w.Line($"{decl}y = TS.Load(ref {a}, {Names.Plus(m == 0 ? "" : Format.Int(m * k.ARowStride), "j")}); {string.Join(" ", fmas)}");
+        }
+    }
+
     private static void ReduceGroup(IndentedWriter w, TapReduce k, IReadOnlyList<Tap> group, string b, string c, int mr)
     {
         int t = group.Count;
@@ -312,16 +325,26 @@ internal static class KernelEmitter
             w.Line($"TV {string.Join(", ", Enumerable.Range(0, t).Select(i => $"s{m}{i} = TS.Zero"))};");
         }
 
-        w.Line("int j = 0;");
-        string bound = k.ExactColumns ? $"j <= {Format.Int(k.Columns)} - TS.Count" : $"j < {Format.Int(k.Columns)}";
-        using (w.Block($"for (; {bound}; j += TS.Count)"))
+        if (k.RowMap is ColumnMap rows)
         {
-            w.Line($"TV {string.Join(", ", Enumerable.Range(0, t).Select(i => $"x{i} = TS.Load(ref {b}, {Names.Plus(Format.Int(group[i].B), "j")})"))};");
-            for (int m = 0; m < mr; m++)
+            w.Line($"// The valid columns of each of the {rows.Height} output rows: dY compact (rows of {rows.Width}), the input in rows of {rows.PaddedWidth}.");
+            using (w.Block($"for (int oy = 0; oy < {rows.Height}; oy++)"))
             {
-                string decl = m == 0 ? "TV " : "";
-                var fmas = Enumerable.Range(0, t).Select(i => $"s{m}{i} = TS.MultiplyAdd(y, x{i}, s{m}{i});");
-                w.Line($"{decl}y = TS.Load(ref a, {Names.Plus(m == 0 ? "" : Format.Int(m * k.ARowStride), "j")}); {string.Join(" ", fmas)}");
+                w.Line($"ref float ar = ref TS.At(ref a, oy * {rows.Width});");
+                w.Line($"ref float br = ref TS.At(ref {b}, oy * {rows.PaddedWidth});");
+                using (w.Block($"for (int j = 0; j < {rows.Width}; j += TS.Count)"))
+                {
+                    ReduceStep(w, k, group, "br", "ar", mr);
+                }
+            }
+        }
+        else
+        {
+            w.Line("int j = 0;");
+            string bound = k.ExactColumns ? $"j <= {Format.Int(k.Columns)} - TS.Count" : $"j < {Format.Int(k.Columns)}";
+            using (w.Block($"for (; {bound}; j += TS.Count)"))
+            {
+                ReduceStep(w, k, group, b, "a", mr);
             }
         }
 

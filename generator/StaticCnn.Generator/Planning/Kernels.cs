@@ -90,6 +90,11 @@ internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth
 /// the end, so whole vectors may run over.
 /// </param>
 /// <param name="BiasOffset">Null: add the sums into C. Otherwise store bias[r] + sums into C.</param>
+/// <param name="RowMap">
+/// Null: j runs over [0, Columns). Otherwise j walks the valid columns of each output row only: A holds compact
+/// rows of <see cref="ColumnMap.Width"/>, B rows of <see cref="ColumnMap.PaddedWidth"/>, and the width is a whole
+/// number of the widest vector, so there is no tail.
+/// </param>
 internal sealed record TapReduce(
     string Name,
     int Rows,
@@ -106,4 +111,5 @@ internal sealed record TapReduce(
     Operand C,
     int COffset,
     int CRowStride,
-    int? BiasOffset);
+    int? BiasOffset,
+    ColumnMap? RowMap = null);

@@ -157,8 +157,12 @@ internal static class NetworkPlanner
             }
             else
             {
-                AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
-                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
+                // Rows of a whole number of the widest vector: walk the valid columns of each output row over the
+                // compact dY instead of the wide rows' wrapped zeros.
+                ColumnMap? rows = k > 1 && wo % Blocking.MaxLanes == 0 ? new ColumnMap(ho, wo, wp) : null;
+                AddWeightGradient(plan, layer, oc, rows is null ? columns : ho * wo, Operand.Workspace,
+                    rows is null ? plan.WideGradient.Offset + margin : plan.OutputGradient.Offset,
+                    rows is null ? gradientStride : ho * wo, plan.Padded.Offset, ic, taps, k, wp, plane, fanIn, rows);
             }
 
             // The input gradient is needed only in the middle of the padded grid: its GEMM starts at the first input
@@ -283,7 +287,7 @@ internal static class NetworkPlanner
     }
 
     private static void AddWeightGradient(ConvPlan plan, LayerShape layer, int oc, int columns, Operand a, int aOffset, int aStride,
-        int padded, int ic, int taps, int k, int wp, int plane, int fanIn)
+        int padded, int ic, int taps, int k, int wp, int plane, int fanIn, ColumnMap? rows = null)
     {
         int gradients = layer.ParameterOffset;
         if (k == 1)
@@ -318,7 +322,7 @@ internal static class NetworkPlanner
 
         plan.WeightGradient.Add(new TapReduce($"{plan.MethodPrefix}WeightGradient", oc, mr, columns, false,
             a, aOffset, aStride, Operand.Workspace, padded, loops, Chunk(all, t),
-            Operand.Gradients, gradients, fanIn, null));
+            Operand.Gradients, gradients, fanIn, null, rows));
     }
 
     private static void AddColumnWeightGradient(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int cols, int fanIn) =>
