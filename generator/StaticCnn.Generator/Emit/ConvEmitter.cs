@@ -90,10 +90,15 @@ internal static class ConvEmitter
                 w.Line($"TS.At(ref g, {layer.BiasOffset} + co) += global::StaticCnn.Kernels.Reductions.Sum<TS, TV>(ref TS.At(ref ws, {plan.OutputGradient.Offset} + (co * {outPlane})), {outPlane});");
             }
 
+            // The spread dY feeds the input gradient and, unless they walk the compact dY, the weight gradients:
+            // when they do, it waits until the input gradient is asked for (a first layer's never is in training).
+            bool spreadFirst = plan.OuterProducts.Count == 0 && plan.WeightGradient.Any(r => r.RowMap is null);
             if (plan.Implicit)
             {
-                w.Line($"// Spread dY onto rows of width {wp} after {plan.WideGradientMargin} zeros; the wrapped columns stay zero.");
-                PlaneRowCopy(w, oc, ho, wo, plan.OutputGradient.Offset, outPlane, wo, plan.WideGradient.Offset + plan.WideGradientMargin, plan.WideGradientRowStride, wp);
+                if (spreadFirst)
+                {
+                    SpreadOutputGradient(w, plan);
+                }
             }
             else
             {
@@ -155,6 +160,11 @@ internal static class ConvEmitter
             {
                 w.Line($"// dXp[c][q] = sum over o, ky, kx of W[o][c][ky][kx] * dY[o][q - ky*{wp} - kx] over the middle {h} rows of the padded grid,");
                 w.Line("// from its first input cell: rows of the input width where the register block runs compact, else of the padded width.");
+                if (!spreadFirst)
+                {
+                    SpreadOutputGradient(w, plan);
+                }
+
                 w.Line($"{plan.InputGradientGemm.Name}<TS, TV>({Names.KernelArguments});");
                 w.Line($"int width = {RowWidth(plan.InputGradientGemm)};");
                 using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
@@ -232,11 +242,11 @@ internal static class ConvEmitter
             ? $"// Epilogue: keep the {wo} valid columns of every row: the {layer.Output} output."
             : $"// Epilogue: keep the {wo} valid columns of every row (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
         string source = sourceRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (plan.Map is ColumnMap map && plan.Forward is TapGemm gemm)
+        if (plan.Forward.Map is not null)
         {
             // The GEMM's rows are compact where its register block ran compact (the same JIT-time constant).
             w.Line("// Row width of the GEMM result: the output width where the register block ran compact, else the padded width.");
-            w.Line($"int width = {RowWidth(gemm)};");
+            w.Line($"int width = {RowWidth(plan.Forward)};");
             source = "width";
         }
 
@@ -257,6 +267,15 @@ internal static class ConvEmitter
                     "float v = TS.At(ref src, x); TS.At(ref dst, x) = v; TS.At(ref act, x) = global::StaticCnn.Kernels.SimdScalar.Max(v, 0f);");
             }
         }
+    }
+
+    /// <summary>The implicit path's dY, spread onto rows of the padded width after zero margins.</summary>
+    private static void SpreadOutputGradient(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int ho = layer.Output.H, wo = layer.Output.W, wp = plan.PaddedWidth;
+        w.Line($"// Spread dY onto rows of width {wp} after {plan.WideGradientMargin} zeros; the wrapped columns stay zero.");
+        PlaneRowCopy(w, layer.Output.C, ho, wo, plan.OutputGradient.Offset, ho * wo, wo, plan.WideGradient.Offset + plan.WideGradientMargin, plan.WideGradientRowStride, wp);
     }
 
     /// <summary>

@@ -104,9 +104,6 @@ internal sealed class ConvPlan : LayerPlan
     /// <summary>Implicit: output columns per row of the wide result (the padded width); explicit: the output width.</summary>
     public int WideWidth { get; set; }
 
-    /// <summary>The implicit path's column map: its blocks may store compact rows of the output width instead.</summary>
-    public ColumnMap? Map { get; set; }
-
     public BufferPlan? Columns { get; set; }
 
     /// <summary>The output gradient spread to the wide layout with zero margins.</summary>

@@ -140,7 +140,6 @@ internal static class NetworkPlanner
             plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
                 plan.Wide.Offset, stride, layer.BiasOffset, map);
-            plan.Map = map;
             plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
 
             // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
@@ -153,16 +152,19 @@ internal static class NetworkPlanner
 
             if (oc >= OuterProductFilters)
             {
-                AddOuterProductWeightGradient(plan, oc, ic, columns, k, wp, plane, workspace);
+                AddOuterProductWeightGradient(plan, oc, ic, k, wp, plane, workspace);
             }
-            else
+            else if (k > 1 && wo % Blocking.MaxLanes == 0)
             {
                 // Rows of a whole number of the widest vector: walk the valid columns of each output row over the
                 // compact dY instead of the wide rows' wrapped zeros.
-                ColumnMap? rows = k > 1 && wo % Blocking.MaxLanes == 0 ? new ColumnMap(ho, wo, wp) : null;
-                AddWeightGradient(plan, layer, oc, rows is null ? columns : ho * wo, Operand.Workspace,
-                    rows is null ? plan.WideGradient.Offset + margin : plan.OutputGradient.Offset,
-                    rows is null ? gradientStride : ho * wo, plan.Padded.Offset, ic, taps, k, wp, plane, fanIn, rows);
+                AddWeightGradient(plan, layer, oc, ho * wo, Operand.Workspace, plan.OutputGradient.Offset, ho * wo,
+                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn, new ColumnMap(ho, wo, wp));
+            }
+            else
+            {
+                AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
+                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
             }
 
             // The input gradient is needed only in the middle of the padded grid: its GEMM starts at the first input
@@ -262,7 +264,7 @@ internal static class NetworkPlanner
     /// dYT[j][o..]: no horizontal sums, the forward pass's register blocking. The result dWT[tap][c][o] is added
     /// into the gradients' [o][c][tap] layout at the end.
     /// </summary>
-    private static void AddOuterProductWeightGradient(ConvPlan plan, int oc, int ic, int columns, int k, int wp, int plane, Workspace workspace)
+    private static void AddOuterProductWeightGradient(ConvPlan plan, int oc, int ic, int k, int wp, int plane, Workspace workspace)
     {
         int n = plan.Index;
         RegisterBlock narrow = Blocking.ForGemm(ic, oc, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(ic, oc, wide: true, shiftedLoads: false);

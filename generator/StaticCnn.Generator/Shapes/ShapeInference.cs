@@ -382,7 +382,6 @@ internal static class ShapeInference
         return true;
     }
 
-    /// <summary>a * b for non-negative operands, saturating at long.MaxValue instead of overflowing.</summary>
     private static ShapeError DeclarationError(NetworkSpec spec, DeclarationProblem problem)
     {
         string type = spec.Type.DisplayName;
