@@ -125,7 +125,7 @@ public partial class CifarTail;
 [MaxPool2D(2)]
 public partial class LeNetConv2;
 
-/// <summary>LeNet-5's dense layers: 400 -> 120 -> 84 -> 10 (0.12 MFLOP; 41 K weights, memory-bound at batch 1).</summary>
+/// <summary>LeNet-5's dense layers: 400 -> 120 -> 84 -> 10 (0.12 MFLOP; 59 K weights, memory-bound at batch 1).</summary>
 [Network(16, 5, 5)]
 [Flatten]
 [Dense(120)]

@@ -47,8 +47,12 @@ internal static class Probe
             float[] outputs = new float[64 * batched.OutputLength];
             double perSample = Best(() => batched.Forward(inputs, outputs, 64)) / 64;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   forward, batch 64: {perSample,9:F2} us per sample"));
-            double interleaved = InterleavedForwardBackward(name);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   32 x (Forward + Backward), one workspace: {interleaved,8:F2} ms"));
+            // Data-dependent costs (a mispredicted branch per window, say) show as a gap between these two rows.
+            foreach (bool distinct in new[] { false, true })
+            {
+                double interleaved = InterleavedForwardBackward(name, distinct);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   32 x (Forward + Backward), one workspace, {(distinct ? "32 samples" : "one sample")}: {interleaved,8:F2} ms"));
+            }
             foreach (int workers in new[] { 1, 2 })
             {
                 var step = new TrainingBenchmarks { Network = name, Workers = workers };
@@ -63,7 +67,8 @@ internal static class Probe
     /// 32 samples' Forward then Backward on one instance, in ms: what a training step's passes cost when they
     /// alternate over different samples, without the batched API's one workspace per slot.
     /// </summary>
-    private static double InterleavedForwardBackward(string name)
+    /// <param name="distinct">False: the same sample 32 times, which a branch predictor learns.</param>
+    private static double InterleavedForwardBackward(string name, bool distinct)
     {
         INetwork net = Catalog.Create(name);
         float[] inputs = Catalog.Inputs(32 * net.InputLength, 3);
@@ -74,7 +79,7 @@ internal static class Probe
             net.ZeroGradients();
             for (int s = 0; s < 32; s++)
             {
-                net.Forward(inputs.AsSpan(s * net.InputLength, net.InputLength), output);
+                net.Forward(inputs.AsSpan((distinct ? s : 0) * net.InputLength, net.InputLength), output);
                 net.Backward(outputGradient, Span<float>.Empty);
             }
         }) / 1000;

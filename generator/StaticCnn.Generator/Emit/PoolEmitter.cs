@@ -166,6 +166,15 @@ internal static class PoolEmitter
         w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: {(max ? "each output's gradient goes to the cell that won" : $"each output's gradient / {Divisor(plan)} goes to every cell of its window")}.</summary>");
         using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
+            if (max && plan.RowPairs is not null)
+            {
+                w.Line("// Every input cell gets its window's dY if forward's maximum came from it, else 0: the winner is found again in the");
+                w.Line("// kept input as forward's scan in window order picks it (the first cell equal to the output, or the last NaN),");
+                w.Line($"// with vector compares over {Format.Int(outputs)} windows (the cells deinterleaved), no branch.");
+                w.Line($"global::StaticCnn.Kernels.Pooling.MaxPool2x2Backward<TS, TV>(ref TS.At(ref ws, {plan.Input.Offset}), ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref ws, {plan.OutputGradient.Offset}), ref TS.At(ref ws, {plan.InputGradient.Offset}), {c * ho}, {wo});");
+                return;
+            }
+
             if (max)
             {
                 w.Line("// Find each window's winner again in the kept input, as forward chose it: the first cell equal to the");

@@ -74,6 +74,33 @@ public interface ISimd<TVec>
     /// </summary>
     static abstract TVec MaxPairs(TVec a, TVec b);
 
+    /// <summary>All-ones lanes where <c>a == b</c> (so never where either is NaN), zero lanes elsewhere.</summary>
+    static abstract TVec Equal(TVec a, TVec b);
+
+    /// <summary>All-ones lanes where <paramref name="a"/> is NaN, zero lanes elsewhere.</summary>
+    static abstract TVec IsNaN(TVec a);
+
+    /// <summary>Bitwise and: a mask applied to values keeps them where it is all ones and gives +0 elsewhere.</summary>
+    static abstract TVec And(TVec a, TVec b);
+
+    /// <summary>Bitwise or.</summary>
+    static abstract TVec Or(TVec a, TVec b);
+
+    /// <summary>Bitwise <c>a &amp; ~b</c>.</summary>
+    static abstract TVec AndNot(TVec a, TVec b);
+
+    /// <summary>The even lanes of a then b: lane i is <c>x[2i]</c> where x is a followed by b.</summary>
+    static abstract TVec Evens(TVec a, TVec b);
+
+    /// <summary>The odd lanes of a then b: lane i is <c>x[2i + 1]</c> where x is a followed by b.</summary>
+    static abstract TVec Odds(TVec a, TVec b);
+
+    /// <summary>The first half of the interleaving of a and b: <c>a0 b0 a1 b1 ...</c> (the inverse of <see cref="Evens"/> and <see cref="Odds"/>).</summary>
+    static abstract TVec InterleaveLower(TVec a, TVec b);
+
+    /// <summary>The second half of the interleaving of a and b: lanes from the middle of each on.</summary>
+    static abstract TVec InterleaveUpper(TVec a, TVec b);
+
     /// <summary>Sum of all lanes.</summary>
     static abstract float Sum(TVec value);
 

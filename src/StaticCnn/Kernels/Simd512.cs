@@ -106,6 +106,46 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Equal(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> IsNaN(Vector512<float> a) => ~Vector512.Equals(a, a);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> And(Vector512<float> a, Vector512<float> b) => a & b;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AndNot(Vector512<float> a, Vector512<float> b) => Vector512.AndNot(a, b);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Evens(Vector512<float> a, Vector512<float> b) =>
+        Vector512.Create(Simd256.Evens(a.GetLower(), a.GetUpper()), Simd256.Evens(b.GetLower(), b.GetUpper()));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Odds(Vector512<float> a, Vector512<float> b) =>
+        Vector512.Create(Simd256.Odds(a.GetLower(), a.GetUpper()), Simd256.Odds(b.GetLower(), b.GetUpper()));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> InterleaveLower(Vector512<float> a, Vector512<float> b) =>
+        Vector512.Create(Simd256.InterleaveLower(a.GetLower(), b.GetLower()), Simd256.InterleaveUpper(a.GetLower(), b.GetLower()));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> InterleaveUpper(Vector512<float> a, Vector512<float> b) =>
+        Vector512.Create(Simd256.InterleaveLower(a.GetUpper(), b.GetUpper()), Simd256.InterleaveUpper(a.GetUpper(), b.GetUpper()));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
 
     /// <inheritdoc/>
