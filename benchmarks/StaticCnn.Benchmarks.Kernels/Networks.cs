@@ -134,3 +134,11 @@ public partial class LeNetConv2;
 [ReLU]
 [Dense(10)]
 public partial class LeNetDense;
+
+/// <summary>The small VGG's dense layers: 2048 -> 256 -> 10 (1.1 MFLOP; 527 K weights, 2 MB: memory-bound at batch 1).</summary>
+[Network(128, 4, 4)]
+[Flatten]
+[Dense(256)]
+[ReLU]
+[Dense(10)]
+public partial class VggDense;

@@ -42,7 +42,7 @@ internal static class Probe
             }
 
             INetwork batched = Catalog.Create(name);
-            batched.BatchCapacity = 16;
+            batched.BatchCapacity = 64;
             float[] inputs = Catalog.Inputs(64 * batched.InputLength, 2);
             float[] outputs = new float[64 * batched.OutputLength];
             double perSample = Best(() => batched.Forward(inputs, outputs, 64)) / 64;

@@ -63,8 +63,8 @@ public interface INetwork
 
     /// <summary>
     /// Samples one batched call holds at once (default 1). <see cref="ForwardBatch"/> takes at most this many;
-    /// batched inference runs in chunks of it. Setting it allocates one workspace per sample, once; the batched
-    /// calls then allocate nothing.
+    /// batched inference on several workers runs in chunks of it (on one, it needs no more than 1). Setting it
+    /// allocates one workspace per sample, once; the batched calls then allocate nothing.
     /// </summary>
     int BatchCapacity { get; set; }
 
@@ -78,8 +78,9 @@ public interface INetwork
 
     /// <summary>
     /// Inference on <paramref name="count"/> samples stored one after another in <paramref name="inputs"/>
-    /// (<c>count * InputLength</c> floats), writing <c>count * OutputLength</c> floats; layer by layer over
-    /// chunks of <see cref="BatchCapacity"/> samples. Keeps no activations for backward.
+    /// (<c>count * InputLength</c> floats), writing <c>count * OutputLength</c> floats. With one worker, sample by
+    /// sample through one workspace, which stays in cache; with several, in chunks of <see cref="BatchCapacity"/>
+    /// samples split between them. Keeps no activations for backward.
     /// </summary>
     void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int count);
 

@@ -241,7 +241,7 @@ internal static class NetworkEmitter
         string network = Text.Literal(name);
         w.Line("/// <summary>");
         w.Line("/// Samples one batched call holds at once (default 1): ForwardBatch takes at most this many, batched inference");
-        w.Line("/// runs in chunks of it. Setting it allocates one workspace per sample, once.");
+        w.Line("/// on several workers runs in chunks of it (on one, sample by sample). Setting it allocates one workspace per sample, once.");
         w.Line("/// </summary>");
         w.Line("public int BatchCapacity");
         w.Line("{");

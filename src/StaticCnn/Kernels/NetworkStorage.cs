@@ -132,17 +132,19 @@ public sealed class NetworkStorage
     }
 
     /// <summary>
-    /// Inference over <paramref name="count"/> samples, in chunks of <see cref="BatchCapacity"/>, layer by layer
-    /// within a chunk. Leaves no activations for backward.
+    /// Inference over <paramref name="count"/> samples. With one worker, one sample at a time through slot 0, so
+    /// that its activations stay in cache from layer to layer (64 slots in turn sent every sample's workspace out to
+    /// memory and back: the small VGG ran 641 us per sample against 587 us at batch 1). With several workers, in
+    /// chunks of <see cref="BatchCapacity"/> split between them. Leaves no activations for backward.
     /// </summary>
     public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
     {
-        int capacity = _slots.Length;
         HasForward = false;
         BatchCount = 0;
-        for (int start = 0; start < count; start += capacity)
+        int chunk = ActiveWorkers(count) == 1 ? 1 : _slots.Length;
+        for (int start = 0; start < count; start += chunk)
         {
-            int n = Math.Min(capacity, count - start);
+            int n = Math.Min(chunk, count - start);
             ForwardChunk(inputs, outputs, start, n);
         }
     }
