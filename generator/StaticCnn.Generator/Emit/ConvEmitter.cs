@@ -25,7 +25,8 @@ internal static class ConvEmitter
         int oc = layer.Output.C;
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {plan.Kernel}.</summary>");
-        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
+        string transformed = plan.Winograd is null ? "" : ", ref float t";
+        using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}{transformed}) {Names.KernelConstraints}"))
         {
             if (plan.CopiesIntoPadded)
             {
@@ -33,6 +34,45 @@ internal static class ConvEmitter
                 PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
             }
 
+            if (plan.Winograd is WinogradPlan winograd)
+            {
+                EmitWinograd(w, plan, winograd);
+            }
+            else
+            {
+                EmitDirect(w, plan);
+            }
+        }
+
+        w.Line();
+        if (plan.Winograd is WinogradPlan plannedWinograd)
+        {
+            KernelEmitter.EmitGemm(w, plannedWinograd.Gemm,
+                $"[{layer.Index}] Winograd GEMM at one position: {oc} filters x {Format.Int(plannedWinograd.Tiles)} tiles, {ic} channels each.");
+        }
+        else
+        {
+            KernelEmitter.EmitGemm(w, plan.Forward! with { Name = plan.Forward!.Name + "Gemm" },
+                $"[{layer.Index}] forward tap GEMM: {oc} filters x {Format.Int(plan.Forward!.Columns)} columns, {Format.Int((long)ic * k * k)} taps each.");
+        }
+    }
+
+    /// <summary>The statement that brings a Winograd layer's U up to date with its weights (a no-op when they did not change).</summary>
+    public static string WeightTransform(ConvPlan plan, WinogradPlan winograd) =>
+        $"global::StaticCnn.Kernels.Winograd.TransformWeights(storage.Parameters, {plan.Shape.ParameterOffset}, storage.Transformed, {winograd.WeightCache.Offset}, {winograd.U.Offset}, {plan.Shape.Output.C}, {plan.Shape.Input.C}, {winograd.UStride});";
+
+    /// <summary>The direct forward pass: im2col when strided, the tap GEMM, the epilogue.</summary>
+    private static void EmitDirect(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int ic = layer.Input.C;
+        int k = layer.KernelSize;
+        int s = layer.Stride;
+        int wp = plan.PaddedWidth;
+        int plane = plan.PaddedHeight * wp;
+        int ho = layer.Output.H;
+        int wo = layer.Output.W;
+        {
             if (plan.Implicit)
             {
                 w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
@@ -56,13 +96,40 @@ internal static class ConvEmitter
                 }
             }
 
-            w.Line($"{plan.Forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
-            Epilogue(w, plan);
+            TapGemm forward = plan.Forward!;
+            w.Line($"{forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
+            Epilogue(w, plan, forward);
+        }
+    }
+
+    /// <summary>
+    /// The Winograd F(2x2, 3x3) forward pass: transform the weights (when they changed) and the padded input, run the
+    /// GEMM at each of the 16 positions, transform the products back into the output with the bias (and the ReLU).
+    /// </summary>
+    private static void EmitWinograd(IndentedWriter w, ConvPlan plan, WinogradPlan winograd)
+    {
+        LayerShape layer = plan.Shape;
+        int ic = layer.Input.C, oc = layer.Output.C, wp = plan.PaddedWidth, plane = plan.PaddedHeight * wp;
+        int tiles = winograd.Tiles;
+        long direct = (long)oc * ic * 9 * layer.Output.H * layer.Output.W;
+        long products = (long)oc * ic * 16 * tiles;
+        ElementwisePlan? relu = plan.FusedRelu;
+        w.Line($"// Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles of 2x2 outputs: {Format.Count(products)} multiply-adds instead of {Format.Count(direct)}.");
+        w.Line($"// V[xi][c][tile] = (B^T d B)[xi], d the 4x4 patch of the padded input under the tile.");
+        w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {plan.Padded.Offset}), {ic}, {wp}, {plane}, {winograd.TileRows}, {winograd.TileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
+        w.Line($"// M[xi] = U[xi] V[xi] ({oc} filters x {Format.Count(tiles)} tiles, {ic} channels), one position after another. U[xi][o][c] =");
+        w.Line($"// (G W[o][c] G^T)[xi] is in the transformed array t (PrepareWeights keeps it current): the GEMM reads it as its second");
+        w.Line($"// array, at position 0's offsets; t moves by {Format.Count(winograd.UStride)} and the workspace by {Format.Count(winograd.PositionStride)} floats per position.");
+        using (w.Block("for (int xi = 0; xi < 16; xi++)"))
+        {
+            w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
         }
 
-        w.Line();
-        KernelEmitter.EmitGemm(w, plan.Forward with { Name = plan.Forward.Name + "Gemm" },
-            $"[{layer.Index}] forward tap GEMM: {oc} filters x {Format.Int(plan.Forward.Columns)} columns, {Format.Int((long)ic * k * k)} taps each.");
+        w.Line(relu is null
+            ? $"// out[o] = A^T M[o] A + b[o] per tile: the {layer.Output} output."
+            : $"// out[o] = A^T M[o] A + b[o] per tile: the {layer.Output} output, and layer {relu.Index}'s ReLU of it.");
+        string activation = relu is null ? $"{plan.Output.Offset}" : $"{relu.Output.Offset}";
+        w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {oc}, {winograd.TileRows}, {winograd.TileColumns}, {winograd.TileStride}, {winograd.PositionStride}, ref TS.At(ref p, {layer.BiasOffset}), ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref ws, {activation}), {(relu is null ? "false" : "true")});");
     }
 
     public static void EmitBackward(IndentedWriter w, ConvPlan plan)
@@ -225,7 +292,7 @@ internal static class ConvEmitter
     /// Compacts the GEMM result into the C,H,W output (dropping the wrapped columns) and, when a ReLU follows,
     /// writes its output in the same pass.
     /// </summary>
-    private static void Epilogue(IndentedWriter w, ConvPlan plan)
+    private static void Epilogue(IndentedWriter w, ConvPlan plan, TapGemm forward)
     {
         LayerShape layer = plan.Shape;
         int oc = layer.Output.C;
@@ -242,11 +309,11 @@ internal static class ConvEmitter
             ? $"// Epilogue: keep the {wo} valid columns of every row: the {layer.Output} output."
             : $"// Epilogue: keep the {wo} valid columns of every row (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
         string source = sourceRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (plan.Forward.Map is not null)
+        if (forward.Map is not null)
         {
             // The GEMM's rows are compact where its register block ran compact (the same JIT-time constant).
             w.Line("// Row width of the GEMM result: the output width where the register block ran compact, else the padded width.");
-            w.Line($"int width = {RowWidth(plan.Forward)};");
+            w.Line($"int width = {RowWidth(forward)};");
             source = "width";
         }
 

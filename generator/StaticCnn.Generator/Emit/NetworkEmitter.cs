@@ -100,7 +100,8 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         using (w.Block($"public {plan.Spec.Type.Name}()"))
         {
-            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength, new {kernels}Batch(),");
+            string transformed = plan.TransformedLength > 0 ? $"{kernels}.TransformedLength, " : "";
+            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength, {transformed}new {kernels}Batch(),");
             w.Line($"    new global::StaticCnn.Kernels.BatchLayout({plan.Input.Offset}, InputLength, {plan.Last.Output.Offset}, OutputLength, {plan.Last.OutputGradient.Offset}, {plan.InputGradient.Offset}));");
             w.Line(baked ? "RestoreBakedParameters();" : "InitializeParameters(0);");
         }
@@ -218,6 +219,12 @@ internal static class NetworkEmitter
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line($"public override void Prepare(float[] workspace) => {kernels}.Prepare(workspace);");
+            if (plan.TransformedLength > 0)
+            {
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line($"public override void PrepareWeights({Storage} storage) => {kernels}.PrepareWeights(storage);");
+            }
         }
     }
 
@@ -403,10 +410,22 @@ internal static class NetworkEmitter
             w.Line("/// <summary>Ints in the index array (unused: max pooling finds its winners again in backward).</summary>");
             w.Line($"public const int IndexLength = {Format.Int(plan.IndexLength)};");
             w.Line();
+            if (plan.TransformedLength > 0)
+            {
+                w.Line("/// <summary>Floats in the transformed-weights array that every batch slot shares (Winograd filters).</summary>");
+                w.Line($"public const int TransformedLength = {Format.Int(plan.TransformedLength)};");
+                w.Line();
+            }
+
             w.Line("// Workspace layout (float offsets):");
             foreach (BufferPlan buffer in plan.Buffers)
             {
                 w.Line($"//   {Format.Int(buffer.Offset).PadLeft(9)}  {buffer.Name,-5} {Format.Int(buffer.Length).PadLeft(9)}  {buffer.Comment}");
+            }
+
+            foreach (BufferPlan buffer in plan.TransformedBuffers)
+            {
+                w.Line($"//   t {Format.Int(buffer.Offset).PadLeft(11)}  {buffer.Name,-5} {Format.Int(buffer.Length).PadLeft(9)}  {buffer.Comment}");
             }
 
             foreach (BufferPlan buffer in plan.IndexBuffers)
@@ -438,6 +457,23 @@ internal static class NetworkEmitter
                 {
                     w.Line($"// {fill.Comment}: max pooling never picks padding.");
                     w.Line($"new {Span}(workspace, {fill.Offset}, {fill.Length}).Fill(float.NegativeInfinity);");
+                }
+            }
+
+            if (plan.TransformedLength > 0)
+            {
+                w.Line();
+                w.Line("/// <summary>Brings every transformed weight up to date with the parameters (each layer skips the work when its weights did not change).</summary>");
+                using (w.Block($"public static void PrepareWeights({Storage} storage)"))
+                {
+                    foreach (LayerPlan layer in plan.Layers)
+                    {
+                        if (layer is ConvPlan { Winograd: WinogradPlan winograd } conv)
+                        {
+                            w.Line($"// {LayerText.Heading(layer.Shape)}: U[xi][o][c] = (G W[o][c] G^T)[xi].");
+                            w.Line(ConvEmitter.WeightTransform(conv, winograd));
+                        }
+                    }
                 }
             }
 
@@ -513,6 +549,16 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, "storage.Gradients");
+            if (plan.TransformedLength > 0)
+            {
+                if (!slots)
+                {
+                    w.Line("PrepareWeights(storage);");
+                }
+
+                w.Line("ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Transformed);");
+            }
+
             bool perSample = !slots;
             if (!slots)
             {
@@ -531,6 +577,9 @@ internal static class NetworkEmitter
                 LayerComment(w, layer.Shape);
                 switch (layer)
                 {
+                    case ConvPlan { Winograd: not null }:
+                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments}, ref t);");
+                        break;
                     case ConvPlan or PoolPlan or DensePlan:
                         PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
                         break;

@@ -34,6 +34,12 @@ internal sealed class NetworkPlan
 
     public int WorkspaceLength { get; set; }
 
+    /// <summary>Buffers of the storage's transformed-weights array (shared by every batch slot).</summary>
+    public List<BufferPlan> TransformedBuffers { get; } = new();
+
+    /// <summary>Floats in the storage's transformed-weights array (0: no layer needs one).</summary>
+    public int TransformedLength { get; set; }
+
     public int IndexLength { get; set; }
 
     /// <summary>Zero floats after every buffer, so whole-vector reads past a buffer's end see zeros.</summary>
@@ -120,7 +126,11 @@ internal sealed class ConvPlan : LayerPlan
 
     public int PaddedGradientRowStride { get; set; }
 
-    public TapGemm Forward { get; set; } = null!;
+    /// <summary>The direct forward GEMM; null where <see cref="Winograd"/> computes the forward pass.</summary>
+    public TapGemm? Forward { get; set; }
+
+    /// <summary>Winograd F(2x2, 3x3) forward pass (3x3, stride 1, even output), or null.</summary>
+    public WinogradPlan? Winograd { get; set; }
 
     public List<TapReduce> WeightGradient { get; } = new();
 
@@ -143,6 +153,23 @@ internal sealed class ConvPlan : LayerPlan
 
     /// <summary>The ReLU right after this convolution, computed in its epilogue (the ReLU then does nothing forward).</summary>
     public ElementwisePlan? FusedRelu { get; set; }
+}
+
+/// <summary>
+/// A Winograd F(2x2, 3x3) forward pass (StaticCnn.Kernels.Winograd has the algebra). The 16 positions of the
+/// transformed filters U (filters x channels) lie <see cref="UStride"/> floats apart in the storage's transformed
+/// array, shared by every batch slot; those of the transformed input V (channels x tiles) and of the product M
+/// (filters x tiles) lie <see cref="PositionStride"/> floats apart in the workspace. One GEMM method runs every
+/// position on references moved by the position times those strides.
+/// </summary>
+/// <param name="U">Offset of position 0's U in the transformed array (rows of the channel count).</param>
+/// <param name="WeightCache">The weights U was last computed from, in the transformed array.</param>
+/// <param name="V">Offset of position 0's V in the workspace (rows of <paramref name="TileStride"/>).</param>
+/// <param name="M">Offset of position 0's M in the workspace (rows of <paramref name="TileStride"/>).</param>
+internal sealed record WinogradPlan(int TileRows, int TileColumns, int TileStride, int UStride, BufferPlan U, BufferPlan WeightCache,
+    int PositionStride, BufferPlan Positions, int V, int M, TapGemm Gemm)
+{
+    public int Tiles => TileRows * TileColumns;
 }
 
 internal sealed class PoolPlan : LayerPlan

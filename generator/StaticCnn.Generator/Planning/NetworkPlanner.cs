@@ -94,6 +94,7 @@ internal static class NetworkPlanner
         }
 
         plan.WorkspaceLength = (int)workspace.Length;
+        plan.TransformedLength = (int)workspace.TransformedLength;
         plan.IndexLength = (int)workspace.IndexLength;
         return plan;
     }
@@ -128,19 +129,26 @@ internal static class NetworkPlanner
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
             // last k-1 of every row wrap around and are discarded, or, for blocks that fit whole output rows,
             // j = oy*Wo + ox with no wrapped columns (ColumnMap).
-            int columns = ho * wp;
-            var map = new ColumnMap(ho, wo, wp);
-            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, map: map), wide = Blocking.ForGemm(oc, columns, wide: true, map: map);
-            int stride = Blocking.RowStride(columns, narrow, wide);
-            plan.WideWidth = wp;
-            plan.WideRowStride = stride;
-            plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
-            var loops = new List<TapLoop>();
-            List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
-            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
-                Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
-                plan.Wide.Offset, stride, layer.BiasOffset, map);
-            plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
+            if (UsesWinograd(layer))
+            {
+                AddWinograd(plan, workspace);
+            }
+            else
+            {
+                int columns = ho * wp;
+                var map = new ColumnMap(ho, wo, wp);
+                RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, map: map), wide = Blocking.ForGemm(oc, columns, wide: true, map: map);
+                int stride = Blocking.RowStride(columns, narrow, wide);
+                plan.WideWidth = wp;
+                plan.WideRowStride = stride;
+                plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
+                var loops = new List<TapLoop>();
+                List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
+                plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
+                    Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
+                    plan.Wide.Offset, stride, layer.BiasOffset, map);
+                plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
+            }
 
             // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
             // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
@@ -163,7 +171,7 @@ internal static class NetworkPlanner
             }
             else
             {
-                AddWeightGradient(plan, layer, oc, columns, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
+                AddWeightGradient(plan, layer, oc, ho * wp, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
                     plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
             }
 
@@ -215,6 +223,57 @@ internal static class NetworkPlanner
         }
 
         return plan;
+    }
+
+    /// <summary>Input channels from which a 3x3 convolution runs Winograd F(2x2, 3x3): below it (first layers) the
+    /// GEMMs' reduction is too short to pay for the transforms.</summary>
+    public const int WinogradChannels = 8;
+
+    /// <summary>
+    /// Whether a convolution's forward pass runs Winograd F(2x2, 3x3): 3x3 windows of stride 1 over an output of even
+    /// height and width (whole 2x2 tiles) of at least 8x8, from at least <see cref="WinogradChannels"/> channels.
+    /// </summary>
+    public static bool UsesWinograd(LayerShape layer) =>
+        layer.Kind == LayerKind.Conv2D && layer.KernelSize == 3 && layer.Stride == 1
+        && layer.Output.H % 2 == 0 && layer.Output.W % 2 == 0 && layer.Output.H >= 8 && layer.Output.W >= 8
+        && layer.Input.C >= WinogradChannels;
+
+    /// <summary>
+    /// Winograd F(2x2, 3x3): the tiles, the 16 positions' U (in the shared transformed array) and V and M (in the
+    /// workspace), the weight cache, and the GEMM M[xi] = U[xi] V[xi] (filters x tiles, summed over the channels)
+    /// that every position runs. U is read through the GEMM's second array argument.
+    /// </summary>
+    private static void AddWinograd(ConvPlan plan, Workspace workspace)
+    {
+        LayerShape layer = plan.Shape;
+        int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C;
+        int tileRows = layer.Output.H / 2, tileColumns = layer.Output.W / 2, tiles = tileRows * tileColumns;
+        RegisterBlock narrow = Blocking.ForGemm(oc, tiles, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, tiles, wide: true, shiftedLoads: false);
+        int tileStride = Blocking.RowStride(tiles, narrow, wide);
+        int uStride = OddLines((long)oc * ic);
+        int v = ic * tileStride;
+        int positionStride = OddLines((long)v + ((long)oc * tileStride));
+        BufferPlan u = workspace.AddTransformed($"U{n}", 16L * uStride, $"[{n}] Winograd U: 16 positions of {oc} filters x {ic} channels, {uStride} apart");
+        BufferPlan cache = workspace.AddTransformed($"UC{n}", layer.WeightCount, $"[{n}] the weights U was computed from");
+        BufferPlan positions = workspace.Add($"WN{n}", 16L * positionStride, $"[{n}] Winograd: 16 positions, {positionStride} apart, of V {ic}x{tiles} and M {oc}x{tiles} (rows of {tileStride})");
+        int vOffset = positions.Offset, mOffset = positions.Offset + v;
+        var gemm = new TapGemm($"{plan.MethodPrefix}WinogradGemm", oc, narrow, wide, tiles,
+            Operand.Gradients, u.Offset, ic, vOffset,
+            new[] { new TapLoop("ci", ic, 1, tileStride, 0) }, new[] { new Tap(0, 0, 0, "") },
+            mOffset, tileStride, null);
+        plan.Winograd = new WinogradPlan(tileRows, tileColumns, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
+        plan.Kernel = $"Winograd F(2x2, 3x3): {tiles} tiles, 16 GEMMs of filters x tiles per register block {narrow} (AVX2) / {wide} (AVX-512)";
+    }
+
+    /// <summary>
+    /// A stride of whole 64-byte lines, an odd number of them: the 16 positions a transform touches at once then fall
+    /// in 16 different L1 sets (a multiple of 4 KB apart they all took one set, and every load aliased the stores
+    /// before it: VGG's 32x32 layer 159 -> 116 us).
+    /// </summary>
+    private static int OddLines(long floats)
+    {
+        long stride = RoundUp(floats, Blocking.MaxLanes);
+        return (int)(stride / Blocking.MaxLanes % 2 == 0 ? stride + Blocking.MaxLanes : stride);
     }
 
     /// <summary>
@@ -475,7 +534,19 @@ internal static class NetworkPlanner
 
         public long IndexLength { get; private set; }
 
-        public bool Overflowed => Length > MaxWorkspace || IndexLength > MaxWorkspace;
+        public long TransformedLength { get; private set; }
+
+        public bool Overflowed => Length > MaxWorkspace || IndexLength > MaxWorkspace || TransformedLength > MaxWorkspace;
+
+        /// <summary>A buffer of the storage's transformed-weights array, which batch slots share.</summary>
+        public BufferPlan AddTransformed(string name, long length, string comment)
+        {
+            long offset = RoundUp(TransformedLength, Blocking.MaxLanes);
+            TransformedLength = offset + length;
+            var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
+            _plan.TransformedBuffers.Add(buffer);
+            return buffer;
+        }
 
         public BufferPlan Add(string name, long length, string comment)
         {

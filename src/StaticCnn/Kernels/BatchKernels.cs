@@ -22,6 +22,14 @@ public abstract class BatchKernels
 
     /// <summary>Writes the constant parts of a new workspace (e.g. the -infinity borders of padded max pooling).</summary>
     public abstract void Prepare(float[] workspace);
+
+    /// <summary>
+    /// Brings <see cref="NetworkStorage.Transformed"/> up to date with the parameters before a batched forward pass,
+    /// on the calling thread, so that the slots and workers only read it. Nothing by default.
+    /// </summary>
+    public virtual void PrepareWeights(NetworkStorage storage)
+    {
+    }
 }
 
 /// <summary>Where a sample's input, output and their gradients live in every workspace.</summary>

@@ -28,18 +28,34 @@ public sealed class NetworkStorage
 
     /// <summary>Allocates every array a network needs.</summary>
     public NetworkStorage(int parameterCount, int workspaceLength, int indexLength)
+        : this(parameterCount, workspaceLength, indexLength, 0)
+    {
+    }
+
+    /// <summary>Allocates every array a network needs, <paramref name="transformedLength"/> floats of transformed weights included.</summary>
+    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, int transformedLength)
     {
         Parameters = new float[parameterCount];
         Gradients = new float[parameterCount];
         Workspace = new float[workspaceLength];
         Indices = new int[indexLength];
+        Transformed = new float[transformedLength];
         _slots = [Workspace];
         _work = RunWorker;
     }
 
     /// <summary>Allocates every array a network needs, with the kernels and layout its batched APIs run.</summary>
     public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, BatchKernels kernels, BatchLayout layout)
-        : this(parameterCount, workspaceLength, indexLength)
+        : this(parameterCount, workspaceLength, indexLength, 0, kernels, layout)
+    {
+    }
+
+    /// <summary>
+    /// Allocates every array a network needs, <paramref name="transformedLength"/> floats of transformed weights
+    /// included, with the kernels and layout its batched APIs run.
+    /// </summary>
+    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, int transformedLength, BatchKernels kernels, BatchLayout layout)
+        : this(parameterCount, workspaceLength, indexLength, transformedLength)
     {
         _kernels = kernels;
         _layout = layout;
@@ -57,6 +73,12 @@ public sealed class NetworkStorage
 
     /// <summary>Integer scratch space (kept for compatibility; current kernels need none).</summary>
     public readonly int[] Indices;
+
+    /// <summary>
+    /// Weights in the form some kernels multiply with (Winograd's transformed filters), with a copy of the weights
+    /// they were computed from: shared by every batch slot and worker, brought up to date before a forward pass.
+    /// </summary>
+    public readonly float[] Transformed;
 
     /// <summary>Set by Forward; Backward needs the activations of a Forward.</summary>
     public bool HasForward;
@@ -141,6 +163,7 @@ public sealed class NetworkStorage
     {
         HasForward = false;
         BatchCount = 0;
+        Kernels.PrepareWeights(this);
         int chunk = ActiveWorkers(count) == 1 ? 1 : _slots.Length;
         for (int start = 0; start < count; start += chunk)
         {
@@ -157,6 +180,7 @@ public sealed class NetworkStorage
     {
         HasForward = false;
         BatchCount = 0;
+        Kernels.PrepareWeights(this);
         ForwardChunk(inputs, outputs, 0, count);
         BatchCount = count;
     }

@@ -182,3 +182,25 @@ public partial class CifarNet;
 [ReLU]
 [Dense(10)]
 public partial class SmallVgg;
+
+/// <summary>
+/// Winograd F(2x2, 3x3) convolutions over tile rows of 18 and 17 tiles (whole vectors plus an overlapping last
+/// group at every width), with and without a ReLU fused into the output transform.
+/// </summary>
+[Network(8, 10, 36)]
+[Conv2D(12, 3, padding: 1)]
+[Tanh]
+[Conv2D(10, 3)]
+[ReLU]
+[Flatten]
+[Dense(3)]
+public partial class WinogradWideNet;
+
+/// <summary>Winograd convolutions over 5x5 tiles: rows narrower than a Vector256 (the transforms step down to Vector128 or scalars).</summary>
+[Network(8, 10, 10)]
+[Conv2D(12, 3, padding: 1)]
+[ReLU]
+[Conv2D(9, 3, padding: 1)]
+[Flatten]
+[Dense(3)]
+public partial class WinogradNarrowNet;

@@ -78,6 +78,14 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(16, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefConv2D(20, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2),
             new RefConv2D(20, 5, 1, 2), new RefReLU(), new RefMaxPool2D(2), new RefDense(10),
         ]),
+        new("WinogradWideNet", () => new WinogradWideNet(), 8, 10, 36,
+        [
+            new RefConv2D(12, 3, 1, 1), new RefTanh(), new RefConv2D(10, 3), new RefReLU(), new RefFlatten(), new RefDense(3),
+        ]),
+        new("WinogradNarrowNet", () => new WinogradNarrowNet(), 8, 10, 10,
+        [
+            new RefConv2D(12, 3, 1, 1), new RefReLU(), new RefConv2D(9, 3, 1, 1), new RefFlatten(), new RefDense(3),
+        ]),
         new("SmallVgg", () => new SmallVgg(), 3, 32, 32,
         [
             new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2),

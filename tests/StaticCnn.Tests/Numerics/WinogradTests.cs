@@ -1,0 +1,107 @@
+using System;
+using System.Linq;
+using StaticCnn.Kernels;
+using StaticCnn.Reference;
+using Xunit;
+
+namespace StaticCnn.Tests.Numerics;
+
+/// <summary>
+/// Winograd layers keep their transformed filters in an array every batch slot shares and recompute them only when
+/// the weights change: a forward pass after any change of the parameters, through every entry point, must see it.
+/// </summary>
+public sealed class WinogradTests
+{
+    [Theory]
+    [InlineData("WinogradWideNet")]
+    [InlineData("WinogradNarrowNet")]
+    [InlineData("SmallVgg")]
+    public void EveryForwardSeesWeightsChangedInPlace(string name)
+    {
+        NetworkCase network = NetworkCase.All.Single(n => n.Name == name);
+        INetwork net = network.Create();
+        ReferenceNetwork reference = network.Reference();
+        float[] input = Samples.Uniform(net.InputLength, seed: 7);
+        float[] output = new float[net.OutputLength];
+        float[] batchOutputs = new float[3 * net.OutputLength];
+        float[] inputs = [.. input, .. input, .. input];
+        net.BatchCapacity = 3;
+
+        for (int round = 0; round < 3; round++)
+        {
+            // Round 0: fresh parameters; round 1: one weight of every 3x3 layer nudged in place; round 2: new values wholesale.
+            if (round == 1)
+            {
+                foreach (LayerInfo layer in net.Layers.Where(l => l.Kind == LayerKind.Conv2D))
+                {
+                    net.Parameters[layer.ParameterOffset + (layer.WeightCount / 2)] += 0.25f;
+                }
+            }
+            else
+            {
+                Samples.Uniform(net.ParameterCount, seed: 30 + round, -0.5f, 0.5f).CopyTo(net.Parameters);
+            }
+
+            double[] expected = reference.Forward(net.Parameters, input);
+            net.Forward(input, output);
+            Tolerance.AssertClose(expected, output, $"{name} round {round}: Forward");
+
+            net.Forward(inputs, batchOutputs, 3);
+            for (int s = 0; s < 3; s++)
+            {
+                Tolerance.AssertClose(expected, batchOutputs.AsSpan(s * net.OutputLength, net.OutputLength).ToArray(), $"{name} round {round}: batched inference, sample {s}");
+            }
+
+            // The training forward (layer by layer over the slots), after a change it has not seen yet.
+            net.Parameters[net.Layers.Last(l => l.Kind == LayerKind.Conv2D).ParameterOffset] += 1f / 64;
+            expected = reference.Forward(net.Parameters, input);
+            net.ForwardBatch(inputs, batchOutputs, 3);
+            Tolerance.AssertClose(expected, batchOutputs.AsSpan(0, net.OutputLength).ToArray(), $"{name} round {round}: ForwardBatch");
+        }
+    }
+
+    [Fact]
+    public void TransformedWeightsAreComputedOncePerChange()
+    {
+        // Two calls with the same weights leave the transformed array as the first made it; a change rewrites it.
+        float[] parameters = Samples.Uniform(2 * 3 * 9, seed: 2);
+        float[] transformed = new float[2 * 3 * 9 + (16 * 7) + 16];
+        int cache = 0, target = 2 * 3 * 9;
+        Winograd.TransformWeights(parameters, 0, transformed, cache, target, 2, 3, 7);
+        float[] first = transformed.ToArray();
+        Assert.Equal(parameters, transformed.Take(parameters.Length));
+
+        // U[xi][o][c] = (G g G^T)[xi], checked against the definition with G written out.
+        double[,] g = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
+        for (int o = 0; o < 2; o++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                for (int i = 0; i < 4; i++)
+                {
+                    for (int j = 0; j < 4; j++)
+                    {
+                        double sum = 0;
+                        for (int r = 0; r < 3; r++)
+                        {
+                            for (int s = 0; s < 3; s++)
+                            {
+                                sum += g[i, r] * parameters[(((o * 3) + c) * 9) + (r * 3) + s] * g[j, s];
+                            }
+                        }
+
+                        Assert.Equal(sum, transformed[target + ((4 * i) + j) * 7 + (o * 3) + c], 5);
+                    }
+                }
+            }
+        }
+
+        transformed[target] = 42f;
+        Winograd.TransformWeights(parameters, 0, transformed, cache, target, 2, 3, 7);
+        Assert.Equal(42f, transformed[target]);
+        parameters[0] += 1f;
+        Winograd.TransformWeights(parameters, 0, transformed, cache, target, 2, 3, 7);
+        Assert.NotEqual(42f, transformed[target]);
+        Assert.NotEqual(first[target], transformed[target]);
+    }
+}
