@@ -142,3 +142,10 @@ public partial class LeNetDense;
 [ReLU]
 [Dense(10)]
 public partial class VggDense;
+
+/// <summary>Max pooling with 3x3 windows of stride 2 and padding 1 (a ResNet stem's), not the 2x2 vector path: 16x32x32 -> 16x16x16.</summary>
+[Network(16, 32, 32)]
+[MaxPool2D(3, stride: 2, padding: 1, Rounding = ShapeRounding.Floor)]
+[Flatten]
+[Dense(10)]
+public partial class MaxPool3x3;

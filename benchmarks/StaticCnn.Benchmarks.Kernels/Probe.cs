@@ -38,6 +38,12 @@ internal static class Probe
 
             if (Array.IndexOf(Catalog.Networks, name) < 0)
             {
+                if (name == "MaxPool3x3")
+                {
+                    // A layer whose backward searches for winners: data-dependent work shows as a gap between these rows.
+                    InterleavedRows(name);
+                }
+
                 continue;
             }
 
@@ -47,12 +53,7 @@ internal static class Probe
             float[] outputs = new float[64 * batched.OutputLength];
             double perSample = Best(() => batched.Forward(inputs, outputs, 64)) / 64;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   forward, batch 64: {perSample,9:F2} us per sample"));
-            // Data-dependent costs (a mispredicted branch per window, say) show as a gap between these two rows.
-            foreach (bool distinct in new[] { false, true })
-            {
-                double interleaved = InterleavedForwardBackward(name, distinct);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   32 x (Forward + Backward), one workspace, {(distinct ? "32 samples" : "one sample")}: {interleaved,8:F2} ms"));
-            }
+            InterleavedRows(name);
             foreach (int workers in new[] { 1, 2 })
             {
                 var step = new TrainingBenchmarks { Network = name, Workers = workers };
@@ -60,6 +61,16 @@ internal static class Probe
                 double ms = Best(step.Step) / 1000;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   training step, batch 32, {workers} worker(s): {ms,8:F2} ms"));
             }
+        }
+    }
+
+    /// <summary>Data-dependent costs (a mispredicted branch per window, say) show as a gap between these two rows.</summary>
+    private static void InterleavedRows(string name)
+    {
+        foreach (bool distinct in new[] { false, true })
+        {
+            double interleaved = InterleavedForwardBackward(name, distinct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-12} default   32 x (Forward + Backward), one workspace, {(distinct ? "32 samples" : "one sample")}: {interleaved,8:F2} ms"));
         }
     }
 

@@ -178,7 +178,7 @@ internal static class PoolEmitter
             if (max)
             {
                 w.Line("// Find each window's winner again in the kept input, as forward chose it: the first cell equal to the");
-                w.Line("// kept output, picked without branches; a NaN or -infinity output (NaN wins; padding never does) takes");
+                w.Line("// kept output, picked with integer masks rather than branches (which mispredict on real data); a NaN or -infinity output (NaN wins; padding never does) takes");
                 w.Line("// the exact rule in a rare slow path.");
                 w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {plan.InputGradient.Offset}), {c * h * wi});");
                 w.Line($"ref float dx = ref TS.At(ref ws, {plan.InputGradient.Offset});");
@@ -214,7 +214,7 @@ internal static class PoolEmitter
                             {
                                 w.Line(firstTap
                                     ? $"at = origin + {(ky * wi) + kx};"
-                                    : $"at = TS.At(ref x, {(ky * wp) + kx}) == best ? origin + {(ky * wi) + kx} : at;");
+                                    : $"at = global::StaticCnn.Kernels.Pooling.Select(TS.At(ref x, {(ky * wp) + kx}) == best, origin + {(ky * wi) + kx}, at);");
                                 firstTap = false;
                             }
                         }

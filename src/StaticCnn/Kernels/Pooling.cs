@@ -60,6 +60,18 @@ public static class Pooling
         }
     }
 
+    /// <summary>
+    /// <paramref name="whenTrue"/> if <paramref name="condition"/>, else <paramref name="whenFalse"/>, computed with a
+    /// mask instead of a branch: the winner searches of max-pooling backward depend on the data, and their
+    /// branches mispredicted about twice per window.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Select(bool condition, int whenTrue, int whenFalse)
+    {
+        int mask = -Unsafe.BitCast<bool, byte>(condition);
+        return whenFalse ^ ((whenTrue ^ whenFalse) & mask);
+    }
+
     /// <summary>The TS.Count windows from output column <paramref name="o"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Windows<TS, TVec>(ref float top, ref float bottom, ref float dTop, ref float dBottom, ref float y, ref float dy, int o)

@@ -49,6 +49,26 @@ public class PoolingKernelTests
         }
     }
 
+    [Fact]
+    public void ScalarMaxAndSelectKeepTheirDefinitions()
+    {
+        // Max: a if it is NaN or greater, else b (ties and a NaN b alone give b), bit for bit.
+        float nan1 = BitConverter.Int32BitsToSingle(0x7FC00001), nan2 = BitConverter.Int32BitsToSingle(0x7FC00002);
+        float[] values = [0f, -0f, 1f, -1f, 2.5f, float.PositiveInfinity, float.NegativeInfinity, nan1, nan2];
+        foreach (float a in values)
+        {
+            foreach (float b in values)
+            {
+                float expected = float.IsNaN(a) ? a : float.IsNaN(b) ? b : a > b ? a : b;
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(SimdScalar.Max(a, b)));
+            }
+        }
+
+        Assert.Equal(7, Pooling.Select(true, 7, -3));
+        Assert.Equal(-3, Pooling.Select(false, 7, -3));
+        Assert.Equal(int.MinValue, Pooling.Select(true, int.MinValue, int.MaxValue));
+    }
+
     /// <summary>
     /// Output widths below, at and between whole vectors of every width; cells drawn from a few values so that
     /// windows tie often, with NaN and -infinity among them.
