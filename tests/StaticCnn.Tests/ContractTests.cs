@@ -150,17 +150,25 @@ public sealed class ContractTests
                     net.Backward(outputGradient, Span<float>.Empty);
                 }
 
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 20; i++)
+                // Up to five rounds of 20 calls: an allocation per call shows in every round, while the runtime's own
+                // one-off work (tiering finishing late on a loaded machine: once 7,816 bytes in a full CI run) does not
+                // repeat. Any round at 0 bytes proves the calls allocate nothing.
+                long allocated = -1;
+                for (int round = 0; round < 5 && allocated != 0; round++)
                 {
-                    net.Forward(input, output);
-                    net.Backward(outputGradient, inputGradient);
-                    net.Backward(outputGradient, Span<float>.Empty);
-                    net.ZeroGradients();
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 20; i++)
+                    {
+                        net.Forward(input, output);
+                        net.Backward(outputGradient, inputGradient);
+                        net.Backward(outputGradient, Span<float>.Empty);
+                        net.ZeroGradients();
+                    }
+
+                    allocated = GC.GetAllocatedBytesForCurrentThread() - before;
                 }
 
-                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                Assert.True(allocated == 0, $"{network.Name}/{width}: Forward and Backward allocated {allocated} bytes.");
+                Assert.True(allocated == 0, $"{network.Name}/{width}: Forward and Backward allocated {allocated} bytes in each of five rounds.");
             }
         }
     }

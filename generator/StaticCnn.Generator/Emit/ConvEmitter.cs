@@ -73,7 +73,19 @@ internal static class ConvEmitter
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         {
-            if (plan.Implicit)
+            if (plan.ShiftedRows is BufferPlan shifted)
+            {
+                int hp = plan.PaddedHeight, block = hp * wo;
+                w.Line($"// S[c][kx][y][ox] = xp[c][y][ox + kx]: {k} copies of the input rows shifted by kx and cut to the {wo} output columns, so that");
+                w.Line($"// out[o][oy*{wo} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * S[c][kx][(oy + ky)*{wo} + ox] is a GEMM over compact columns.");
+                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                using (w.Block($"for (int y = 0; y < {hp}; y++)"))
+                {
+                    w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (y * {wp}) + kx), ref TS.At(ref ws, {shifted.Offset} + (((ci * {k}) + kx) * {block}) + (y * {wo})), {wo});");
+                }
+            }
+            else if (plan.Implicit)
             {
                 w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
                 w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below");
@@ -300,14 +312,16 @@ internal static class ConvEmitter
         int wo = layer.Output.W;
         int outPlane = ho * wo;
 
-        // The strided path's rows are whole planes; the implicit path's are output rows inside rows of width Wp.
-        int rows = plan.Implicit ? ho : 1;
-        int length = plan.Implicit ? wo : outPlane;
-        int sourceRow = plan.Implicit ? plan.WideWidth : 0;
+        // The strided and shifted-rows paths' rows are whole planes; the implicit path's are output rows inside rows of width Wp.
+        bool planes = !plan.Implicit || plan.ShiftedRows is not null;
+        int rows = planes ? 1 : ho;
+        int length = planes ? outPlane : wo;
+        int sourceRow = planes ? 0 : plan.WideWidth;
         ElementwisePlan? relu = plan.FusedRelu;
+        string keep = planes ? $"copy each filter's {Format.Int(outPlane)} outputs" : $"keep the {wo} valid columns of every row";
         w.Line(relu is null
-            ? $"// Epilogue: keep the {wo} valid columns of every row: the {layer.Output} output."
-            : $"// Epilogue: keep the {wo} valid columns of every row (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
+            ? $"// Epilogue: {keep}: the {layer.Output} output."
+            : $"// Epilogue: {keep} (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
         string source = sourceRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (forward.Map is not null)
         {

@@ -129,6 +129,13 @@ internal sealed class ConvPlan : LayerPlan
     /// <summary>The direct forward GEMM; null where <see cref="Winograd"/> computes the forward pass.</summary>
     public TapGemm? Forward { get; set; }
 
+    /// <summary>
+    /// Stride 1 on a map whose padded rows waste many columns: the input copied once per window column kx into
+    /// compact rows, S[c][kx][y][ox] = xp[c][y][ox + kx], so that the forward GEMM runs over the compact output columns
+    /// (every tap reads S[c][kx] at ky*Wo). Null: the GEMM reads the padded input in place.
+    /// </summary>
+    public BufferPlan? ShiftedRows { get; set; }
+
     /// <summary>Winograd F(2x2, 3x3) forward pass (3x3, stride 1, even output), or null.</summary>
     public WinogradPlan? Winograd { get; set; }
 

@@ -133,6 +133,10 @@ internal static class NetworkPlanner
             {
                 AddWinograd(plan, workspace);
             }
+            else if (UsesShiftedRows(layer))
+            {
+                AddShiftedRows(plan, workspace);
+            }
             else
             {
                 int columns = ho * wp;
@@ -263,6 +267,63 @@ internal static class NetworkPlanner
             mOffset, tileStride, null);
         plan.Winograd = new WinogradPlan(tileRows, tileColumns, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
         plan.Kernel = $"Winograd F(2x2, 3x3): {tiles} tiles, 16 GEMMs of filters x tiles per register block {narrow} (AVX2) / {wide} (AVX-512)";
+    }
+
+    /// <summary>
+    /// Whether a stride-1 convolution's forward pass copies its input into kx-shifted compact rows
+    /// (<see cref="ConvPlan.ShiftedRows"/>): when neither vector width's register blocks can run compact (the output
+    /// width is not a multiple of 8) and the padded rows would waste at least a fifth of the columns, which costs more
+    /// than copying the input k times (LeNet-5's conv 2: 144 columns for 100 outputs).
+    /// </summary>
+    public static bool UsesShiftedRows(LayerShape layer)
+    {
+        int k = layer.KernelSize, wo = layer.Output.W, wp = layer.Input.W + (2 * layer.Padding);
+        return layer.Kind == LayerKind.Conv2D && layer.Stride == 1 && k > 1 && wo % Blocking.Lanes != 0 && 5 * (wp - wo) >= wp;
+    }
+
+    /// <summary>
+    /// The shifted-rows forward: S[c][kx] holds the Hp padded rows, each cut to the Wo columns from kx, and the GEMM
+    /// over the compact columns j = oy*Wo + ox reads tap (c, ky, kx) at S[c][kx] + ky*Wo + j.
+    /// </summary>
+    private static void AddShiftedRows(ConvPlan plan, Workspace workspace)
+    {
+        LayerShape layer = plan.Shape;
+        int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C, k = layer.KernelSize;
+        int ho = layer.Output.H, wo = layer.Output.W, hp = plan.PaddedHeight;
+        int columns = ho * wo;
+        int block = hp * wo;
+        RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false), wide = Blocking.ForGemm(oc, columns, wide: true);
+        int stride = Blocking.RowStride(columns, narrow, wide);
+        plan.ShiftedRows = workspace.Add($"S{n}", (long)ic * k * block, $"[{n}] input in kx-shifted compact rows: {ic} channels x {k} shifts x {hp} rows of {wo}");
+        plan.WideWidth = wo;
+        plan.WideRowStride = stride;
+        plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wo}");
+        int taps = k * k;
+        var loops = new List<TapLoop> { new("ci", ic, taps, k * block, 0) };
+        var list = new List<Tap>();
+        if (CodeBudget.UnrollWindow(taps, narrow, wide))
+        {
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int kx = 0; kx < k; kx++)
+                {
+                    list.Add(new Tap((ky * k) + kx, (kx * block) + (ky * wo), 0, $"ky={ky}, kx={kx}"));
+                }
+            }
+        }
+        else
+        {
+            loops.Add(new TapLoop("ky", k, k, wo, 0));
+            for (int kx = 0; kx < k; kx++)
+            {
+                list.Add(new Tap(kx, kx * block, 0, $"kx={kx}"));
+            }
+        }
+
+        plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
+            Operand.Parameters, layer.ParameterOffset, ic * taps, plan.ShiftedRows.Offset, loops, list,
+            plan.Wide.Offset, stride, layer.BiasOffset);
+        plan.Kernel = $"GEMM over compact columns from {k} kx-shifted copies of the input rows, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
     }
 
     /// <summary>
