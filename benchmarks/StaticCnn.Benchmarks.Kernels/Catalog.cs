@@ -11,7 +11,7 @@ public static class Catalog
     public static readonly string[] Networks = ["LeNet5", "SeedNet", "CifarNet", "SmallVgg"];
 
     /// <summary>Single convolution layers (each with its ReLU) taken from those networks.</summary>
-    public static readonly string[] Layers = ["LeNetConv1", "LeNetConv2", "LeNetDense", "VggDense", "VggConv1", "VggConv32", "VggConv64", "VggConv128", "CifarConv20", "CifarHead", "CifarTail", "MaxPool3x3"];
+    public static readonly string[] Layers = ["LeNetConv1", "LeNetConv2", "LeNetDense", "VggDense", "VggConv1", "VggConv32", "VggConv64", "VggConv128", "CifarConv20", "CifarHead", "CifarTail", "MaxPool3x3", "Conv64x64"];
 
     public static INetwork Create(string name) => name switch
     {
@@ -31,6 +31,7 @@ public static class Catalog
         "CifarHead" => new CifarHead(),
         "CifarTail" => new CifarTail(),
         "MaxPool3x3" => new MaxPool3x3(),
+        "Conv64x64" => new Conv64x64(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown network."),
     };
 

@@ -149,3 +149,9 @@ public partial class VggDense;
 [Flatten]
 [Dense(10)]
 public partial class MaxPool3x3;
+
+/// <summary>A 3x3 layer on a larger map: 64x64x64 -> 64, padding 1 (302 MFLOP direct; Winograd in chunks of tile rows).</summary>
+[Network(64, 64, 64)]
+[Conv2D(64, 3, padding: 1)]
+[ReLU]
+public partial class Conv64x64;

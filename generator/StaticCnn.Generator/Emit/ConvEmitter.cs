@@ -127,21 +127,29 @@ internal static class ConvEmitter
         long products = (long)oc * ic * 16 * tiles;
         ElementwisePlan? relu = plan.FusedRelu;
         w.Line($"// Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles of 2x2 outputs: {Format.Count(products)} multiply-adds instead of {Format.Count(direct)}.");
-        w.Line($"// V[xi][c][tile] = (B^T d B)[xi], d the 4x4 patch of the padded input under the tile.");
-        w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {plan.Padded.Offset}), {ic}, {wp}, {plane}, {winograd.TileRows}, {winograd.TileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
-        w.Line($"// M[xi] = U[xi] V[xi] ({oc} filters x {Format.Count(tiles)} tiles, {ic} channels), one position after another. U[xi][o][c] =");
-        w.Line($"// (G W[o][c] G^T)[xi] is in the transformed array t (PrepareWeights keeps it current): the GEMM reads it as its second");
-        w.Line($"// array, at position 0's offsets; t moves by {Format.Count(winograd.UStride)} and the workspace by {Format.Count(winograd.PositionStride)} floats per position.");
-        using (w.Block("for (int xi = 0; xi < 16; xi++)"))
-        {
-            w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
-        }
-
-        w.Line(relu is null
-            ? $"// out[o] = A^T M[o] A + b[o] per tile: the {layer.Output} output."
-            : $"// out[o] = A^T M[o] A + b[o] per tile: the {layer.Output} output, and layer {relu.Index}'s ReLU of it.");
+        int chunk = winograd.ChunkRows, tileColumns = winograd.TileColumns, width = layer.Output.W, outPlane = layer.Output.H * width;
         string activation = relu is null ? $"{plan.Output.Offset}" : $"{relu.Output.Offset}";
-        w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {oc}, {winograd.TileRows}, {winograd.TileColumns}, {winograd.TileStride}, {winograd.PositionStride}, ref TS.At(ref p, {layer.BiasOffset}), ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref ws, {activation}), {(relu is null ? "false" : "true")});");
+        w.Line(chunk == winograd.TileRows
+            ? "// All tile rows at once (V and M fit in L2):"
+            : $"// {chunk} tile rows at a time, so that V and M ({Format.Count(16L * (ic + oc) * winograd.ChunkTiles)} floats) stay in L2:");
+        using (w.Block($"for (int ty = 0; ty < {winograd.TileRows}; ty += {chunk})"))
+        {
+            w.Line($"int rows = global::System.Math.Min({chunk}, {winograd.TileRows} - ty);");
+            w.Line($"// V[xi][c][tile] = (B^T d B)[xi], d the 4x4 patch of the padded input under the tile (the last chunk's missing rows stay stale: their M is never read).");
+            w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {plan.Padded.Offset} + (ty * {2 * wp})), {ic}, {wp}, {plane}, rows, {tileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
+            w.Line($"// M[xi] = U[xi] V[xi] ({oc} filters x {Format.Count(winograd.ChunkTiles)} tiles, {ic} channels), one position after another. U[xi][o][c] =");
+            w.Line($"// (G W[o][c] G^T)[xi] is in the transformed array t (PrepareWeights keeps it current): the GEMM reads it as its second");
+            w.Line($"// array, at position 0's offsets; t moves by {Format.Count(winograd.UStride)} and the workspace by {Format.Count(winograd.PositionStride)} floats per position.");
+            using (w.Block("for (int xi = 0; xi < 16; xi++)"))
+            {
+                w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
+            }
+
+            w.Line(relu is null
+                ? $"// out[o] = A^T M[o] A + b[o] per tile: rows 2*ty.. of the {layer.Output} output."
+                : $"// out[o] = A^T M[o] A + b[o] per tile: rows 2*ty.. of the {layer.Output} output, and layer {relu.Index}'s ReLU of them.");
+            w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {oc}, rows, {tileColumns}, {winograd.TileStride}, {winograd.PositionStride}, ref TS.At(ref p, {layer.BiasOffset}), ref TS.At(ref ws, {plan.Output.Offset} + (ty * {2 * width})), ref TS.At(ref ws, {activation} + (ty * {2 * width})), {(relu is null ? "false" : "true")}, {outPlane});");
+        }
     }
 
     public static void EmitBackward(IndentedWriter w, ConvPlan plan)

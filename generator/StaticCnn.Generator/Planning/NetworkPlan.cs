@@ -173,10 +173,13 @@ internal sealed class ConvPlan : LayerPlan
 /// <param name="WeightCache">The weights U was last computed from, in the transformed array.</param>
 /// <param name="V">Offset of position 0's V in the workspace (rows of <paramref name="TileStride"/>).</param>
 /// <param name="M">Offset of position 0's M in the workspace (rows of <paramref name="TileStride"/>).</param>
-internal sealed record WinogradPlan(int TileRows, int TileColumns, int TileStride, int UStride, BufferPlan U, BufferPlan WeightCache,
+/// <param name="ChunkRows">Tile rows transformed, multiplied and transformed back at a time, so that V and M stay in L2.</param>
+internal sealed record WinogradPlan(int TileRows, int TileColumns, int ChunkRows, int TileStride, int UStride, BufferPlan U, BufferPlan WeightCache,
     int PositionStride, BufferPlan Positions, int V, int M, TapGemm Gemm)
 {
     public int Tiles => TileRows * TileColumns;
+
+    public int ChunkTiles => ChunkRows * TileColumns;
 }
 
 internal sealed class PoolPlan : LayerPlan

@@ -243,6 +243,13 @@ internal static class NetworkPlanner
         && layer.Input.C >= WinogradChannels;
 
     /// <summary>
+    /// Floats of V and M one Winograd chunk of tile rows may use (512 KB, half of a 1 MB L2). A 64x64x64 layer's whole
+    /// V and M (8 MB) made its forward pass 1,735 us against 1,478 us in chunks (probe, Conv64x64, Vector256); the
+    /// small VGG's layers (at most 1 MB) measured the same either way, and smaller chunks (256 KB) slowed them.
+    /// </summary>
+    public const int WinogradChunkFloats = 128 * 1024;
+
+    /// <summary>
     /// Winograd F(2x2, 3x3): the tiles, the 16 positions' U (in the shared transformed array) and V and M (in the
     /// workspace), the weight cache, and the GEMM M[xi] = U[xi] V[xi] (filters x tiles, summed over the channels)
     /// that every position runs. U is read through the GEMM's second array argument.
@@ -251,7 +258,14 @@ internal static class NetworkPlanner
     {
         LayerShape layer = plan.Shape;
         int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C;
-        int tileRows = layer.Output.H / 2, tileColumns = layer.Output.W / 2, tiles = tileRows * tileColumns;
+        int tileRows = layer.Output.H / 2, tileColumns = layer.Output.W / 2;
+
+        // Tile rows per chunk: V and M of a chunk (16 positions x (channels + filters) x its tiles) within WinogradChunkFloats.
+        long perTileRow = 16L * (ic + oc) * tileColumns;
+        int most = (int)Math.Max(1, Math.Min(tileRows, WinogradChunkFloats / perTileRow));
+        int chunks = (tileRows + most - 1) / most;
+        int chunkRows = (tileRows + chunks - 1) / chunks; // balanced: the last chunk is not a ragged remainder when avoidable
+        int tiles = chunkRows * tileColumns;
         RegisterBlock narrow = Blocking.ForGemm(oc, tiles, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, tiles, wide: true, shiftedLoads: false);
         int tileStride = Blocking.RowStride(tiles, narrow, wide);
         int uStride = OddLines((long)oc * ic);
@@ -259,14 +273,14 @@ internal static class NetworkPlanner
         int positionStride = OddLines((long)v + ((long)oc * tileStride));
         BufferPlan u = workspace.AddTransformed($"U{n}", 16L * uStride, $"[{n}] Winograd U: 16 positions of {oc} filters x {ic} channels, {uStride} apart");
         BufferPlan cache = workspace.AddTransformed($"UC{n}", layer.WeightCount, $"[{n}] the weights U was computed from");
-        BufferPlan positions = workspace.Add($"WN{n}", 16L * positionStride, $"[{n}] Winograd: 16 positions, {positionStride} apart, of V {ic}x{tiles} and M {oc}x{tiles} (rows of {tileStride})");
+        BufferPlan positions = workspace.Add($"WN{n}", 16L * positionStride, $"[{n}] Winograd: 16 positions, {positionStride} apart, of V {ic}x{tiles} and M {oc}x{tiles} for a chunk of {chunkRows} tile rows (rows of {tileStride})");
         int vOffset = positions.Offset, mOffset = positions.Offset + v;
         var gemm = new TapGemm($"{plan.MethodPrefix}WinogradGemm", oc, narrow, wide, tiles,
             Operand.Gradients, u.Offset, ic, vOffset,
             new[] { new TapLoop("ci", ic, 1, tileStride, 0) }, new[] { new Tap(0, 0, 0, "") },
             mOffset, tileStride, null);
-        plan.Winograd = new WinogradPlan(tileRows, tileColumns, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
-        plan.Kernel = $"Winograd F(2x2, 3x3): {tiles} tiles, 16 GEMMs of filters x tiles per register block {narrow} (AVX2) / {wide} (AVX-512)";
+        plan.Winograd = new WinogradPlan(tileRows, tileColumns, chunkRows, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
+        plan.Kernel = $"Winograd F(2x2, 3x3): {tileRows}x{tileColumns} tiles, {chunkRows} tile rows at a time, 16 GEMMs of filters x tiles per register block {narrow} (AVX2) / {wide} (AVX-512)";
     }
 
     /// <summary>

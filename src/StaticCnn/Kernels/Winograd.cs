@@ -127,16 +127,17 @@ public static class Winograd
 
     /// <summary>
     /// Y = A^T M A + bias for every filter and tile, with A^T = [1 1 1 0; 0 1 -1 -1]: the tile's 2x2 outputs,
-    /// written into the C,H,W output (width 2 x tile columns) and, when <paramref name="relu"/> is set, their ReLU
-    /// into <paramref name="activation"/>.
+    /// written into the C,H,W output (width 2 x tile columns, <paramref name="outputPlane"/> floats per filter: a
+    /// chunk of tile rows writes part of each plane) and, when <paramref name="relu"/> is set, their ReLU into
+    /// <paramref name="activation"/>.
     /// </summary>
     public static void TransformOutput<TS, TVec>(ref float m, int filters, int tileRows, int tileColumns, int tileStride, int positionStride,
-        ref float bias, ref float output, ref float activation, bool relu)
+        ref float bias, ref float output, ref float activation, bool relu, int outputPlane)
         where TS : struct, ISimd<TVec>
         where TVec : struct
     {
         int width = 2 * tileColumns;
-        int plane = width * 2 * tileRows;
+        int plane = outputPlane;
         for (int f = 0; f < filters; f++)
         {
             float b = Unsafe.Add(ref bias, f);

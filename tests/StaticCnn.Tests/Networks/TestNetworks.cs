@@ -204,3 +204,12 @@ public partial class WinogradWideNet;
 [Flatten]
 [Dense(3)]
 public partial class WinogradNarrowNet;
+
+/// <summary>A Winograd layer done in chunks of tile rows: 6 and then 5 of its 11 (the last chunk shorter than the GEMM's columns).</summary>
+[Network(32, 22, 32)]
+[Conv2D(32, 3, padding: 1)]
+[ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(3)]
+public partial class WinogradChunkNet;

@@ -15,6 +15,7 @@ public sealed class WinogradTests
     [Theory]
     [InlineData("WinogradWideNet")]
     [InlineData("WinogradNarrowNet")]
+    [InlineData("WinogradChunkNet")]
     [InlineData("SmallVgg")]
     public void EveryForwardSeesWeightsChangedInPlace(string name)
     {
