@@ -122,14 +122,21 @@ public sealed class BatchTests
                 Step();
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++)
+            // Up to five rounds (see ContractTests): a per-call allocation shows in every round, the runtime's
+            // one-off work does not.
+            long allocated = -1;
+            for (int round = 0; round < 5 && allocated != 0; round++)
             {
-                Step();
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 10; i++)
+                {
+                    Step();
+                }
+
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             }
 
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{network.Name}: the batched calls allocated {allocated} bytes.");
+            Assert.True(allocated == 0, $"{network.Name}: the batched calls allocated {allocated} bytes in each of five rounds.");
             net.BatchWorkers = 1;
 
             void Step()
