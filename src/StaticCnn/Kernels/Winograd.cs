@@ -14,8 +14,10 @@ namespace StaticCnn.Kernels;
 /// the transforms.
 /// <para>
 /// Layout: position xi (0-15, row-major over the 4x4) of every transformed array lives at <c>xi * positionStride</c>
-/// from its base: U[xi][filter][channel], V[xi][channel][tile], M[xi][filter][tile], tiles row-major with row
-/// stride <c>tileStride</c> between channels (or filters).
+/// from its base, each array with its own stride (U in the storage's transformed array, V and M in the workspace):
+/// U[xi][filter][channel], V[xi][channel][tile], M[xi][filter][tile], tiles row-major with row stride
+/// <c>tileStride</c> between channels (or filters). Large maps go through in chunks of tile rows: the transforms take
+/// references moved to the chunk's first row.
 /// </para>
 /// </summary>
 public static class Winograd
