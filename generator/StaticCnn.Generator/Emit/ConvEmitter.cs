@@ -48,7 +48,7 @@ internal static class ConvEmitter
         if (plan.Winograd is WinogradPlan plannedWinograd)
         {
             KernelEmitter.EmitGemm(w, plannedWinograd.Gemm,
-                $"[{layer.Index}] Winograd GEMM at one position: {oc} filters x {Format.Int(plannedWinograd.Tiles)} tiles, {ic} channels each.");
+                $"[{layer.Index}] Winograd GEMM at one position: {oc} filters x {Format.Count(plannedWinograd.ChunkTiles)} tiles (a chunk of {plannedWinograd.ChunkRows} tile rows), {ic} channels each.");
         }
         else
         {
