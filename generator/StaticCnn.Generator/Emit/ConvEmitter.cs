@@ -58,8 +58,35 @@ internal static class ConvEmitter
     }
 
     /// <summary>The statement that brings a Winograd layer's U up to date with its weights (a no-op when they did not change).</summary>
-    public static string WeightTransform(ConvPlan plan, WinogradPlan winograd) =>
-        $"global::StaticCnn.Kernels.Winograd.TransformWeights(storage.Parameters, {plan.Shape.ParameterOffset}, storage.Transformed, {winograd.WeightCache.Offset}, {winograd.U.Offset}, {plan.Shape.Output.C}, {plan.Shape.Input.C}, {winograd.UStride});";
+    public static string WeightTransform(ConvPlan plan, WinogradPlan winograd, bool flipped = false) =>
+        $"global::StaticCnn.Kernels.Winograd.TransformWeights(storage.Parameters, {plan.Shape.ParameterOffset}, storage.Transformed, {winograd.WeightCache.Offset}, {winograd.U.Offset}, {plan.Shape.Output.C}, {plan.Shape.Input.C}, {winograd.UStride}{(flipped ? ", flipped: true" : "")});";
+
+    /// <summary>
+    /// The input gradient by Winograd F(2x2, 3x3): with padding 1, dX[c] = sum over o of the 3x3 correlation of dY[o]
+    /// padded by 1 with W[o][c] rotated by 180 degrees. The padded dY is the zero-margined copy on rows of Wp that the
+    /// backward pass spreads (its wrapped columns and margins are the padding); U' is in the transformed array.
+    /// </summary>
+    private static void EmitWinogradInputGradient(IndentedWriter w, ConvPlan plan, WinogradPlan winograd)
+    {
+        LayerShape layer = plan.Shape;
+        int ic = layer.Input.C, oc = layer.Output.C, wp = plan.PaddedWidth, width = layer.Input.W;
+        int grid = plan.WideGradient.Offset + plan.WideGradientMargin - (wp + 1);
+        int chunk = winograd.ChunkRows;
+        w.Line($"// dX[c] = sum over o of dY[o] (padded by 1: the spread copy's margins and wrapped columns) correlated with W[o][c] rotated by");
+        w.Line($"// 180 degrees, by Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles, {chunk} tile rows at a time; U'[xi][c][o] is in t");
+        w.Line($"// (PrepareBackwardWeights keeps it current). {Format.Count((long)ic * oc * 16 * winograd.Tiles)} multiply-adds instead of {Format.Count((long)ic * oc * 9 * layer.Input.H * width)}.");
+        using (w.Block($"for (int ty = 0; ty < {winograd.TileRows}; ty += {chunk})"))
+        {
+            w.Line($"int rows = global::System.Math.Min({chunk}, {winograd.TileRows} - ty);");
+            w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {grid} + (ty * {2 * wp})), {oc}, {wp}, {plan.WideGradientRowStride}, rows, {winograd.TileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
+            using (w.Block("for (int xi = 0; xi < 16; xi++)"))
+            {
+                w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
+            }
+
+            w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {ic}, rows, {winograd.TileColumns}, {winograd.TileStride}, {winograd.PositionStride}, ref p, ref TS.At(ref ws, {plan.InputGradient.Offset} + (ty * {2 * width})), ref TS.At(ref ws, {plan.InputGradient.Offset} + (ty * {2 * width})), false, {layer.Input.H * width}, addBias: false);");
+        }
+    }
 
     /// <summary>The direct forward pass: im2col when strided, the tap GEMM, the epilogue.</summary>
     private static void EmitDirect(IndentedWriter w, ConvPlan plan)
@@ -169,7 +196,8 @@ internal static class ConvEmitter
         int outPlane = ho * wo;
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: db, dW (added to the gradients) and, when asked, dX.</summary>");
-        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, bool inputGradient) {Names.KernelConstraints}"))
+        string transformed = plan.WinogradInputGradient is null ? "" : ", ref float t";
+        using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, bool inputGradient{transformed}) {Names.KernelConstraints}"))
         {
             w.Line($"// db[o] += sum of dY[o] over the {ho}x{wo} output.");
             using (w.Block($"for (int co = 0; co < {oc}; co++)"))
@@ -226,11 +254,11 @@ internal static class ConvEmitter
                     w.Line($"{gemm.Name}<TS, TV>({Names.KernelArguments});");
                 }
 
-                using (w.Block($"for (int t = 0; t < {taps}; t++)"))
+                using (w.Block($"for (int tap = 0; tap < {taps}; tap++)"))
                 using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
                 {
-                    w.Line($"ref float src = ref TS.At(ref ws, {dwt.Offset} + (((t * {ic}) + ci) * {stride}));");
-                    w.Line($"ref float dst = ref TS.At(ref g, {layer.ParameterOffset} + (ci * {taps}) + t);");
+                    w.Line($"ref float src = ref TS.At(ref ws, {dwt.Offset} + (((tap * {ic}) + ci) * {stride}));");
+                    w.Line($"ref float dst = ref TS.At(ref g, {layer.ParameterOffset} + (ci * {taps}) + tap);");
                     using (w.Block($"for (int co = 0; co < {oc}; co++)"))
                     {
                         w.Line($"TS.At(ref dst, co * {(long)ic * taps}) += TS.At(ref src, co);");
@@ -243,8 +271,18 @@ internal static class ConvEmitter
             w.Line("    return;");
             w.Line("}");
             w.Line();
-            if (plan.Implicit)
+            if (plan.WinogradInputGradient is WinogradPlan winogradX)
             {
+                if (!spreadFirst)
+                {
+                    SpreadOutputGradient(w, plan);
+                }
+
+                EmitWinogradInputGradient(w, plan, winogradX);
+            }
+            else if (plan.Implicit)
+            {
+                TapGemm inputGradientGemm = plan.InputGradientGemm!;
                 w.Line($"// dXp[c][q] = sum over o, ky, kx of W[o][c][ky][kx] * dY[o][q - ky*{wp} - kx] over the middle {h} rows of the padded grid,");
                 w.Line("// from its first input cell: rows of the input width where the register block runs compact, else of the padded width.");
                 if (!spreadFirst)
@@ -252,8 +290,8 @@ internal static class ConvEmitter
                     SpreadOutputGradient(w, plan);
                 }
 
-                w.Line($"{plan.InputGradientGemm.Name}<TS, TV>({Names.KernelArguments});");
-                w.Line($"int width = {RowWidth(plan.InputGradientGemm)};");
+                w.Line($"{inputGradientGemm.Name}<TS, TV>({Names.KernelArguments});");
+                w.Line($"int width = {RowWidth(inputGradientGemm)};");
                 using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
                 using (w.Block($"for (int y = 0; y < {h}; y++)"))
                 {
@@ -298,9 +336,13 @@ internal static class ConvEmitter
             w.Line();
         }
 
-        if (plan.Implicit)
+        if (plan.WinogradInputGradient is WinogradPlan plannedX)
         {
-            KernelEmitter.EmitGemm(w, plan.InputGradientGemm, $"[{layer.Index}] input gradient over the middle rows of the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm.Columns)} columns, {Format.Int((long)oc * k * k)} taps each.");
+            KernelEmitter.EmitGemm(w, plannedX.Gemm, $"[{layer.Index}] Winograd GEMM of the input gradient at one position: {ic} channels x {Format.Count(plannedX.ChunkTiles)} tiles (a chunk of {plannedX.ChunkRows} tile rows), {oc} filters each.");
+        }
+        else if (plan.Implicit)
+        {
+            KernelEmitter.EmitGemm(w, plan.InputGradientGemm!, $"[{layer.Index}] input gradient over the middle rows of the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm!.Columns)} columns, {Format.Int((long)oc * k * k)} taps each.");
         }
         else
         {

@@ -225,6 +225,13 @@ internal static class NetworkEmitter
                 w.Line("/// <inheritdoc/>");
                 w.Line($"public override void PrepareWeights({Storage} storage) => {kernels}.PrepareWeights(storage);");
             }
+
+            if (plan.Layers.Any(l => l is ConvPlan { WinogradInputGradient: not null }))
+            {
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line($"public override void PrepareBackwardWeights({Storage} storage) => {kernels}.PrepareBackwardWeights(storage);");
+            }
         }
     }
 
@@ -477,6 +484,23 @@ internal static class NetworkEmitter
                 }
             }
 
+            if (plan.Layers.Any(l => l is ConvPlan { WinogradInputGradient: not null }))
+            {
+                w.Line();
+                w.Line("/// <summary>Brings the transformed weights the backward pass uses up to date with the parameters (each layer skips the work when its weights did not change).</summary>");
+                using (w.Block($"public static void PrepareBackwardWeights({Storage} storage)"))
+                {
+                    foreach (LayerPlan layer in plan.Layers)
+                    {
+                        if (layer is ConvPlan { WinogradInputGradient: WinogradPlan winogradX } conv)
+                        {
+                            w.Line($"// {LayerText.Heading(layer.Shape)}: U'[xi][c][o] = (G rot180(W[o][c]) G^T)[xi], for dX.");
+                            w.Line(ConvEmitter.WeightTransform(conv, winogradX, flipped: true));
+                        }
+                    }
+                }
+            }
+
             w.Line();
             EmitForward(w, plan, slots: false);
             w.Line();
@@ -622,6 +646,16 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, slots ? "gradients" : "storage.Gradients");
+            if (plan.Layers.Any(l => l is ConvPlan { WinogradInputGradient: not null }))
+            {
+                if (!slots)
+                {
+                    w.Line("PrepareBackwardWeights(storage);");
+                }
+
+                w.Line("ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Transformed);");
+            }
+
             bool perSample = !slots;
             if (!slots)
             {
@@ -645,7 +679,8 @@ internal static class NetworkEmitter
                 {
                     case ConvPlan or DensePlan:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: db, dW{(first ? ", and dX if asked" : ", dX")}.");
-                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag});");
+                        string transformed = layer is ConvPlan { WinogradInputGradient: not null } ? ", ref t" : "";
+                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag}{transformed});");
                         break;
                     case PoolPlan:
                         w.Line($"// {LayerText.Heading(layer.Shape)}: dX.");

@@ -154,7 +154,14 @@ internal sealed class ConvPlan : LayerPlan
 
     public TapGemm? ColumnGradientGemm { get; set; }
 
-    public TapGemm InputGradientGemm { get; set; } = null!;
+    /// <summary>The direct input-gradient GEMM (stride 1); null where <see cref="WinogradInputGradient"/> computes it.</summary>
+    public TapGemm? InputGradientGemm { get; set; }
+
+    /// <summary>
+    /// Winograd F(2x2, 3x3) for the input gradient (padding 1, even input): the output gradient's zero-margined copy
+    /// convolved with the filters rotated by 180 degrees, summed over the filters. Null: the direct GEMM.
+    /// </summary>
+    public WinogradPlan? WinogradInputGradient { get; set; }
 
     public string Kernel { get; set; } = "";
 

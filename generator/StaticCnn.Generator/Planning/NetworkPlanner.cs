@@ -179,6 +179,13 @@ internal static class NetworkPlanner
                     plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
             }
 
+            if (plan.Winograd is not null && UsesWinogradInputGradient(layer))
+            {
+                plan.WinogradInputGradient = BuildWinograd(workspace, layer, ic, oc, layer.Input.H / 2, layer.Input.W / 2,
+                    $"{plan.MethodPrefix}WinogradInputGradientGemm", "X", "channels", "filters");
+                return plan;
+            }
+
             // The input gradient is needed only in the middle of the padded grid: its GEMM starts at the first input
             // cell and covers the H input rows, compact (rows of W) where the block allows, else rows of Wp.
             int h = layer.Input.H, wi = layer.Input.W;
@@ -257,30 +264,50 @@ internal static class NetworkPlanner
     private static void AddWinograd(ConvPlan plan, Workspace workspace)
     {
         LayerShape layer = plan.Shape;
-        int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C;
-        int tileRows = layer.Output.H / 2, tileColumns = layer.Output.W / 2;
+        plan.Winograd = BuildWinograd(workspace, layer, layer.Output.C, layer.Input.C, layer.Output.H / 2, layer.Output.W / 2,
+            $"{plan.MethodPrefix}WinogradGemm", "", "filters", "channels");
+        WinogradPlan winograd = plan.Winograd;
+        plan.Kernel = $"Winograd F(2x2, 3x3): {winograd.TileRows}x{winograd.TileColumns} tiles, {winograd.ChunkRows} tile rows at a time, 16 GEMMs of filters x tiles per register block {winograd.Gemm.Narrow} (AVX2) / {winograd.Gemm.Wide} (AVX-512)";
+    }
 
-        // Tile rows per chunk: V and M of a chunk (16 positions x (channels + filters) x its tiles) within WinogradChunkFloats.
-        long perTileRow = 16L * (ic + oc) * tileColumns;
+    /// <summary>
+    /// Whether a Winograd layer's input gradient runs Winograd too: with padding 1 it is the same 3x3 convolution
+    /// of the output gradient padded by 1 (whose zero-margined copy on rows of Wp the backward pass already makes),
+    /// with the filters rotated by 180 degrees and the roles of channels and filters exchanged; the input must have
+    /// an even height and width.
+    /// </summary>
+    public static bool UsesWinogradInputGradient(LayerShape layer) =>
+        UsesWinograd(layer) && layer.Padding == 1 && layer.Input.H % 2 == 0 && layer.Input.W % 2 == 0 && layer.Output.C >= WinogradChannels;
+
+    /// <summary>
+    /// One Winograd F(2x2, 3x3) pass: <paramref name="rows"/> output planes from <paramref name="reduction"/> input
+    /// planes over tileRows x tileColumns tiles, in balanced chunks of tile rows whose V and M stay within
+    /// <see cref="WinogradChunkFloats"/>: U in the transformed array, V and M in the workspace, and the GEMM
+    /// M[xi] = U[xi] V[xi] that every position runs.
+    /// </summary>
+    private static WinogradPlan BuildWinograd(Workspace workspace, LayerShape layer, int rows, int reduction, int tileRows, int tileColumns,
+        string gemmName, string suffix, string rowName, string reductionName)
+    {
+        int n = layer.Index;
+        long perTileRow = 16L * (rows + reduction) * tileColumns;
         int most = (int)Math.Max(1, Math.Min(tileRows, WinogradChunkFloats / perTileRow));
         int chunks = (tileRows + most - 1) / most;
         int chunkRows = (tileRows + chunks - 1) / chunks; // balanced: the last chunk is not a ragged remainder when avoidable
         int tiles = chunkRows * tileColumns;
-        RegisterBlock narrow = Blocking.ForGemm(oc, tiles, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, tiles, wide: true, shiftedLoads: false);
+        RegisterBlock narrow = Blocking.ForGemm(rows, tiles, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(rows, tiles, wide: true, shiftedLoads: false);
         int tileStride = Blocking.RowStride(tiles, narrow, wide);
-        int uStride = OddLines((long)oc * ic);
-        int v = ic * tileStride;
-        int positionStride = OddLines((long)v + ((long)oc * tileStride));
-        BufferPlan u = workspace.AddTransformed($"U{n}", 16L * uStride, $"[{n}] Winograd U: 16 positions of {oc} filters x {ic} channels, {uStride} apart");
-        BufferPlan cache = workspace.AddTransformed($"UC{n}", layer.WeightCount, $"[{n}] the weights U was computed from");
-        BufferPlan positions = workspace.Add($"WN{n}", 16L * positionStride, $"[{n}] Winograd: 16 positions, {positionStride} apart, of V {ic}x{tiles} and M {oc}x{tiles} for a chunk of {chunkRows} tile rows (rows of {tileStride})");
+        int uStride = OddLines((long)rows * reduction);
+        int v = reduction * tileStride;
+        int positionStride = OddLines((long)v + ((long)rows * tileStride));
+        BufferPlan u = workspace.AddTransformed($"U{n}{suffix}", 16L * uStride, $"[{n}] Winograd U{suffix}: 16 positions of {rows} {rowName} x {reduction} {reductionName}, {uStride} apart");
+        BufferPlan cache = workspace.AddTransformed($"UC{n}{suffix}", layer.WeightCount, $"[{n}] the weights U{suffix} was computed from");
+        BufferPlan positions = workspace.Add($"WN{n}{suffix}", 16L * positionStride, $"[{n}] Winograd{(suffix.Length > 0 ? " (input gradient)" : "")}: 16 positions, {positionStride} apart, of V {reduction}x{tiles} and M {rows}x{tiles} for a chunk of {chunkRows} tile rows (rows of {tileStride})");
         int vOffset = positions.Offset, mOffset = positions.Offset + v;
-        var gemm = new TapGemm($"{plan.MethodPrefix}WinogradGemm", oc, narrow, wide, tiles,
-            Operand.Gradients, u.Offset, ic, vOffset,
-            new[] { new TapLoop("ci", ic, 1, tileStride, 0) }, new[] { new Tap(0, 0, 0, "") },
+        var gemm = new TapGemm(gemmName, rows, narrow, wide, tiles,
+            Operand.Gradients, u.Offset, reduction, vOffset,
+            new[] { new TapLoop(suffix.Length > 0 ? "co" : "ci", reduction, 1, tileStride, 0) }, new[] { new Tap(0, 0, 0, "") },
             mOffset, tileStride, null);
-        plan.Winograd = new WinogradPlan(tileRows, tileColumns, chunkRows, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
-        plan.Kernel = $"Winograd F(2x2, 3x3): {tileRows}x{tileColumns} tiles, {chunkRows} tile rows at a time, 16 GEMMs of filters x tiles per register block {narrow} (AVX2) / {wide} (AVX-512)";
+        return new WinogradPlan(tileRows, tileColumns, chunkRows, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
     }
 
     /// <summary>

@@ -30,6 +30,14 @@ public abstract class BatchKernels
     public virtual void PrepareWeights(NetworkStorage storage)
     {
     }
+
+    /// <summary>
+    /// As <see cref="PrepareWeights"/>, for the forms the backward pass multiplies with (Winograd's flipped filters
+    /// for input gradients), before a batched backward pass. Nothing by default.
+    /// </summary>
+    public virtual void PrepareBackwardWeights(NetworkStorage storage)
+    {
+    }
 }
 
 /// <summary>Where a sample's input, output and their gradients live in every workspace.</summary>

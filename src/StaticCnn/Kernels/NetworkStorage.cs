@@ -200,6 +200,7 @@ public sealed class NetworkStorage
         }
 
         bool wantInput = !inputGradients.IsEmpty;
+        kernels.PrepareBackwardWeights(this);
         if (ActiveWorkers(count) == 1)
         {
             kernels.Backward(this, Gradients, 0, count, wantInput);

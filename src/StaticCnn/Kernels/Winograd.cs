@@ -35,7 +35,12 @@ public static class Winograd
     /// <param name="filters">Filters.</param>
     /// <param name="channels">Input channels.</param>
     /// <param name="positionStride">Floats between positions of U.</param>
-    public static void TransformWeights(float[] parameters, int weights, float[] transformed, int cache, int target, int filters, int channels, int positionStride)
+    /// <param name="flipped">
+    /// False: U[xi][filter][channel] of the filters as they are (the forward pass). True: U[xi][channel][filter] of
+    /// the filters rotated by 180 degrees, for the input gradient, which is the convolution of the padded output
+    /// gradient with them, summed over the filters.
+    /// </param>
+    public static void TransformWeights(float[] parameters, int weights, float[] transformed, int cache, int target, int filters, int channels, int positionStride, bool flipped = false)
     {
         int length = filters * channels * 9;
         ReadOnlySpan<float> current = parameters.AsSpan(weights, length);
@@ -47,13 +52,19 @@ public static class Winograd
 
         ref float u = ref MemoryMarshal.GetReference(transformed.AsSpan(target, (15 * positionStride) + (filters * channels)));
         ref float first = ref MemoryMarshal.GetReference(current);
+        Span<float> filter = stackalloc float[9];
         for (int f = 0; f < filters; f++)
         {
             for (int c = 0; c < channels; c++)
             {
-                int pair = (f * channels) + c;
-                ref float g = ref Unsafe.Add(ref first, pair * 9);
-                ref float positions = ref Unsafe.Add(ref u, pair);
+                ref float source = ref Unsafe.Add(ref first, ((f * channels) + c) * 9);
+                for (int i = 0; i < 9; i++)
+                {
+                    filter[i] = Unsafe.Add(ref source, flipped ? 8 - i : i);
+                }
+
+                ref float g = ref MemoryMarshal.GetReference(filter);
+                ref float positions = ref Unsafe.Add(ref u, flipped ? (c * filters) + f : (f * channels) + c);
 
                 // G g, column by column: rows 0 and 3 are the filter's first and last rows; rows 1 and 2 half their
                 // sum plus or minus the middle one. Then (G g) G^T: the same along each of its 4 rows.
@@ -131,10 +142,10 @@ public static class Winograd
     /// Y = A^T M A + bias for every filter and tile, with A^T = [1 1 1 0; 0 1 -1 -1]: the tile's 2x2 outputs,
     /// written into the C,H,W output (width 2 x tile columns, <paramref name="outputPlane"/> floats per filter: a
     /// chunk of tile rows writes part of each plane) and, when <paramref name="relu"/> is set, their ReLU into
-    /// <paramref name="activation"/>.
+    /// <paramref name="activation"/>. Without <paramref name="addBias"/> (the input gradient) no bias is added.
     /// </summary>
     public static void TransformOutput<TS, TVec>(ref float m, int filters, int tileRows, int tileColumns, int tileStride, int positionStride,
-        ref float bias, ref float output, ref float activation, bool relu, int outputPlane)
+        ref float bias, ref float output, ref float activation, bool relu, int outputPlane, bool addBias = true)
         where TS : struct, ISimd<TVec>
         where TVec : struct
     {
@@ -142,7 +153,7 @@ public static class Winograd
         int plane = outputPlane;
         for (int f = 0; f < filters; f++)
         {
-            float b = Unsafe.Add(ref bias, f);
+            float b = addBias ? Unsafe.Add(ref bias, f) : 0f;
             for (int ty = 0; ty < tileRows; ty++)
             {
                 ref float row = ref Unsafe.Add(ref m, (f * tileStride) + (ty * tileColumns));

@@ -213,3 +213,10 @@ public partial class WinogradNarrowNet;
 [Flatten]
 [Dense(3)]
 public partial class WinogradChunkNet;
+
+/// <summary>A linear network whose input gradient depends on the weights only: a Winograd convolution (input gradient by Winograd too) and a dense layer.</summary>
+[Network(8, 8, 8)]
+[Conv2D(8, 3, padding: 1)]
+[Flatten]
+[Dense(3)]
+public partial class WinogradLinearNet;

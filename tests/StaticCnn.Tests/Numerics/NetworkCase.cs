@@ -90,6 +90,10 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         [
             new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2), new RefFlatten(), new RefDense(3),
         ]),
+        new("WinogradLinearNet", () => new WinogradLinearNet(), 8, 8, 8,
+        [
+            new RefConv2D(8, 3, 1, 1), new RefFlatten(), new RefDense(3),
+        ]),
         new("SmallVgg", () => new SmallVgg(), 3, 32, 32,
         [
             new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2),

@@ -61,6 +61,52 @@ public sealed class WinogradTests
         }
     }
 
+    /// <summary>
+    /// Backward multiplies with the weights as they are when it runs, as the direct kernels do: in a linear network the
+    /// input gradient depends on the weights alone, so weights changed after Forward must give the reference's input
+    /// gradient for the new weights, per sample and batched.
+    /// </summary>
+    [Fact]
+    public void BackwardSeesWeightsChangedAfterForward()
+    {
+        NetworkCase network = NetworkCase.All.Single(n => n.Name == "WinogradLinearNet");
+        INetwork net = network.Create();
+        ReferenceNetwork reference = network.Reference();
+        float[] input = Samples.Uniform(net.InputLength, seed: 8);
+        float[] outputGradient = Samples.Uniform(net.OutputLength, seed: 9);
+        float[] output = new float[net.OutputLength];
+        float[] inputGradient = new float[net.InputLength];
+        net.BatchCapacity = 2;
+
+        Samples.Uniform(net.ParameterCount, seed: 40, -0.5f, 0.5f).CopyTo(net.Parameters);
+        net.Forward(input, output);
+        net.Backward(outputGradient, inputGradient);
+        Samples.Uniform(net.ParameterCount, seed: 41, -0.5f, 0.5f).CopyTo(net.Parameters);
+        reference.Forward(net.Parameters, input);
+        double[] expected = reference.Backward(Samples.Widen(outputGradient)).Input;
+
+        net.Forward(input, output);
+        Samples.Uniform(net.ParameterCount, seed: 40, -0.5f, 0.5f).CopyTo(net.Parameters);
+        net.Backward(outputGradient, inputGradient);
+        Samples.Uniform(net.ParameterCount, seed: 41, -0.5f, 0.5f).CopyTo(net.Parameters);
+        net.Backward(outputGradient, inputGradient);
+        Tolerance.AssertClose(expected, inputGradient, "Backward after a weight change");
+
+        // Batched: the transformed weights are those of seed 41 now; back to 40, the batched backward must see it.
+        float[] inputs = [.. input, .. input];
+        float[] outputs = new float[2 * net.OutputLength];
+        float[] inputGradients = new float[2 * net.InputLength];
+        Samples.Uniform(net.ParameterCount, seed: 40, -0.5f, 0.5f).CopyTo(net.Parameters);
+        reference.Forward(net.Parameters, input);
+        double[] expected40 = reference.Backward(Samples.Widen(outputGradient)).Input;
+        net.ForwardBatch(inputs, outputs, 2);
+        net.BackwardBatch([.. outputGradient, .. outputGradient], inputGradients, 2);
+        Tolerance.AssertClose(expected40, inputGradients.AsSpan(net.InputLength).ToArray(), "BackwardBatch");
+        Samples.Uniform(net.ParameterCount, seed: 41, -0.5f, 0.5f).CopyTo(net.Parameters);
+        net.BackwardBatch([.. outputGradient, .. outputGradient], inputGradients, 2);
+        Tolerance.AssertClose(expected, inputGradients.AsSpan(net.InputLength).ToArray(), "BackwardBatch after a weight change");
+    }
+
     [Fact]
     public void TransformedWeightsAreComputedOncePerChange()
     {
