@@ -13,6 +13,9 @@ public static class Catalog
     /// <summary>Single convolution layers (each with its ReLU) taken from those networks.</summary>
     public static readonly string[] Layers = ["LeNetConv1", "LeNetConv2", "LeNetDense", "VggDense", "VggConv1", "VggConv32", "VggConv64", "VggConv128", "CifarConv20", "CifarHead", "CifarTail", "MaxPool3x3", "Conv64x64"];
 
+    /// <summary>Layer networks whose passes used to depend on the data (max pooling's winner search): the probe also runs them over distinct samples.</summary>
+    public static readonly string[] DataDependent = ["MaxPool3x3"];
+
     public static INetwork Create(string name) => name switch
     {
         "LeNet5" => new LeNet5(),

@@ -38,9 +38,8 @@ internal static class Probe
 
             if (Array.IndexOf(Catalog.Networks, name) < 0)
             {
-                if (name == "MaxPool3x3")
+                if (Array.IndexOf(Catalog.DataDependent, name) >= 0)
                 {
-                    // A layer whose backward searches for winners: data-dependent work shows as a gap between these rows.
                     InterleavedRows(name);
                 }
 

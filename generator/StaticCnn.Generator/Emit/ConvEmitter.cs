@@ -71,20 +71,35 @@ internal static class ConvEmitter
         LayerShape layer = plan.Shape;
         int ic = layer.Input.C, oc = layer.Output.C, wp = plan.PaddedWidth, width = layer.Input.W;
         int grid = plan.WideGradient.Offset + plan.WideGradientMargin - (wp + 1);
-        int chunk = winograd.ChunkRows;
         w.Line($"// dX[c] = sum over o of dY[o] (padded by 1: the spread copy's margins and wrapped columns) correlated with W[o][c] rotated by");
-        w.Line($"// 180 degrees, by Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles, {chunk} tile rows at a time; U'[xi][c][o] is in t");
+        w.Line($"// 180 degrees, by Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles, {winograd.ChunkRows} tile rows at a time; U'[xi][c][o] is in t");
         w.Line($"// (PrepareBackwardWeights keeps it current). {Format.Count((long)ic * oc * 16 * winograd.Tiles)} multiply-adds instead of {Format.Count((long)ic * oc * 9 * layer.Input.H * width)}.");
-        using (w.Block($"for (int ty = 0; ty < {winograd.TileRows}; ty += {chunk})"))
+        WinogradChunks(w, winograd, grid, wp, plan.WideGradientRowStride, oc, ic, width, layer.Input.H * width,
+            "ref p", plan.InputGradient.Offset, plan.InputGradient.Offset, relu: false, addBias: false);
+    }
+
+    /// <summary>
+    /// One Winograd F(2x2, 3x3) pass in chunks of tile rows: V from the padded grid at <paramref name="grid"/>
+    /// (<paramref name="reduction"/> planes), the 16 position GEMMs, and A^T M A into <paramref name="planes"/> output
+    /// planes at <paramref name="output"/> (and their ReLU at <paramref name="activation"/>).
+    /// </summary>
+    private static void WinogradChunks(IndentedWriter w, WinogradPlan winograd, int grid, int gridWidth, int gridPlane, int reduction, int planes,
+        int outputWidth, int outputPlane, string bias, int output, int activation, bool relu, bool addBias)
+    {
+        using (w.Block($"for (int ty = 0; ty < {winograd.TileRows}; ty += {winograd.ChunkRows})"))
         {
-            w.Line($"int rows = global::System.Math.Min({chunk}, {winograd.TileRows} - ty);");
-            w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {grid} + (ty * {2 * wp})), {oc}, {wp}, {plan.WideGradientRowStride}, rows, {winograd.TileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
+            w.Line($"int rows = global::System.Math.Min({winograd.ChunkRows}, {winograd.TileRows} - ty);");
+            w.Line("// V[xi][plane][tile] = (B^T d B)[xi], d the 4x4 patch under the tile (a short last chunk leaves stale tiles whose M is never read).");
+            w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {grid} + (ty * {2 * gridWidth})), {reduction}, {gridWidth}, {gridPlane}, rows, {winograd.TileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
+            w.Line($"// M[xi] = U[xi] V[xi] ({planes} x {Format.Count(winograd.ChunkTiles)} tiles, summed over {reduction}) at position 0's offsets: U is the GEMM's");
+            w.Line($"// second array; t moves by {Format.Count(winograd.UStride)} and the workspace by {Format.Count(winograd.PositionStride)} floats per position.");
             using (w.Block("for (int xi = 0; xi < 16; xi++)"))
             {
                 w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
             }
 
-            w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {ic}, rows, {winograd.TileColumns}, {winograd.TileStride}, {winograd.PositionStride}, ref p, ref TS.At(ref ws, {plan.InputGradient.Offset} + (ty * {2 * width})), ref TS.At(ref ws, {plan.InputGradient.Offset} + (ty * {2 * width})), false, {layer.Input.H * width}, addBias: false);");
+            w.Line($"// A^T M A per tile{(addBias ? " + bias" : "")}: output rows 2*ty on{(relu ? ", and their ReLU" : "")}.");
+            w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {planes}, rows, {winograd.TileColumns}, {winograd.TileStride}, {winograd.PositionStride}, {bias}, ref TS.At(ref ws, {output} + (ty * {2 * outputWidth})), ref TS.At(ref ws, {activation} + (ty * {2 * outputWidth})), {(relu ? "true" : "false")}, {outputPlane}{(addBias ? "" : ", addBias: false")});");
         }
     }
 
@@ -99,51 +114,49 @@ internal static class ConvEmitter
         int plane = plan.PaddedHeight * wp;
         int ho = layer.Output.H;
         int wo = layer.Output.W;
+        if (plan.ShiftedRows is BufferPlan shifted)
         {
-            if (plan.ShiftedRows is BufferPlan shifted)
+            int hp = plan.PaddedHeight, block = hp * wo;
+            w.Line($"// S[c][kx][y][ox] = xp[c][y][ox + kx]: {k} copies of the input rows shifted by kx and cut to the {wo} output columns, so that");
+            w.Line($"// out[o][oy*{wo} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * S[c][kx][(oy + ky)*{wo} + ox] is a GEMM over compact columns.");
+            using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+            using (w.Block($"for (int y = 0; y < {hp}; y++)"))
             {
-                int hp = plan.PaddedHeight, block = hp * wo;
-                w.Line($"// S[c][kx][y][ox] = xp[c][y][ox + kx]: {k} copies of the input rows shifted by kx and cut to the {wo} output columns, so that");
-                w.Line($"// out[o][oy*{wo} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * S[c][kx][(oy + ky)*{wo} + ox] is a GEMM over compact columns.");
-                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
-                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
-                using (w.Block($"for (int y = 0; y < {hp}; y++)"))
-                {
-                    w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (y * {wp}) + kx), ref TS.At(ref ws, {shifted.Offset} + (((ci * {k}) + kx) * {block}) + (y * {wo})), {wo});");
-                }
+                w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (y * {wp}) + kx), ref TS.At(ref ws, {shifted.Offset} + (((ci * {k}) + kx) * {block}) + (y * {wo})), {wo});");
             }
-            else if (plan.Implicit)
-            {
-                w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
-                w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below");
-                w.Line($"// (none are computed where a register block covers whole output rows: it runs over oy*{wo} + ox instead).");
-            }
-            else
-            {
-                w.Line($"// im2col: row (c*{k} + ky)*{k} + kx, column oy*{wo} + ox holds xp[c][oy*{s} + ky][ox*{s} + kx].");
-                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
-                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
-                {
-                    w.Line($"ref float src = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (ky * {wp}) + kx);");
-                    w.Line($"ref float dst = ref TS.At(ref ws, {plan.Columns!.Offset} + (((ci * {k}) + ky) * {k} + kx) * {plan.WideRowStride});");
-                    using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
-                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
-                    {
-                        w.Line($"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {s * wp}) + (ox * {s}));");
-                    }
-                }
-            }
-
-            TapGemm forward = plan.Forward!;
-            w.Line($"{forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
-            Epilogue(w, plan, forward);
         }
+        else if (plan.Implicit)
+        {
+            w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
+            w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below");
+            w.Line($"// (none are computed where a register block covers whole output rows: it runs over oy*{wo} + ox instead).");
+        }
+        else
+        {
+            w.Line($"// im2col: row (c*{k} + ky)*{k} + kx, column oy*{wo} + ox holds xp[c][oy*{s} + ky][ox*{s} + kx].");
+            using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+            using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
+            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+            {
+                w.Line($"ref float src = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (ky * {wp}) + kx);");
+                w.Line($"ref float dst = ref TS.At(ref ws, {plan.Columns!.Offset} + (((ci * {k}) + ky) * {k} + kx) * {plan.WideRowStride});");
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                {
+                    w.Line($"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {s * wp}) + (ox * {s}));");
+                }
+            }
+        }
+
+        TapGemm forward = plan.Forward!;
+        w.Line($"{forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
+        Epilogue(w, plan, forward);
     }
 
     /// <summary>
-    /// The Winograd F(2x2, 3x3) forward pass: transform the weights (when they changed) and the padded input, run the
-    /// GEMM at each of the 16 positions, transform the products back into the output with the bias (and the ReLU).
+    /// The Winograd F(2x2, 3x3) forward pass: transform the padded input, run the GEMM at each of the 16 positions with
+    /// the filters PrepareWeights transformed, transform the products back into the output with the bias (and the ReLU).
     /// </summary>
     private static void EmitWinograd(IndentedWriter w, ConvPlan plan, WinogradPlan winograd)
     {
@@ -154,29 +167,12 @@ internal static class ConvEmitter
         long products = (long)oc * ic * 16 * tiles;
         ElementwisePlan? relu = plan.FusedRelu;
         w.Line($"// Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles of 2x2 outputs: {Format.Count(products)} multiply-adds instead of {Format.Count(direct)}.");
-        int chunk = winograd.ChunkRows, tileColumns = winograd.TileColumns, width = layer.Output.W, outPlane = layer.Output.H * width;
-        string activation = relu is null ? $"{plan.Output.Offset}" : $"{relu.Output.Offset}";
-        w.Line(chunk == winograd.TileRows
-            ? "// All tile rows at once (V and M fit in L2):"
-            : $"// {chunk} tile rows at a time, so that V and M ({Format.Count(16L * (ic + oc) * winograd.ChunkTiles)} floats) stay in L2:");
-        using (w.Block($"for (int ty = 0; ty < {winograd.TileRows}; ty += {chunk})"))
-        {
-            w.Line($"int rows = global::System.Math.Min({chunk}, {winograd.TileRows} - ty);");
-            w.Line($"// V[xi][c][tile] = (B^T d B)[xi], d the 4x4 patch of the padded input under the tile (the last chunk's missing rows stay stale: their M is never read).");
-            w.Line($"global::StaticCnn.Kernels.Winograd.TransformInput<TS, TV>(ref TS.At(ref ws, {plan.Padded.Offset} + (ty * {2 * wp})), {ic}, {wp}, {plane}, rows, {tileColumns}, ref TS.At(ref ws, {winograd.V}), {winograd.TileStride}, {winograd.PositionStride});");
-            w.Line($"// M[xi] = U[xi] V[xi] ({oc} filters x {Format.Count(winograd.ChunkTiles)} tiles, {ic} channels), one position after another. U[xi][o][c] =");
-            w.Line($"// (G W[o][c] G^T)[xi] is in the transformed array t (PrepareWeights keeps it current): the GEMM reads it as its second");
-            w.Line($"// array, at position 0's offsets; t moves by {Format.Count(winograd.UStride)} and the workspace by {Format.Count(winograd.PositionStride)} floats per position.");
-            using (w.Block("for (int xi = 0; xi < 16; xi++)"))
-            {
-                w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
-            }
-
-            w.Line(relu is null
-                ? $"// out[o] = A^T M[o] A + b[o] per tile: rows 2*ty.. of the {layer.Output} output."
-                : $"// out[o] = A^T M[o] A + b[o] per tile: rows 2*ty.. of the {layer.Output} output, and layer {relu.Index}'s ReLU of them.");
-            w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {oc}, rows, {tileColumns}, {winograd.TileStride}, {winograd.PositionStride}, ref TS.At(ref p, {layer.BiasOffset}), ref TS.At(ref ws, {plan.Output.Offset} + (ty * {2 * width})), ref TS.At(ref ws, {activation} + (ty * {2 * width})), {(relu is null ? "false" : "true")}, {outPlane});");
-        }
+        int width = layer.Output.W;
+        w.Line(winograd.ChunkRows == winograd.TileRows
+            ? "// All tile rows at once (V and M fit in L2). U[xi][o][c] = (G W[o][c] G^T)[xi] is in t (PrepareWeights keeps it current)."
+            : $"// {winograd.ChunkRows} tile rows at a time, so that V and M ({Format.Count(16L * (ic + oc) * winograd.ChunkTiles)} floats) stay in L2. U[xi][o][c] = (G W[o][c] G^T)[xi] is in t (PrepareWeights keeps it current).");
+        WinogradChunks(w, winograd, plan.Padded.Offset, wp, plane, ic, oc, width, layer.Output.H * width,
+            $"ref TS.At(ref p, {layer.BiasOffset})", plan.Output.Offset, relu?.Output.Offset ?? plan.Output.Offset, relu is not null, addBias: true);
     }
 
     public static void EmitBackward(IndentedWriter w, ConvPlan plan)

@@ -219,18 +219,11 @@ internal static class NetworkEmitter
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line($"public override void Prepare(float[] workspace) => {kernels}.Prepare(workspace);");
-            if (plan.TransformedLength > 0)
+            foreach (string prepare in PrepareMethods(plan))
             {
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                w.Line($"public override void PrepareWeights({Storage} storage) => {kernels}.PrepareWeights(storage);");
-            }
-
-            if (plan.Layers.Any(l => l is ConvPlan { WinogradInputGradient: not null }))
-            {
-                w.Line();
-                w.Line("/// <inheritdoc/>");
-                w.Line($"public override void PrepareBackwardWeights({Storage} storage) => {kernels}.PrepareBackwardWeights(storage);");
+                w.Line($"public override void {prepare}({Storage} storage) => {kernels}.{prepare}(storage);");
             }
         }
     }
@@ -467,40 +460,8 @@ internal static class NetworkEmitter
                 }
             }
 
-            if (plan.TransformedLength > 0)
-            {
-                w.Line();
-                w.Line("/// <summary>Brings every transformed weight up to date with the parameters (each layer skips the work when its weights did not change).</summary>");
-                using (w.Block($"public static void PrepareWeights({Storage} storage)"))
-                {
-                    foreach (LayerPlan layer in plan.Layers)
-                    {
-                        if (layer is ConvPlan { Winograd: WinogradPlan winograd } conv)
-                        {
-                            w.Line($"// {LayerText.Heading(layer.Shape)}: U[xi][o][c] = (G W[o][c] G^T)[xi].");
-                            w.Line(ConvEmitter.WeightTransform(conv, winograd));
-                        }
-                    }
-                }
-            }
-
-            if (plan.Layers.Any(l => l is ConvPlan { WinogradInputGradient: not null }))
-            {
-                w.Line();
-                w.Line("/// <summary>Brings the transformed weights the backward pass uses up to date with the parameters (each layer skips the work when its weights did not change).</summary>");
-                using (w.Block($"public static void PrepareBackwardWeights({Storage} storage)"))
-                {
-                    foreach (LayerPlan layer in plan.Layers)
-                    {
-                        if (layer is ConvPlan { WinogradInputGradient: WinogradPlan winogradX } conv)
-                        {
-                            w.Line($"// {LayerText.Heading(layer.Shape)}: U'[xi][c][o] = (G rot180(W[o][c]) G^T)[xi], for dX.");
-                            w.Line(ConvEmitter.WeightTransform(conv, winogradX, flipped: true));
-                        }
-                    }
-                }
-            }
-
+            EmitPrepareWeights(w, plan, backward: false);
+            EmitPrepareWeights(w, plan, backward: true);
             w.Line();
             EmitForward(w, plan, slots: false);
             w.Line();
@@ -573,15 +534,7 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, "storage.Gradients");
-            if (plan.TransformedLength > 0)
-            {
-                if (!slots)
-                {
-                    w.Line("PrepareWeights(storage);");
-                }
-
-                w.Line("ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Transformed);");
-            }
+            TransformedReference(w, plan.TransformsForwardWeights, slots ? null : "PrepareWeights");
 
             bool perSample = !slots;
             if (!slots)
@@ -646,15 +599,7 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, slots ? "gradients" : "storage.Gradients");
-            if (plan.Layers.Any(l => l is ConvPlan { WinogradInputGradient: not null }))
-            {
-                if (!slots)
-                {
-                    w.Line("PrepareBackwardWeights(storage);");
-                }
-
-                w.Line("ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Transformed);");
-            }
+            TransformedReference(w, plan.TransformsBackwardWeights, slots ? null : "PrepareBackwardWeights");
 
             bool perSample = !slots;
             if (!slots)
@@ -758,6 +703,67 @@ internal static class NetworkEmitter
         string arithmetic = LayerText.OutputArithmetic(layer);
         string parameters = LayerText.ParameterArithmetic(layer);
         w.Line($"//     {(arithmetic.Length > 0 ? arithmetic + "; " : "")}{parameters}");
+    }
+
+    /// <summary>The generated PrepareWeights / PrepareBackwardWeights methods this network has.</summary>
+    private static IEnumerable<string> PrepareMethods(NetworkPlan plan)
+    {
+        if (plan.TransformsForwardWeights)
+        {
+            yield return "PrepareWeights";
+        }
+
+        if (plan.TransformsBackwardWeights)
+        {
+            yield return "PrepareBackwardWeights";
+        }
+    }
+
+    /// <summary>
+    /// PrepareWeights (forward: Winograd's U) or PrepareBackwardWeights (U' for input gradients): each statement
+    /// recomputes one layer's transformed weights when its weights changed.
+    /// </summary>
+    private static void EmitPrepareWeights(IndentedWriter w, NetworkPlan plan, bool backward)
+    {
+        if (!(backward ? plan.TransformsBackwardWeights : plan.TransformsForwardWeights))
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line($"/// <summary>Brings the transformed weights the {(backward ? "backward" : "forward")} pass uses up to date with the parameters (each layer skips the work when its weights did not change).</summary>");
+        using (w.Block($"public static void {(backward ? "PrepareBackwardWeights" : "PrepareWeights")}({Storage} storage)"))
+        {
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                if (layer is ConvPlan conv && (backward ? conv.WinogradInputGradient : conv.Winograd) is WinogradPlan winograd)
+                {
+                    w.Line(backward
+                        ? $"// {LayerText.Heading(layer.Shape)}: U'[xi][c][o] = (G rot180(W[o][c]) G^T)[xi], for dX."
+                        : $"// {LayerText.Heading(layer.Shape)}: U[xi][o][c] = (G W[o][c] G^T)[xi].");
+                    w.Line(ConvEmitter.WeightTransform(conv, winograd, flipped: backward));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reference to the transformed-weights array, when a pass multiplies with it; a per-sample pass first brings
+    /// it up to date (<paramref name="prepare"/>), a batched one finds it prepared before the workers started.
+    /// </summary>
+    private static void TransformedReference(IndentedWriter w, bool needed, string? prepare)
+    {
+        if (!needed)
+        {
+            return;
+        }
+
+        if (prepare is not null)
+        {
+            w.Line($"{prepare}(storage);");
+        }
+
+        w.Line("ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Transformed);");
     }
 
     private static void References(IndentedWriter w, bool slots, string gradients)

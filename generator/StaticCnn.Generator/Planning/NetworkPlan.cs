@@ -49,6 +49,12 @@ internal sealed class NetworkPlan
     public List<BufferPlan> NegativeInfinityFills { get; } = new();
 
     public LayerPlan Last => Layers[Layers.Count - 1];
+
+    /// <summary>Some forward pass multiplies with transformed weights (Winograd's U): PrepareWeights has work.</summary>
+    public bool TransformsForwardWeights => Layers.Exists(l => l is ConvPlan { Winograd: not null });
+
+    /// <summary>Some backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
+    public bool TransformsBackwardWeights => Layers.Exists(l => l is ConvPlan { WinogradInputGradient: not null });
 }
 
 /// <summary>One layer's buffers: what it reads and writes forward, and the gradients backward.</summary>
@@ -182,7 +188,7 @@ internal sealed class ConvPlan : LayerPlan
 /// <param name="M">Offset of position 0's M in the workspace (rows of <paramref name="TileStride"/>).</param>
 /// <param name="ChunkRows">Tile rows transformed, multiplied and transformed back at a time, so that V and M stay in L2.</param>
 internal sealed record WinogradPlan(int TileRows, int TileColumns, int ChunkRows, int TileStride, int UStride, BufferPlan U, BufferPlan WeightCache,
-    int PositionStride, BufferPlan Positions, int V, int M, TapGemm Gemm)
+    int PositionStride, int V, int M, TapGemm Gemm)
 {
     public int Tiles => TileRows * TileColumns;
 

@@ -307,7 +307,7 @@ internal static class NetworkPlanner
             Operand.Gradients, u.Offset, reduction, vOffset,
             new[] { new TapLoop(suffix.Length > 0 ? "co" : "ci", reduction, 1, tileStride, 0) }, new[] { new Tap(0, 0, 0, "") },
             mOffset, tileStride, null);
-        return new WinogradPlan(tileRows, tileColumns, chunkRows, tileStride, uStride, u, cache, positionStride, positions, vOffset, mOffset, gemm);
+        return new WinogradPlan(tileRows, tileColumns, chunkRows, tileStride, uStride, u, cache, positionStride, vOffset, mOffset, gemm);
     }
 
     /// <summary>
@@ -336,30 +336,11 @@ internal static class NetworkPlanner
         RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false), wide = Blocking.ForGemm(oc, columns, wide: true);
         int stride = Blocking.RowStride(columns, narrow, wide);
         plan.ShiftedRows = workspace.Add($"S{n}", (long)ic * k * block, $"[{n}] input in kx-shifted compact rows: {ic} channels x {k} shifts x {hp} rows of {wo}");
-        plan.WideWidth = wo;
         plan.WideRowStride = stride;
         plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wo}");
         int taps = k * k;
-        var loops = new List<TapLoop> { new("ci", ic, taps, k * block, 0) };
-        var list = new List<Tap>();
-        if (CodeBudget.UnrollWindow(taps, narrow, wide))
-        {
-            for (int ky = 0; ky < k; ky++)
-            {
-                for (int kx = 0; kx < k; kx++)
-                {
-                    list.Add(new Tap((ky * k) + kx, (kx * block) + (ky * wo), 0, $"ky={ky}, kx={kx}"));
-                }
-            }
-        }
-        else
-        {
-            loops.Add(new TapLoop("ky", k, k, wo, 0));
-            for (int kx = 0; kx < k; kx++)
-            {
-                list.Add(new Tap(kx, kx * block, 0, $"kx={kx}"));
-            }
-        }
+        var loops = new List<TapLoop>();
+        List<Tap> list = WindowTaps(k, wo, loops, ic, taps, k * block, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide), columnStep: block);
 
         plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
             Operand.Parameters, layer.ParameterOffset, ic * taps, plan.ShiftedRows.Offset, loops, list,
@@ -383,7 +364,9 @@ internal static class NetworkPlanner
     /// (<see cref="CodeBudget.UnrollWindow"/>), otherwise one row at a time inside a loop over window rows. Adds
     /// the loop over channels (forward: input channels; backward: filters).
     /// </summary>
-    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, bool unrollAll, int aChannelStep = 0)
+    /// <param name="columnStep">B floats between window columns: 1 in the padded grid; for shifted rows, one shifted copy.</param>
+    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, bool unrollAll,
+        int aChannelStep = 0, int columnStep = 1)
     {
         int sign = forward ? 1 : -1;
         loops.Add(forward
@@ -396,7 +379,7 @@ internal static class NetworkPlanner
             {
                 for (int kx = 0; kx < k; kx++)
                 {
-                    list.Add(new Tap((ky * k) + kx, sign * ((ky * wp) + kx), 0, $"ky={ky}, kx={kx}"));
+                    list.Add(new Tap((ky * k) + kx, sign * ((ky * wp) + (kx * columnStep)), 0, $"ky={ky}, kx={kx}"));
                 }
             }
         }
@@ -405,7 +388,7 @@ internal static class NetworkPlanner
             loops.Add(new TapLoop("ky", k, k, sign * wp, 0));
             for (int kx = 0; kx < k; kx++)
             {
-                list.Add(new Tap(kx, sign * kx, 0, $"kx={kx}"));
+                list.Add(new Tap(kx, sign * kx * columnStep, 0, $"kx={kx}"));
             }
         }
 
