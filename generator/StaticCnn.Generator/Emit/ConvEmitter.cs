@@ -25,7 +25,7 @@ internal static class ConvEmitter
         int oc = layer.Output.C;
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {plan.Kernel}.</summary>");
-        string transformed = plan.Winograd is null ? "" : ", ref float t";
+        string transformed = plan.ForwardReadsTransformed ? ", ref float t" : "";
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}{transformed}) {Names.KernelConstraints}"))
         {
             if (plan.CopiesIntoPadded)
@@ -49,6 +49,11 @@ internal static class ConvEmitter
         {
             KernelEmitter.EmitGemm(w, plannedWinograd.Gemm,
                 $"[{layer.Index}] Winograd GEMM at one position: {oc} filters x {Format.Count(plannedWinograd.ChunkTiles)} tiles (a chunk of {plannedWinograd.ChunkRows} tile rows), {ic} channels each.");
+        }
+        else if (plan.FiltersInLanes is not null)
+        {
+            KernelEmitter.EmitGemm(w, plan.Forward! with { Name = plan.Forward!.Name + "Gemm" },
+                $"[{layer.Index}] forward GEMM, filters in lanes: {Format.Int(ho * wo)} pixels x {oc} filters, {Format.Int((long)ic * k * k)} taps each.");
         }
         else
         {
@@ -98,7 +103,7 @@ internal static class ConvEmitter
                 w.Line($"{winograd.Gemm.Name}<TS, TV>(ref p, ref TS.At(ref t, xi * {winograd.UStride}), ref TS.At(ref ws, xi * {winograd.PositionStride}));");
             }
 
-            w.Line($"// A^T M A per tile{(addBias ? " + bias" : "")}: output rows 2*ty on{(relu ? ", and their ReLU" : "")}.");
+            w.Line($"// A^T M A per tile{(addBias ? " + bias" : "")}{(relu ? ", through the ReLU" : "")}: output rows 2*ty on.");
             w.Line($"global::StaticCnn.Kernels.Winograd.TransformOutput<TS, TV>(ref TS.At(ref ws, {winograd.M}), {planes}, rows, {winograd.TileColumns}, {winograd.TileStride}, {winograd.PositionStride}, {bias}, ref TS.At(ref ws, {output} + (ty * {2 * outputWidth})), ref TS.At(ref ws, {activation} + (ty * {2 * outputWidth})), {(relu ? "true" : "false")}, {outputPlane}{(addBias ? "" : ", addBias: false")});");
         }
     }
@@ -114,6 +119,12 @@ internal static class ConvEmitter
         int plane = plan.PaddedHeight * wp;
         int ho = layer.Output.H;
         int wo = layer.Output.W;
+        if (plan.FiltersInLanes is FiltersInLanesPlan lanes)
+        {
+            EmitFiltersInLanes(w, plan, lanes);
+            return;
+        }
+
         if (plan.ShiftedRows is BufferPlan shifted)
         {
             int hp = plan.PaddedHeight, block = hp * wo;
@@ -151,8 +162,45 @@ internal static class ConvEmitter
 
         TapGemm forward = plan.Forward!;
         w.Line($"{forward.Name}Gemm<TS, TV>({Names.KernelArguments});");
-        Epilogue(w, plan, forward);
+        if (forward is { Map: ColumnMap map, Direct: not null })
+        {
+            // The same JIT-time constant as the GEMM's: where its block stored into the output, nothing is left to do.
+            string direct = forward.Wide == forward.Narrow
+                ? map.DirectTest(forward.Narrow.Vectors)
+                : $"(TS.Count == {Blocking.MaxLanes} ? {map.DirectTest(forward.Wide.Vectors)} : {map.DirectTest(forward.Narrow.Vectors)})";
+            using (w.Block($"if (!{direct})"))
+            {
+                Epilogue(w, plan, forward);
+            }
+        }
+        else
+        {
+            Epilogue(w, plan, forward);
+        }
     }
+
+    /// <summary>
+    /// Filters in lanes: the GEMM of pixels x filters with T (the filters transposed, in the transformed array, passed as
+    /// its second array) into the pixel-major result, then the result transposed to the C,H,W output (and its ReLU).
+    /// </summary>
+    private static void EmitFiltersInLanes(IndentedWriter w, ConvPlan plan, FiltersInLanesPlan lanes)
+    {
+        LayerShape layer = plan.Shape;
+        int k = layer.KernelSize, wp = plan.PaddedWidth, oc = layer.Output.C;
+        int pixels = layer.Output.H * layer.Output.W;
+        ElementwisePlan? relu = plan.FusedRelu;
+        w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
+        w.Line($"// in the vector lanes, a block of pixels of one output row broadcast; T (rows of {lanes.Stride}, then the biases) is in t (PrepareWeights keeps it current).");
+        w.Line($"{plan.Forward!.Name}Gemm<TS, TV>(ref p, ref t, ref ws);");
+        w.Line(relu is null
+            ? $"// Epilogue: R transposed to the {layer.Output} output."
+            : $"// Epilogue: R transposed to the {layer.Output} output through layer {relu.Index}'s ReLU (its backward reads its output: the convolution's own is not kept).");
+        w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsFirst<TS, TV>(ref TS.At(ref ws, {lanes.Result.Offset}), {pixels}, {oc}, {lanes.Stride}, ref TS.At(ref ws, {relu?.Output.Offset ?? plan.Output.Offset}), {(relu is null ? "false" : "true")});");
+    }
+
+    /// <summary>The statement that brings a filters-in-lanes layer's T up to date with its weights and biases (a no-op when they did not change).</summary>
+    public static string FilterTransform(ConvPlan plan, FiltersInLanesPlan lanes) =>
+        $"global::StaticCnn.Kernels.FiltersInLanes.TransposeFilters(storage.Parameters, {plan.Shape.ParameterOffset}, {plan.Shape.Output.C}, {plan.Shape.WeightCount / plan.Shape.Output.C}, storage.Transformed, {lanes.Cache.Offset}, {lanes.Filters.Offset}, {lanes.Stride});";
 
     /// <summary>
     /// The Winograd F(2x2, 3x3) forward pass: transform the padded input, run the GEMM at each of the 16 positions with
@@ -367,7 +415,7 @@ internal static class ConvEmitter
         string keep = planes ? $"copy each filter's {Format.Int(outPlane)} outputs" : $"keep the {wo} valid columns of every row";
         w.Line(relu is null
             ? $"// Epilogue: {keep}: the {layer.Output} output."
-            : $"// Epilogue: {keep} (the {layer.Output} output) and apply layer {relu.Index}'s ReLU in the same pass.");
+            : $"// Epilogue: {keep} through layer {relu.Index}'s ReLU (its backward reads its output: the convolution's own {layer.Output} is not kept).");
         string source = sourceRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (forward.Map is not null)
         {
@@ -381,17 +429,17 @@ internal static class ConvEmitter
         using (w.Block($"for (int oy = 0; oy < {rows}; oy++)"))
         {
             w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {source}));");
-            w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
             if (relu is null)
             {
+                w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
                 PoolEmitter.RowLoop(w, length, "TS.Store(TS.Load(ref src, x), ref dst, x);", "TS.At(ref dst, x) = TS.At(ref src, x);");
             }
             else
             {
                 w.Line($"ref float act = ref TS.At(ref ws, {relu.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
                 PoolEmitter.RowLoop(w, length,
-                    "TV v = TS.Load(ref src, x); TS.Store(v, ref dst, x); TS.Store(TS.Max(v, TS.Zero), ref act, x);",
-                    "float v = TS.At(ref src, x); TS.At(ref dst, x) = v; TS.At(ref act, x) = global::StaticCnn.Kernels.SimdScalar.Max(v, 0f);");
+                    "TS.Store(TS.Max(TS.Load(ref src, x), TS.Zero), ref act, x);",
+                    "TS.At(ref act, x) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref src, x), 0f);");
             }
         }
     }

@@ -31,7 +31,7 @@ internal static class ElementwiseEmitter
         string dx = $"ref TS.At(ref ws, {plan.InputGradient.Offset})";
         return plan.Kind switch
         {
-            LayerKind.ReLU => $"global::StaticCnn.Kernels.Activations.ReluBackward<TS, TV>({x}, {dy}, {dx}, {n});",
+            LayerKind.ReLU => $"global::StaticCnn.Kernels.Activations.ReluBackward<TS, TV>({y}, {dy}, {dx}, {n});",
             LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluBackward<TS, TV>({x}, {dy}, {dx}, {n}, {Format.FloatLiteral(plan.Shape.Layer.Slope)});",
             LayerKind.Sigmoid => $"global::StaticCnn.Kernels.Activations.SigmoidBackward<TS, TV>({y}, {dy}, {dx}, {n});",
             LayerKind.Tanh => $"global::StaticCnn.Kernels.Activations.TanhBackward<TS, TV>({y}, {dy}, {dx}, {n});",
@@ -42,7 +42,7 @@ internal static class ElementwiseEmitter
     /// <summary>What the backward step computes, for its comment.</summary>
     public static string BackwardRule(LayerKind kind) => kind switch
     {
-        LayerKind.ReLU => "dX = dY where X > 0, else 0",
+        LayerKind.ReLU => "dX = dY where Y > 0 (exactly where X > 0), else 0",
         LayerKind.LeakyReLU => "dX = dY where X > 0, else slope * dY",
         LayerKind.Sigmoid => "dX = dY * Y * (1 - Y)",
         LayerKind.Tanh => "dX = dY * (1 - Y^2)",

@@ -101,27 +101,106 @@ internal static class KernelEmitter
             bColumn = $"j + (j / width * ({map.PaddedWidth} - width))";
             bOffset += map.Origin;
             columns = $"{map.Height} * width";
+            if (k.Direct is DirectOutput direct)
+            {
+                GemmDirect(w, k, row, mr, nr, a, map, direct, offsets);
+                return;
+            }
+        }
+
+        string aRow = Names.RowTimes(row, 0, k.ARowStride);
+        if (k.RowMap is ColumnMap rowMap)
+        {
+            w.Line($"// Rows are pixels: row = oy*{rowMap.Width} + ox reads A at oy*{rowMap.PaddedWidth} + ox (a block never crosses an output row).");
+            aRow = $"({row} / {rowMap.Width} * {rowMap.PaddedWidth}) + ({row} % {rowMap.Width})";
         }
 
         using (w.Block($"for (int j = 0; j < {columns}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
         {
+            string bArray = Names.Ref(k.B);
+            if (k.ColumnBiasOffset is int columnBias)
+            {
+                w.Line($"TV {string.Join(", ", Enumerable.Range(0, nr).Select(v => $"bias{v} = TS.Load(ref {bArray}, {Names.Plus(Format.Int(columnBias), "j", Names.Lane(v))})"))};");
+            }
+
             for (int m = 0; m < mr; m++)
             {
                 string init = k.BiasOffset is int bias
                     ? $"TS.Broadcast(TS.At(ref p, {Names.Plus(Format.Int(bias), row, m == 0 ? "" : Format.Int(m))}))"
                     : "TS.Zero";
-                var accumulators = Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0");
+                var accumulators = k.ColumnBiasOffset is null
+                    ? Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0")
+                    : Enumerable.Range(0, nr).Select(v => $"c{m}{v} = bias{v}");
                 w.Line($"TV {string.Join(", ", accumulators)};");
             }
 
-            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
-            w.Line($"ref float b = ref TS.At(ref ws, {Names.Plus(Format.Int(bOffset), bColumn)});");
+            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), aRow)});");
+            w.Line($"ref float b = ref TS.At(ref {bArray}, {Names.Plus(Format.Int(bOffset), bColumn)});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
             for (int m = 0; m < mr; m++)
             {
                 var stores = Enumerable.Range(0, nr).Select(v =>
                     $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
                 w.Line(string.Join(" ", stores));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A mapped forward GEMM that stores into the output where it can (<see cref="TapGemm.Direct"/>): block t covers
+    /// columns from j = t * step (compact or padded rows, as <see cref="GemmColumns"/>), or, where blocks of it cover
+    /// each output row, the t-th block of those rows, the last one moved back to end at the row's end.
+    /// </summary>
+    private static void GemmDirect(IndentedWriter w, TapGemm k, string row, int mr, int nr, string a, ColumnMap map, DirectOutput direct, string[] offsets)
+    {
+        string step = nr == 1 ? "TS.Count" : $"({nr} * TS.Count)";
+        w.Line($"// Where blocks of {nr} vector{(nr == 1 ? "" : "s")} cover each output row (the last one overlapping the one before it) they run row by row and,");
+        w.Line("// like compact blocks, store straight into the output; otherwise into the padded rows that the epilogue compacts.");
+        w.Line($"bool overlap = !{map.CompactTest(nr)} && {map.OverlapTest(nr)};");
+        w.Line($"bool direct = {map.DirectTest(nr)};");
+        w.Line($"int perRow = ({map.Width} + {step} - 1) / {step};");
+        using (w.Block($"for (int t = 0; t < (overlap ? {map.Height} * perRow : (({map.Height} * width) + {step} - 1) / {step}); t++)"))
+        {
+            w.Line($"int j = t * {step};");
+            w.Line($"int bj = j + (j / width * ({map.PaddedWidth} - width));");
+            using (w.Block("if (overlap)"))
+            {
+                w.Line($"int oy = t / perRow, ox = global::System.Math.Min(t % perRow * {step}, {map.Width} - {step});");
+                w.Line($"j = (oy * {map.Width}) + ox;");
+                w.Line($"bj = (oy * {map.PaddedWidth}) + ox;");
+            }
+
+            for (int m = 0; m < mr; m++)
+            {
+                string init = k.BiasOffset is int bias
+                    ? $"TS.Broadcast(TS.At(ref p, {Names.Plus(Format.Int(bias), row, m == 0 ? "" : Format.Int(m))}))"
+                    : "TS.Zero";
+                w.Line($"TV {string.Join(", ", Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0"))};");
+            }
+
+            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
+            w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(k.BOffset + map.Origin), "bj")});");
+            GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
+            using (w.Block("if (direct)"))
+            {
+                for (int m = 0; m < mr; m++)
+                {
+                    string rowAt = Names.RowTimes(row, m, direct.Plane);
+                    var stores = Enumerable.Range(0, nr).Select(v => direct.Activation is int act
+                        ? $"TS.Store(TS.Max(c{m}{v}, TS.Zero), ref ws, {Names.Plus(Format.Int(act), rowAt, "j", Names.Lane(v))});"
+                        : $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(direct.Output), rowAt, "j", Names.Lane(v))});");
+                    w.Line(string.Join(" ", stores));
+                }
+            }
+
+            using (w.Block("else"))
+            {
+                for (int m = 0; m < mr; m++)
+                {
+                    var stores = Enumerable.Range(0, nr).Select(v =>
+                        $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
+                    w.Line(string.Join(" ", stores));
+                }
             }
         }
     }

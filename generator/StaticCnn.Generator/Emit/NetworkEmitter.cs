@@ -412,7 +412,7 @@ internal static class NetworkEmitter
             w.Line();
             if (plan.TransformedLength > 0)
             {
-                w.Line("/// <summary>Floats in the transformed-weights array that every batch slot shares (Winograd filters).</summary>");
+                w.Line("/// <summary>Floats in the transformed-weights array that every batch slot shares (Winograd filters, filters in lanes).</summary>");
                 w.Line($"public const int TransformedLength = {Format.Int(plan.TransformedLength)};");
                 w.Line();
             }
@@ -554,7 +554,7 @@ internal static class NetworkEmitter
                 LayerComment(w, layer.Shape);
                 switch (layer)
                 {
-                    case ConvPlan { Winograd: not null }:
+                    case ConvPlan { ForwardReadsTransformed: true }:
                         PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments}, ref t);");
                         break;
                     case ConvPlan or PoolPlan or DensePlan:
@@ -720,7 +720,7 @@ internal static class NetworkEmitter
     }
 
     /// <summary>
-    /// PrepareWeights (forward: Winograd's U) or PrepareBackwardWeights (U' for input gradients): each statement
+    /// PrepareWeights (forward: Winograd's U, filters in lanes' T) or PrepareBackwardWeights (U' for input gradients): each statement
     /// recomputes one layer's transformed weights when its weights changed.
     /// </summary>
     private static void EmitPrepareWeights(IndentedWriter w, NetworkPlan plan, bool backward)
@@ -742,6 +742,11 @@ internal static class NetworkEmitter
                         ? $"// {LayerText.Heading(layer.Shape)}: U'[xi][c][o] = (G rot180(W[o][c]) G^T)[xi], for dX."
                         : $"// {LayerText.Heading(layer.Shape)}: U[xi][o][c] = (G W[o][c] G^T)[xi].");
                     w.Line(ConvEmitter.WeightTransform(conv, winograd, flipped: backward));
+                }
+                else if (!backward && layer is ConvPlan { FiltersInLanes: FiltersInLanesPlan lanes } inLanes)
+                {
+                    w.Line($"// {LayerText.Heading(layer.Shape)}: T[tap][o] = W[o][tap], then b[o] (the filters in the vector lanes).");
+                    w.Line(ConvEmitter.FilterTransform(inLanes, lanes));
                 }
             }
         }

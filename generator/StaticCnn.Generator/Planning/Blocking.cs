@@ -121,6 +121,47 @@ internal static class Blocking
         return best;
     }
 
+    /// <summary>
+    /// The cheapest block for a convolution with its filters in the lanes: rows are the pixels of a
+    /// <paramref name="height"/> x <paramref name="width"/> output, columns its <paramref name="filters"/>; a block of
+    /// MR pixels must lie inside one output row (MR divides the width) so that its pixels read the input at
+    /// consecutive offsets. Ties go to the block with fewer loads per multiply-add.
+    /// </summary>
+    public static RegisterBlock ForPixelRows(int height, int width, int filters, bool wide)
+    {
+        int lanes = wide ? MaxLanes : Lanes;
+        int registers = wide ? 32 : 16;
+        int vectors = (filters + lanes - 1) / lanes;
+        RegisterBlock best = new(1, 1);
+        double bestCost = double.MaxValue;
+        for (int mr = 1; mr <= Math.Min(width, 12); mr++)
+        {
+            if (width % mr != 0)
+            {
+                continue;
+            }
+
+            for (int nr = 1; nr <= Math.Min(vectors, 4); nr++)
+            {
+                if ((mr * nr) + nr + 1 > registers)
+                {
+                    continue;
+                }
+
+                int columnBlocks = (filters + (nr * lanes) - 1) / (nr * lanes);
+                double cost = (double)height * (width / mr) * columnBlocks * TapCycles(mr, nr, 1.0);
+                cost += cost * 1e-3 * (mr + nr) / (mr * nr);
+                if (cost < bestCost - 1e-9)
+                {
+                    bestCost = cost;
+                    best = new(mr, nr);
+                }
+            }
+        }
+
+        return best;
+    }
+
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     private static double TapCycles(int mr, int nr, double split) =>

@@ -31,6 +31,21 @@ internal enum Operand
 /// <see cref="Columns"/> into room the plan reserves, so there is no scalar tail.
 /// Convolution forward, input gradient and column gradient are all of this form.
 /// </summary>
+/// <param name="B">Which array B lives in (the workspace, except for filters in lanes: the transformed filters, passed as the gradients argument).</param>
+/// <param name="ColumnBiasOffset">
+/// Null: each row starts from <see cref="BiasOffset"/>[r] (or zero). Otherwise every accumulator starts from the vector
+/// of B at this offset plus its column: a bias per column (filters in lanes).
+/// </param>
+/// <param name="RowMap">
+/// Null: row r reads A at r * <see cref="ARowStride"/>. Otherwise the rows are the pixels of an output map, row
+/// r = oy * Width + ox reading A at oy * PaddedWidth + ox (plus ARowStride per row inside a block, which never
+/// crosses an output row).
+/// </param>
+/// <param name="Direct">
+/// Only with a <see cref="Map"/> (the forward pass): where the block runs compact, or its vectors can cover every output
+/// row exactly (the last block of a row moved back to end at the row's end, overlapping the one before it), the
+/// GEMM stores straight into the C,H,W output (and its ReLU) instead of into C, which then needs no epilogue.
+/// </param>
 internal sealed record TapGemm(
     string Name,
     int Rows,
@@ -46,7 +61,17 @@ internal sealed record TapGemm(
     int COffset,
     int CRowStride,
     int? BiasOffset,
-    ColumnMap? Map = null);
+    ColumnMap? Map = null,
+    Operand B = Operand.Workspace,
+    int? ColumnBiasOffset = null,
+    ColumnMap? RowMap = null,
+    DirectOutput? Direct = null);
+
+/// <summary>
+/// The C,H,W output a forward GEMM may store into directly, planes of <paramref name="Plane"/> floats: the fused ReLU's
+/// output when there is one (only the ReLU is kept: its backward reads its output), else the convolution's.
+/// </summary>
+internal sealed record DirectOutput(int Output, int Plane, int? Activation);
 
 /// <summary>
 /// How an implicit convolution's columns map onto its padded input: output pixel (oy, ox) reads from
@@ -69,6 +94,23 @@ internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth
     {
         int floats = vectors * lanes;
         return Width % lanes == 0 && (Width % floats == 0 || (floats % Width == 0 && Height % (floats / Width) == 0));
+    }
+
+    /// <summary>
+    /// C# over <c>TS.Count</c> (a JIT-time constant): whether a block of <paramref name="vectors"/> vectors stores
+    /// straight into the output, because it runs compact or because blocks of it cover each output row (the last one
+    /// overlapping the one before it), computing no more columns than the padded rows would.
+    /// </summary>
+    public string DirectTest(int vectors) => $"({CompactTest(vectors)} || {OverlapTest(vectors)})";
+
+    /// <summary>
+    /// C# over <c>TS.Count</c>: whether blocks of <paramref name="vectors"/> vectors cover each output row, the last
+    /// one ending at the row's end: the row is at least one block wide and its blocks span no more than the padded row.
+    /// </summary>
+    public string OverlapTest(int vectors)
+    {
+        string floats = vectors == 1 ? "TS.Count" : $"({vectors} * TS.Count)";
+        return $"({Width} >= {floats} && ({Width} + {floats} - 1) / {floats} * {floats} <= {PaddedWidth})";
     }
 
     /// <summary>The same test as C# over <c>TS.Count</c>, which the JIT folds to a constant.</summary>

@@ -51,7 +51,7 @@ internal sealed class NetworkPlan
     public LayerPlan Last => Layers[Layers.Count - 1];
 
     /// <summary>Some forward pass multiplies with transformed weights (Winograd's U): PrepareWeights has work.</summary>
-    public bool TransformsForwardWeights => Layers.Exists(l => l is ConvPlan { Winograd: not null });
+    public bool TransformsForwardWeights => Layers.Exists(l => l is ConvPlan { ForwardReadsTransformed: true });
 
     /// <summary>Some backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
     public bool TransformsBackwardWeights => Layers.Exists(l => l is ConvPlan { WinogradInputGradient: not null });
@@ -142,6 +142,15 @@ internal sealed class ConvPlan : LayerPlan
     /// </summary>
     public BufferPlan? ShiftedRows { get; set; }
 
+    /// <summary>
+    /// The forward pass with the filters in the vector lanes (stride 1, a map whose width no vector divides, a multiple
+    /// of 8 filters): a GEMM of pixels x filters into a pixel-major result, transposed back to C,H,W. Null otherwise.
+    /// </summary>
+    public FiltersInLanesPlan? FiltersInLanes { get; set; }
+
+    /// <summary>Whether the forward pass multiplies with weights kept in the transformed array (PrepareWeights).</summary>
+    public bool ForwardReadsTransformed => Winograd is not null || FiltersInLanes is not null;
+
     /// <summary>Winograd F(2x2, 3x3) forward pass (3x3, stride 1, even output), or null.</summary>
     public WinogradPlan? Winograd { get; set; }
 
@@ -194,6 +203,16 @@ internal sealed record WinogradPlan(int TileRows, int TileColumns, int ChunkRows
 
     public int ChunkTiles => ChunkRows * TileColumns;
 }
+
+/// <summary>
+/// A convolution's forward pass with its filters in the lanes (StaticCnn.Kernels.FiltersInLanes has the layouts).
+/// </summary>
+/// <param name="Filters">T[tap][filter] (rows of <paramref name="Stride"/>) and then the biases, in the transformed array.</param>
+/// <param name="Cache">The weights and biases T was made from, in the transformed array.</param>
+/// <param name="Stride">Floats per row of T and per pixel of the result: the filters rounded up to whole blocks of every width.</param>
+/// <param name="Result">R[pixel][filter], in the workspace.</param>
+/// <param name="Gemm">R = T-weighted sums of the input pixels: pixels x filters, the filters' vectors loaded, the pixels broadcast.</param>
+internal sealed record FiltersInLanesPlan(BufferPlan Filters, BufferPlan Cache, int Stride, BufferPlan Result, TapGemm Gemm);
 
 internal sealed class PoolPlan : LayerPlan
 {

@@ -28,7 +28,11 @@ public static class Activations
         }
     }
 
-    /// <summary><c>dx = dy</c> where the forward input <c>x &gt; 0</c>, otherwise 0.</summary>
+    /// <summary>
+    /// <c>dx = dy</c> where <c>x &gt; 0</c>, otherwise 0. <paramref name="x"/> may be the ReLU's input or its output
+    /// (max(x, 0) is positive exactly where x is; NaN is neither): the generated code passes the output, so that a
+    /// convolution with the ReLU fused keeps only the ReLU's output.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ReluBackward<TS, TVec>(ref float x, ref float dy, ref float dx, int length)
         where TS : struct, ISimd<TVec>

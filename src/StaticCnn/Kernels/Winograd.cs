@@ -141,8 +141,9 @@ public static class Winograd
     /// <summary>
     /// Y = A^T M A + bias for every filter and tile, with A^T = [1 1 1 0; 0 1 -1 -1]: the tile's 2x2 outputs,
     /// written into the C,H,W output (width 2 x tile columns, <paramref name="outputPlane"/> floats per filter: a
-    /// chunk of tile rows writes part of each plane) and, when <paramref name="relu"/> is set, their ReLU into
-    /// <paramref name="activation"/>. Without <paramref name="addBias"/> (the input gradient) no bias is added.
+    /// chunk of tile rows writes part of each plane), or, when <paramref name="relu"/> is set, only their ReLU, into
+    /// <paramref name="activation"/> (the ReLU's backward reads its output, so nothing reads the convolution's).
+    /// Without <paramref name="addBias"/> (the input gradient) no bias is added.
     /// </summary>
     public static void TransformOutput<TS, TVec>(ref float m, int filters, int tileRows, int tileColumns, int tileStride, int positionStride,
         ref float bias, ref float output, ref float activation, bool relu, int outputPlane, bool addBias = true)
@@ -289,12 +290,15 @@ public static class Winograd
         where TVec : struct
     {
         TVec lower = TS.InterleaveLower(left, right), upper = TS.InterleaveUpper(left, right);
-        TS.Store(lower, ref y, column);
-        TS.Store(upper, ref y, column + TS.Count);
         if (relu)
         {
             TS.Store(TS.Max(lower, TS.Zero), ref act, column);
             TS.Store(TS.Max(upper, TS.Zero), ref act, column + TS.Count);
+        }
+        else
+        {
+            TS.Store(lower, ref y, column);
+            TS.Store(upper, ref y, column + TS.Count);
         }
     }
 }

@@ -220,3 +220,28 @@ public partial class WinogradChunkNet;
 [Flatten]
 [Dense(3)]
 public partial class WinogradLinearNet;
+
+/// <summary>
+/// Filters in the vector lanes: 8 and 24 filters over 7x7 maps (blocks of 7 pixels, a whole output row; 49 pixels, so
+/// the transposition's last group of 8 overlaps the one before it), with a ReLU fused and without one.
+/// </summary>
+[Network(3, 9, 9)]
+[Conv2D(8, 3)]
+[ReLU]
+[Conv2D(24, 3, padding: 1)]
+[Flatten]
+[Dense(3)]
+public partial class FiltersInLanesNet;
+
+/// <summary>
+/// Forward GEMMs that store straight into the output: a 20-wide map on padded rows of 24 (blocks moved back to end at
+/// each row's end, where a block is at most 20 wide and its multiples fit 24), without a ReLU after it; then filters in lanes.
+/// </summary>
+[Network(1, 20, 20)]
+[Conv2D(4, 5, padding: 2)]
+[MaxPool2D(2)]
+[Conv2D(8, 5, padding: 2)]
+[ReLU]
+[Flatten]
+[Dense(3)]
+public partial class DirectRowsNet;

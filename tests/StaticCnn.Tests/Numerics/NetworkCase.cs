@@ -94,6 +94,14 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         [
             new RefConv2D(8, 3, 1, 1), new RefFlatten(), new RefDense(3),
         ]),
+        new("FiltersInLanesNet", () => new FiltersInLanesNet(), 3, 9, 9,
+        [
+            new RefConv2D(8, 3), new RefReLU(), new RefConv2D(24, 3, 1, 1), new RefFlatten(), new RefDense(3),
+        ]),
+        new("DirectRowsNet", () => new DirectRowsNet(), 1, 20, 20,
+        [
+            new RefConv2D(4, 5, 1, 2), new RefMaxPool2D(2), new RefConv2D(8, 5, 1, 2), new RefReLU(), new RefFlatten(), new RefDense(3),
+        ]),
         new("SmallVgg", () => new SmallVgg(), 3, 32, 32,
         [
             new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefConv2D(32, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2),

@@ -7,8 +7,9 @@ using Xunit;
 namespace StaticCnn.Tests.Numerics;
 
 /// <summary>
-/// Winograd layers keep their transformed filters in an array every batch slot shares and recompute them only when
-/// the weights change: a forward pass after any change of the parameters, through every entry point, must see it.
+/// Winograd and filters-in-lanes layers keep their transformed filters in an array every batch slot shares and
+/// recompute them only when the weights (or, in lanes, the biases) change: a forward pass after any change of the
+/// parameters, through every entry point, must see it.
 /// </summary>
 public sealed class WinogradTests
 {
@@ -17,6 +18,9 @@ public sealed class WinogradTests
     [InlineData("WinogradNarrowNet")]
     [InlineData("WinogradChunkNet")]
     [InlineData("SmallVgg")]
+    [InlineData("FiltersInLanesNet")]
+    [InlineData("DirectRowsNet")]
+    [InlineData("LeNet5")]
     public void EveryForwardSeesWeightsChangedInPlace(string name)
     {
         NetworkCase network = NetworkCase.All.Single(n => n.Name == name);
@@ -30,12 +34,13 @@ public sealed class WinogradTests
 
         for (int round = 0; round < 3; round++)
         {
-            // Round 0: fresh parameters; round 1: one weight of every 3x3 layer nudged in place; round 2: new values wholesale.
+            // Round 0: fresh parameters; round 1: one weight and one bias of every convolution nudged in place; round 2: new values wholesale.
             if (round == 1)
             {
                 foreach (LayerInfo layer in net.Layers.Where(l => l.Kind == LayerKind.Conv2D))
                 {
                     net.Parameters[layer.ParameterOffset + (layer.WeightCount / 2)] += 0.25f;
+                    net.Parameters[layer.ParameterOffset + layer.WeightCount + 1] -= 0.125f;
                 }
             }
             else

@@ -1,0 +1,131 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// The two layout changes of a convolution that runs with its filters in the vector lanes (small maps whose width no
+/// vector divides): the generated GEMM reads the filters transposed, <c>T[tap][filter]</c> with the bias as one more
+/// row, and writes its result pixel-major, <c>R[pixel][filter]</c>; these turn the weights into the first and the
+/// result back into the C,H,W activations.
+/// </summary>
+public static class FiltersInLanes
+{
+    /// <summary>
+    /// T[tap][filter] = W[filter][tap] for every tap of the fan-in, then T[fanIn][filter] = b[filter]; skipped when the
+    /// weights and biases are bit for bit those of the last call (<paramref name="cache"/> holds them), as they are for
+    /// every sample of a batch and every call of inference. Lanes past the filter count stay zero.
+    /// </summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="weights">Offset of the layer's weights [filter][fanIn], followed by its biases.</param>
+    /// <param name="filters">Filters (output channels).</param>
+    /// <param name="fanIn">Taps per filter: input channels x k x k.</param>
+    /// <param name="transformed">The storage's transformed-weights array.</param>
+    /// <param name="cache">Offset of the copy of the weights and biases T was made from.</param>
+    /// <param name="target">Offset of T.</param>
+    /// <param name="stride">Floats per row of T (at least <paramref name="filters"/>).</param>
+    public static void TransposeFilters(float[] parameters, int weights, int filters, int fanIn, float[] transformed, int cache, int target, int stride)
+    {
+        int length = (filters * fanIn) + filters;
+        ReadOnlySpan<float> current = parameters.AsSpan(weights, length);
+        Span<float> last = transformed.AsSpan(cache, length);
+        if (MemoryMarshal.Cast<float, int>(current).SequenceEqual(MemoryMarshal.Cast<float, int>(last)))
+        {
+            return;
+        }
+
+        Span<float> t = transformed.AsSpan(target, ((fanIn + 1) * stride));
+        for (int f = 0; f < filters; f++)
+        {
+            ReadOnlySpan<float> filter = current.Slice(f * fanIn, fanIn);
+            for (int tap = 0; tap < fanIn; tap++)
+            {
+                t[(tap * stride) + f] = filter[tap];
+            }
+
+            t[(fanIn * stride) + f] = current[(filters * fanIn) + f];
+        }
+
+        current.CopyTo(last);
+    }
+
+    /// <summary>
+    /// Y[c][pixel] = R[pixel][c] for every channel and pixel, or, when <paramref name="relu"/>, max(R[pixel][c], 0)
+    /// (NaN stays NaN, as every ReLU here): a convolution with a fused ReLU keeps only the ReLU's output, which the
+    /// ReLU's backward reads. 8x8 blocks transposed in registers where 256-bit vectors run (the last block of pixels
+    /// overlaps the one before it), else element by element.
+    /// </summary>
+    /// <param name="result">R, rows of <paramref name="resultStride"/> floats per pixel.</param>
+    /// <param name="pixels">Pixels of one channel (H*W).</param>
+    /// <param name="channels">Channels.</param>
+    /// <param name="resultStride">Floats per pixel row of R.</param>
+    /// <param name="output">Y (or its ReLU), C,H,W.</param>
+    /// <param name="relu">Whether to write the ReLU.</param>
+    public static void ChannelsFirst<TS, TV>(ref float result, int pixels, int channels, int resultStride, ref float output, bool relu)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        if (TS.Count >= 8 && Avx.IsSupported && pixels >= 8 && channels % 8 == 0)
+        {
+            for (int c = 0; c < channels; c += 8)
+            {
+                for (int p = 0; p < pixels; p += 8)
+                {
+                    int first = Math.Min(p, pixels - 8);
+                    Transpose8x8(ref Unsafe.Add(ref result, (first * resultStride) + c), resultStride,
+                        ref Unsafe.Add(ref output, (c * pixels) + first), pixels, relu);
+                }
+            }
+
+            return;
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                float v = Unsafe.Add(ref result, (p * resultStride) + c);
+                Unsafe.Add(ref output, (c * pixels) + p) = relu ? SimdScalar.Max(v, 0f) : v;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float source, int sourceStride, ref float output, int stride, bool relu)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
+
+        // Interleave pairs of rows, then pairs of pairs (within each 128-bit half), then swap the halves across.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Row(Avx.Permute2x128(u0, u4, 0x20), ref output, 0, relu);
+        Row(Avx.Permute2x128(u1, u5, 0x20), ref output, stride, relu);
+        Row(Avx.Permute2x128(u2, u6, 0x20), ref output, 2 * stride, relu);
+        Row(Avx.Permute2x128(u3, u7, 0x20), ref output, 3 * stride, relu);
+        Row(Avx.Permute2x128(u0, u4, 0x31), ref output, 4 * stride, relu);
+        Row(Avx.Permute2x128(u1, u5, 0x31), ref output, 5 * stride, relu);
+        Row(Avx.Permute2x128(u2, u6, 0x31), ref output, 6 * stride, relu);
+        Row(Avx.Permute2x128(u3, u7, 0x31), ref output, 7 * stride, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(Vector256<float> value, ref float output, int offset, bool relu) =>
+        (relu ? Simd256.Max(value, Vector256<float>.Zero) : value).StoreUnsafe(ref output, (nuint)offset);
+}
