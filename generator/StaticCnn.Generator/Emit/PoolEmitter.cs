@@ -46,7 +46,32 @@ internal static class PoolEmitter
             if (plan.RowPairs is BufferPlan pairs)
             {
                 int rows = c * ho;
-                w.Line($"// Rows 2r and 2r+1 of the input (r over all {rows} output rows of every channel) -> row r of the pair maxima.");
+                w.Line($"// Output rows at least a vector wide: one pass, output row r (of all {rows}) from input rows 2r and 2r+1, the");
+                w.Line("// maxima of the rows' two vectors of cells and then of adjacent columns (the last vector moved back to end at the row's end).");
+                using (w.Block($"if ({wo} >= TS.Count)"))
+                {
+                    using (w.Block($"for (int r = 0; r < {rows}; r++)"))
+                    {
+                        w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
+                        w.Line($"ref float bottom = ref TS.At(ref top, {wi});");
+                        w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (r * {wo}));");
+                        using (w.Block($"for (int x = 0; x < {wo}; x += TS.Count)"))
+                        {
+                            using (w.Block($"if (x > {wo} - TS.Count)"))
+                            {
+                                w.Line($"x = {wo} - TS.Count;");
+                            }
+
+                            w.Line("TV left = TS.Max(TS.Load(ref top, 2 * x), TS.Load(ref bottom, 2 * x));");
+                            w.Line("TV right = TS.Max(TS.Load(ref top, (2 * x) + TS.Count), TS.Load(ref bottom, (2 * x) + TS.Count));");
+                            w.Line("TS.Store(TS.MaxPairs(left, right), ref dst, x);");
+                        }
+                    }
+
+                    w.Line("return;");
+                }
+
+                w.Line($"// Narrower rows: rows 2r and 2r+1 of the input -> row r of the pair maxima, then a flat pass over the columns.");
                 using (w.Block($"for (int r = 0; r < {rows}; r++)"))
                 {
                     w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
