@@ -17,16 +17,25 @@ internal static class KernelEmitter
         w.Line($"/// <summary>{summary}</summary>");
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
-            if (k.Wide == k.Narrow)
+            RegisterBlock? mid = k.Mid is RegisterBlock m && m != k.Narrow ? m : null;
+            if (k.Wide == k.Narrow && mid is null)
             {
                 GemmRows(w, k, k.Narrow);
             }
             else
             {
-                w.Line("// AVX-512 has 32 registers: a bigger register block (TS.Count is a JIT-time constant, so one branch is compiled).");
+                w.Line("// AVX-512 has 32 registers: a bigger register block (TS.Count and TS.Registers are JIT-time constants, so one branch is compiled).");
                 using (w.Block($"if (TS.Count == {Blocking.MaxLanes})"))
                 {
                     GemmRows(w, k, k.Wide);
+                }
+
+                if (mid is RegisterBlock midBlock)
+                {
+                    using (w.Block("else if (TS.Registers == 32)"))
+                    {
+                        GemmRows(w, k, midBlock);
+                    }
                 }
 
                 using (w.Block("else"))
@@ -39,7 +48,7 @@ internal static class KernelEmitter
         // One method per block shape keeps each one small enough for the JIT to hold every accumulator in a
         // register (past about a thousand locals, which the inlined operations create, it stops tracking them).
         var emitted = new HashSet<(int, int)>();
-        foreach (RegisterBlock block in new[] { k.Narrow, k.Wide })
+        foreach (RegisterBlock block in k.Mid is RegisterBlock extra ? new[] { k.Narrow, k.Wide, extra } : new[] { k.Narrow, k.Wide })
         {
             int tail = k.Rows % block.Rows;
             foreach (int mr in tail > 0 && k.Rows >= block.Rows ? new[] { block.Rows, tail } : new[] { System.Math.Min(block.Rows, k.Rows) })

@@ -81,11 +81,12 @@ internal static class Blocking
     /// The row stride of a GEMM's result: whole blocks of either target run past <paramref name="columns"/>, so
     /// every row has room for the last block's full width (and starts 64-byte aligned).
     /// </summary>
-    public static int RowStride(int columns, RegisterBlock narrow, RegisterBlock wide)
+    public static int RowStride(int columns, RegisterBlock narrow, RegisterBlock wide, RegisterBlock? mid = null)
     {
         int narrowEnd = RoundUp(columns, narrow.Vectors * Lanes);
         int wideEnd = RoundUp(columns, wide.Vectors * MaxLanes);
-        return RoundUp(Math.Max(narrowEnd, wideEnd), MaxLanes);
+        int midEnd = mid is RegisterBlock m ? RoundUp(columns, m.Vectors * Lanes) : 0;
+        return RoundUp(Math.Max(Math.Max(narrowEnd, wideEnd), midEnd), MaxLanes);
     }
 
     public static RegisterBlock ForReduce(int rows, int taps, int columns, bool wide)
@@ -127,10 +128,10 @@ internal static class Blocking
     /// MR pixels must lie inside one output row (MR divides the width) so that its pixels read the input at
     /// consecutive offsets. Ties go to the block with fewer loads per multiply-add.
     /// </summary>
-    public static RegisterBlock ForPixelRows(int height, int width, int filters, bool wide)
+    /// <param name="lanes">Floats per vector of the target.</param>
+    /// <param name="registers">Its vector registers: 16, or 32 (AVX-512 at either width, NEON).</param>
+    public static RegisterBlock ForPixelRows(int height, int width, int filters, int lanes, int registers)
     {
-        int lanes = wide ? MaxLanes : Lanes;
-        int registers = wide ? 32 : 16;
         int vectors = (filters + lanes - 1) / lanes;
         RegisterBlock best = new(1, 1);
         double bestCost = double.MaxValue;

@@ -41,6 +41,10 @@ internal enum Operand
 /// r = oy * Width + ox reading A at oy * PaddedWidth + ox (plus ARowStride per row inside a block, which never
 /// crosses an output row).
 /// </param>
+/// <param name="Mid">
+/// Null, or the block for 8-lane vectors with 32 registers (Vector256 on AVX-512 hardware, NEON): chosen when
+/// <c>TS.Registers</c> is 32 and the vectors are not 16 wide.
+/// </param>
 /// <param name="Direct">
 /// Only with a <see cref="Map"/> (the forward pass): where the block runs compact, or its vectors can cover every output
 /// row exactly (the last block of a row moved back to end at the row's end, overlapping the one before it), the
@@ -65,7 +69,8 @@ internal sealed record TapGemm(
     Operand B = Operand.Workspace,
     int? ColumnBiasOffset = null,
     ColumnMap? RowMap = null,
-    DirectOutput? Direct = null);
+    DirectOutput? Direct = null,
+    RegisterBlock? Mid = null);
 
 /// <summary>
 /// The C,H,W output a forward GEMM may store into directly, planes of <paramref name="Plane"/> floats: the fused ReLU's

@@ -342,7 +342,7 @@ internal static class NetworkPlanner
         layer.Kind == LayerKind.Conv2D && layer.Stride == 1 && !UsesWinograd(layer)
         && layer.Output.C % Blocking.Lanes == 0 && layer.Output.W % Blocking.Lanes != 0
         && layer.Output.H * layer.Output.W >= Blocking.Lanes
-        && Blocking.ForPixelRows(layer.Output.H, layer.Output.W, layer.Output.C, wide: false).Rows >= 2;
+        && Blocking.ForPixelRows(layer.Output.H, layer.Output.W, layer.Output.C, Blocking.Lanes, 16).Rows >= 2;
 
     /// <summary>
     /// Filters in lanes: R[pixel][filter] = b[filter] + sum over c, ky, kx of xp[c][oy + ky][ox + kx] * T[(c*k + ky)*k + kx][filter],
@@ -355,8 +355,9 @@ internal static class NetworkPlanner
         int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C, k = layer.KernelSize;
         int ho = layer.Output.H, wo = layer.Output.W, wp = plan.PaddedWidth, plane = plan.PaddedHeight * wp;
         int fanIn = ic * k * k;
-        RegisterBlock narrow = Blocking.ForPixelRows(ho, wo, oc, wide: false), wide = Blocking.ForPixelRows(ho, wo, oc, wide: true);
-        int stride = Blocking.RowStride(oc, narrow, wide);
+        RegisterBlock narrow = Blocking.ForPixelRows(ho, wo, oc, Blocking.Lanes, 16), wide = Blocking.ForPixelRows(ho, wo, oc, Blocking.MaxLanes, 32);
+        RegisterBlock mid = Blocking.ForPixelRows(ho, wo, oc, Blocking.Lanes, 32);
+        int stride = Blocking.RowStride(oc, narrow, wide, mid);
         BufferPlan filters = workspace.AddTransformed($"T{n}", (long)(fanIn + 1) * stride, $"[{n}] filters in lanes: T[tap][filter] for {fanIn} taps, then the biases, rows of {stride}");
         BufferPlan cache = workspace.AddTransformed($"TC{n}", layer.WeightCount + oc, $"[{n}] the weights and biases T was made from");
         BufferPlan result = workspace.Add($"R{n}", (long)ho * wo * stride, $"[{n}] output pixel-major: {ho * wo} pixels x {stride}");
@@ -373,10 +374,10 @@ internal static class NetworkPlanner
 
         var gemm = new TapGemm($"{plan.MethodPrefix}Forward", ho * wo, narrow, wide, oc,
             Operand.Workspace, plan.Padded.Offset, 1, filters.Offset, loops, taps,
-            result.Offset, stride, null, B: Operand.Gradients, ColumnBiasOffset: filters.Offset + (fanIn * stride), RowMap: new ColumnMap(ho, wo, wp));
+            result.Offset, stride, null, B: Operand.Gradients, ColumnBiasOffset: filters.Offset + (fanIn * stride), RowMap: new ColumnMap(ho, wo, wp), Mid: mid);
         plan.Forward = gemm;
         plan.FiltersInLanes = new FiltersInLanesPlan(filters, cache, stride, result, gemm);
-        plan.Kernel = $"filters in lanes: pixels x filter vectors per register block {narrow} (AVX2) / {wide} (AVX-512), filters transposed once, result transposed to C,H,W";
+        plan.Kernel = $"filters in lanes: pixels x filter vectors per register block {narrow} (AVX2) / {mid} (AVX2 with AVX-512's 32 registers) / {wide} (AVX-512), filters transposed once, result transposed to C,H,W";
     }
 
     /// <summary>

@@ -13,6 +13,13 @@ public interface ISimd<TVec>
     /// <summary>Floats per vector.</summary>
     static abstract int Count { get; }
 
+    /// <summary>
+    /// Vector registers the JIT can hold this width's vectors in (a JIT-time constant): 32 for Vector256 where AVX-512VL
+    /// gives it ymm16-31 and for Vector512, else 16 (Vector128 keeps 16 on x64 so that the 16-register blocks run, and
+    /// are tested, there; 32 on ARM64). Generated kernels pick bigger register blocks with 32.
+    /// </summary>
+    static abstract int Registers { get; }
+
     /// <summary>All lanes zero.</summary>
     static abstract TVec Zero { get; }
 

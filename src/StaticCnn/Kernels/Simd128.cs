@@ -16,6 +16,13 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
     }
 
     /// <inheritdoc/>
+    public static int Registers
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => AdvSimd.Arm64.IsSupported ? 32 : 16;
+    }
+
+    /// <inheritdoc/>
     public static Vector128<float> Zero
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -15,6 +15,13 @@ public readonly struct Simd256 : ISimd<Vector256<float>>
     }
 
     /// <inheritdoc/>
+    public static int Registers
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx512F.VL.IsSupported ? 32 : 16;
+    }
+
+    /// <inheritdoc/>
     public static Vector256<float> Zero
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -15,6 +15,13 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
     }
 
     /// <inheritdoc/>
+    public static int Registers
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 32;
+    }
+
+    /// <inheritdoc/>
     public static Vector512<float> Zero
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

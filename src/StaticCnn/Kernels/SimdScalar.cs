@@ -18,6 +18,13 @@ public readonly struct SimdScalar : ISimd<float>
     }
 
     /// <inheritdoc/>
+    public static int Registers
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => 16;
+    }
+
+    /// <inheritdoc/>
     public static float Zero
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

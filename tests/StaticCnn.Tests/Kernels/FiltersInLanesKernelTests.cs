@@ -80,6 +80,19 @@ public class FiltersInLanesKernelTests
         Check("a sign flipped");
     }
 
+    /// <summary>
+    /// Generated GEMMs pick a 16-register block, or on AVX-512 hardware a 32-register one for Vector256: on x64
+    /// Vector128 keeps 16 so that the network tests at every width run both blocks on such a machine.
+    /// </summary>
+    [Fact]
+    public void RegisterCountsSelectTheBlocksTheTestsCover()
+    {
+        Assert.Equal(32, Simd512.Registers);
+        Assert.Equal(16, SimdScalar.Registers);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported ? 32 : 16, Simd256.Registers);
+        Assert.Equal(System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 32 : 16, Simd128.Registers);
+    }
+
     private static void Run(SimdWidth width, float[] result, int pixels, int channels, int stride, float[] output, bool relu)
     {
         switch (width)
