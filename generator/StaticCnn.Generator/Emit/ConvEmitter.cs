@@ -140,8 +140,9 @@ internal static class ConvEmitter
         else if (plan.Implicit)
         {
             w.Line($"// out[o][oy*{wp} + ox] = b[o] + sum over c, ky, kx of W[o][c][ky][kx] * xp[c][(oy + ky)*{wp} + ox + kx]:");
-            w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below");
-            w.Line($"// (none are computed where a register block covers whole output rows: it runs over oy*{wo} + ox instead).");
+            w.Line($"// a tap GEMM over the padded rows read in place; columns ox >= {wo} of each row wrap around and are dropped below,");
+            w.Line($"// except where the register block covers whole output rows (it runs over oy*{wo} + ox) or each row in blocks (the last");
+            w.Line($"// one moved back to end at ox = {wo}): there the GEMM stores straight into the output and no column is dropped.");
         }
         else
         {
@@ -195,7 +196,7 @@ internal static class ConvEmitter
         w.Line(relu is null
             ? $"// Epilogue: R transposed to the {layer.Output} output."
             : $"// Epilogue: R transposed to the {layer.Output} output through layer {relu.Index}'s ReLU (its backward reads its output: the convolution's own is not kept).");
-        w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsFirst<TS, TV>(ref TS.At(ref ws, {lanes.Result.Offset}), {pixels}, {oc}, {lanes.Stride}, ref TS.At(ref ws, {relu?.Output.Offset ?? plan.Output.Offset}), {(relu is null ? "false" : "true")});");
+        w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsFirst<TS, TV>(ref TS.At(ref ws, {lanes.Result.Offset}), {pixels}, {oc}, {lanes.Stride}, ref TS.At(ref ws, {plan.Output.Offset}), {(relu is null ? "false" : "true")});");
     }
 
     /// <summary>The statement that brings a filters-in-lanes layer's T up to date with its weights and biases (a no-op when they did not change).</summary>

@@ -126,32 +126,40 @@ internal static class KernelEmitter
 
         using (w.Block($"for (int j = 0; j < {columns}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
         {
-            string bArray = Names.Ref(k.B);
-            if (k.ColumnBiasOffset is int columnBias)
-            {
-                w.Line($"TV {string.Join(", ", Enumerable.Range(0, nr).Select(v => $"bias{v} = TS.Load(ref {bArray}, {Names.Plus(Format.Int(columnBias), "j", Names.Lane(v))})"))};");
-            }
-
-            for (int m = 0; m < mr; m++)
-            {
-                string init = k.BiasOffset is int bias
-                    ? $"TS.Broadcast(TS.At(ref p, {Names.Plus(Format.Int(bias), row, m == 0 ? "" : Format.Int(m))}))"
-                    : "TS.Zero";
-                var accumulators = k.ColumnBiasOffset is null
-                    ? Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0")
-                    : Enumerable.Range(0, nr).Select(v => $"c{m}{v} = bias{v}");
-                w.Line($"TV {string.Join(", ", accumulators)};");
-            }
-
+            Accumulators(w, k, row, mr, nr);
             w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), aRow)});");
-            w.Line($"ref float b = ref TS.At(ref {bArray}, {Names.Plus(Format.Int(bOffset), bColumn)});");
+            w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(bOffset), bColumn)});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
-            for (int m = 0; m < mr; m++)
-            {
-                var stores = Enumerable.Range(0, nr).Select(v =>
-                    $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
-                w.Line(string.Join(" ", stores));
-            }
+            Stores(w, mr, nr, (m, v) => $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
+        }
+    }
+
+    /// <summary>The block's accumulators, each starting from its row's bias, its column's bias, or zero.</summary>
+    private static void Accumulators(IndentedWriter w, TapGemm k, string row, int mr, int nr)
+    {
+        if (k.ColumnBiasOffset is int columnBias)
+        {
+            w.Line($"TV {string.Join(", ", Enumerable.Range(0, nr).Select(v => $"bias{v} = TS.Load(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(columnBias), "j", Names.Lane(v))})"))};");
+        }
+
+        for (int m = 0; m < mr; m++)
+        {
+            string init = k.BiasOffset is int bias
+                ? $"TS.Broadcast(TS.At(ref p, {Names.Plus(Format.Int(bias), row, m == 0 ? "" : Format.Int(m))}))"
+                : "TS.Zero";
+            var accumulators = k.ColumnBiasOffset is null
+                ? Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0")
+                : Enumerable.Range(0, nr).Select(v => $"c{m}{v} = bias{v}");
+            w.Line($"TV {string.Join(", ", accumulators)};");
+        }
+    }
+
+    /// <summary>One line of stores per block row, <paramref name="store"/> giving accumulator (m, v)'s statement.</summary>
+    private static void Stores(IndentedWriter w, int mr, int nr, System.Func<int, int, string> store)
+    {
+        for (int m = 0; m < mr; m++)
+        {
+            w.Line(string.Join(" ", Enumerable.Range(0, nr).Select(v => store(m, v))));
         }
     }
 
@@ -179,37 +187,21 @@ internal static class KernelEmitter
                 w.Line($"bj = (oy * {map.PaddedWidth}) + ox;");
             }
 
-            for (int m = 0; m < mr; m++)
-            {
-                string init = k.BiasOffset is int bias
-                    ? $"TS.Broadcast(TS.At(ref p, {Names.Plus(Format.Int(bias), row, m == 0 ? "" : Format.Int(m))}))"
-                    : "TS.Zero";
-                w.Line($"TV {string.Join(", ", Enumerable.Range(0, nr).Select(v => v == 0 ? $"c{m}0 = {init}" : $"c{m}{v} = c{m}0"))};");
-            }
-
+            Accumulators(w, k, row, mr, nr);
             w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
             w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(k.BOffset + map.Origin), "bj")});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
+            string output = direct.Relu ? "the ReLU of the sums" : "the sums";
+            w.Line($"// Stores: {output} into the output where direct, else the sums into the padded rows.");
             using (w.Block("if (direct)"))
             {
-                for (int m = 0; m < mr; m++)
-                {
-                    string rowAt = Names.RowTimes(row, m, direct.Plane);
-                    var stores = Enumerable.Range(0, nr).Select(v => direct.Activation is int act
-                        ? $"TS.Store(TS.Max(c{m}{v}, TS.Zero), ref ws, {Names.Plus(Format.Int(act), rowAt, "j", Names.Lane(v))});"
-                        : $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(direct.Output), rowAt, "j", Names.Lane(v))});");
-                    w.Line(string.Join(" ", stores));
-                }
+                Stores(w, mr, nr, (m, v) =>
+                    $"TS.Store({(direct.Relu ? $"TS.Max(c{m}{v}, TS.Zero)" : $"c{m}{v}")}, ref ws, {Names.Plus(Format.Int(direct.Output), Names.RowTimes(row, m, direct.Plane), "j", Names.Lane(v))});");
             }
 
             using (w.Block("else"))
             {
-                for (int m = 0; m < mr; m++)
-                {
-                    var stores = Enumerable.Range(0, nr).Select(v =>
-                        $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
-                    w.Line(string.Join(" ", stores));
-                }
+                Stores(w, mr, nr, (m, v) => $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
             }
         }
     }

@@ -73,10 +73,10 @@ internal sealed record TapGemm(
     RegisterBlock? Mid = null);
 
 /// <summary>
-/// The C,H,W output a forward GEMM may store into directly, planes of <paramref name="Plane"/> floats: the fused ReLU's
-/// output when there is one (only the ReLU is kept: its backward reads its output), else the convolution's.
+/// The C,H,W output a forward GEMM may store into directly, planes of <paramref name="Plane"/> floats; with
+/// <paramref name="Relu"/>, the ReLU of the sums (a fused ReLU runs in place: the output is its output too).
 /// </summary>
-internal sealed record DirectOutput(int Output, int Plane, int? Activation);
+internal sealed record DirectOutput(int Output, int Plane, bool Relu);
 
 /// <summary>
 /// How an implicit convolution's columns map onto its padded input: output pixel (oy, ox) reads from

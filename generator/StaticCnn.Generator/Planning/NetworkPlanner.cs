@@ -107,7 +107,7 @@ internal static class NetworkPlanner
         {
             if (conv.Forward is { Map: not null } mapped)
             {
-                conv.Forward = mapped with { Direct = new DirectOutput(conv.Output.Offset, conv.Shape.Output.H * conv.Shape.Output.W, conv.FusedRelu?.Output.Offset) };
+                conv.Forward = mapped with { Direct = new DirectOutput(conv.Output.Offset, conv.Shape.Output.H * conv.Shape.Output.W, conv.FusedRelu is not null) };
             }
         }
 
