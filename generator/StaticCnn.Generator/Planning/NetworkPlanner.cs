@@ -70,7 +70,9 @@ internal static class NetworkPlanner
             }
             else
             {
-                BufferPlan output = workspace.Add($"X{layer.Index}", layer.Output.Length, $"[{layer.Index}] {layer.Kind} output {layer.Output}");
+                bool reluInPlace = layer.Kind == LayerKind.Conv2D && layer.Index < shapes.Layers.Count && shapes.Layers[layer.Index].Kind == LayerKind.ReLU;
+                BufferPlan output = workspace.Add($"X{layer.Index}", layer.Output.Length,
+                    $"[{layer.Index}] {layer.Kind} output {layer.Output}{(reluInPlace ? $", through layer {layer.Index + 1}'s ReLU in place" : "")}");
                 BufferPlan outputGradient = workspace.Add($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}");
                 layerPlan = layer.Kind switch
                 {
