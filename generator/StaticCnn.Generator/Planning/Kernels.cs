@@ -109,9 +109,16 @@ internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth
     public string DirectTest(int vectors) => $"({CompactTest(vectors)} || {OverlapTest(vectors)})";
 
     /// <summary>
-    /// C# over <c>TS.Count</c>: whether blocks of <paramref name="vectors"/> vectors cover each output row, the last
-    /// one ending at the row's end: the row is at least one block wide and its blocks span no more than the padded row.
+    /// Whether blocks of <paramref name="vectors"/> vectors of <paramref name="lanes"/> floats cover each output row, the
+    /// last one ending at the row's end: the row is at least one block wide and its blocks span no more than the padded row.
     /// </summary>
+    public bool Overlaps(int vectors, int lanes)
+    {
+        int floats = vectors * lanes;
+        return Width >= floats && (Width + floats - 1) / floats * floats <= PaddedWidth;
+    }
+
+    /// <summary>The same test as C# over <c>TS.Count</c> (<see cref="Overlaps"/>), which the JIT folds to a constant.</summary>
     public string OverlapTest(int vectors)
     {
         string floats = vectors == 1 ? "TS.Count" : $"({vectors} * TS.Count)";
