@@ -55,8 +55,9 @@ public static class FiltersInLanes
     /// <summary>
     /// Y[c][pixel] = R[pixel][c] for every channel and pixel, or, when <paramref name="relu"/>, max(R[pixel][c], 0)
     /// (NaN stays NaN, as every ReLU here): a convolution with a fused ReLU keeps only the ReLU's output, which the
-    /// ReLU's backward reads. 8x8 blocks transposed in registers where 256-bit vectors run (the last block of pixels
-    /// overlaps the one before it), else element by element.
+    /// ReLU's backward reads. 8x8 blocks transposed in registers where 256-bit AVX vectors run, else Count x Count
+    /// blocks by the width's interleaves (the last block of pixels overlaps the one before it); element by element
+    /// where neither fits (scalar, fewer pixels than a vector, channels not a multiple of it).
     /// </summary>
     /// <param name="result">R, rows of <paramref name="resultStride"/> floats per pixel.</param>
     /// <param name="pixels">Pixels of one channel (H*W).</param>
@@ -83,6 +84,22 @@ public static class FiltersInLanes
             return;
         }
 
+        int n = TS.Count;
+        if (n >= 4 && pixels >= n && channels % n == 0)
+        {
+            for (int c = 0; c < channels; c += n)
+            {
+                for (int p = 0; p < pixels; p += n)
+                {
+                    int first = Math.Min(p, pixels - n);
+                    TransposeSquare<TS, TV>(ref Unsafe.Add(ref result, (first * resultStride) + c), resultStride,
+                        ref Unsafe.Add(ref output, (c * pixels) + first), pixels, relu);
+                }
+            }
+
+            return;
+        }
+
         for (int c = 0; c < channels; c++)
         {
             for (int p = 0; p < pixels; p++)
@@ -91,6 +108,49 @@ public static class FiltersInLanes
                 Unsafe.Add(ref output, (c * pixels) + p) = relu ? SimdScalar.Max(v, 0f) : v;
             }
         }
+    }
+
+    /// <summary>
+    /// A Count x Count block transposed with the width's own interleaves (NEON zip1/zip2, SSE unpcklps/unpckhps, the
+    /// AVX-512 halves): log2(Count) rounds of the perfect shuffle, row 2i and 2i+1 of a round the interleaving of rows i
+    /// and i + Count/2 of the one before, leave the columns as rows.
+    /// </summary>
+    private static void TransposeSquare<TS, TV>(ref float source, int sourceStride, ref float output, int stride, bool relu)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int n = TS.Count, half = n / 2;
+        Square<TV> first = default, second = default;
+        Span<TV> rows = first, next = second;
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = TS.Load(ref source, i * sourceStride);
+        }
+
+        for (int round = 1; round < n; round *= 2)
+        {
+            for (int i = 0; i < half; i++)
+            {
+                next[2 * i] = TS.InterleaveLower(rows[i], rows[i + half]);
+                next[(2 * i) + 1] = TS.InterleaveUpper(rows[i], rows[i + half]);
+            }
+
+            Span<TV> previous = rows;
+            rows = next;
+            next = previous;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            TS.Store(relu ? TS.Max(rows[i], TS.Zero) : rows[i], ref output, i * stride);
+        }
+    }
+
+    /// <summary>Room for the rows of a transposed block: 16, the widest vector's floats.</summary>
+    [InlineArray(16)]
+    private struct Square<T>
+    {
+        private T element;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
