@@ -560,8 +560,8 @@ internal static class NetworkEmitter
                     case ConvPlan or PoolPlan or DensePlan:
                         PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
                         break;
-                    case ElementwisePlan { FusedIntoConv: true }:
-                        w.Line("// Computed in the convolution's epilogue above.");
+                    case ElementwisePlan { FusedIntoPrevious: true }:
+                        w.Line("// Computed in place as the layer above stores its outputs.");
                         break;
                     case ElementwisePlan { Kind: LayerKind.Flatten } elementwise:
                         w.Line(ElementwiseEmitter.Forward(elementwise));

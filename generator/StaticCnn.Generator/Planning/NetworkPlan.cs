@@ -251,6 +251,9 @@ internal sealed class DensePlan : LayerPlan
     public TapReduce Forward { get; set; } = null!;
 
     public int UnitBlock { get; set; }
+
+    /// <summary>The ReLU right after this layer, applied as its outputs are stored, in place (the ReLU then does nothing forward).</summary>
+    public ElementwisePlan? FusedRelu { get; set; }
 }
 
 internal sealed class ElementwisePlan : LayerPlan
@@ -260,6 +263,6 @@ internal sealed class ElementwisePlan : LayerPlan
     {
     }
 
-    /// <summary>Forward runs in the preceding convolution's epilogue.</summary>
-    public bool FusedIntoConv { get; set; }
+    /// <summary>A ReLU whose forward runs in the preceding convolution's or dense layer's stores, in place.</summary>
+    public bool FusedIntoPrevious { get; set; }
 }

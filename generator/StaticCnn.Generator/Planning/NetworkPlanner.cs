@@ -61,16 +61,16 @@ internal static class NetworkPlanner
                 error = TooLarge(spec, layer, padded);
                 return null;
             }
-            else if (layer.Kind == LayerKind.ReLU && plan.Layers.Count > 0 && plan.Layers[plan.Layers.Count - 1] is ConvPlan)
+            else if (layer.Kind == LayerKind.ReLU && plan.Layers.Count > 0 && plan.Layers[plan.Layers.Count - 1] is ConvPlan or DensePlan)
             {
-                // A ReLU right after a convolution runs in its epilogue, in place: the convolution stores only the ReLU of
-                // its sums, into its own output buffer, which is the ReLU's output too (the ReLU's backward reads it).
+                // A ReLU right after a convolution or a dense layer runs in its stores, in place: the layer stores only the
+                // ReLU of its sums, into its own output buffer, which is the ReLU's output too (the ReLU's backward reads it).
                 BufferPlan outputGradient = workspace.Add($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}");
                 layerPlan = new ElementwisePlan(layer, input, input, inputGradient, outputGradient);
             }
             else
             {
-                bool reluInPlace = layer.Kind == LayerKind.Conv2D && layer.Index < shapes.Layers.Count && shapes.Layers[layer.Index].Kind == LayerKind.ReLU;
+                bool reluInPlace = layer.Kind is LayerKind.Conv2D or LayerKind.Dense && layer.Index < shapes.Layers.Count && shapes.Layers[layer.Index].Kind == LayerKind.ReLU;
                 BufferPlan output = workspace.Add($"X{layer.Index}", layer.Output.Length,
                     $"[{layer.Index}] {layer.Kind} output {layer.Output}{(reluInPlace ? $", through layer {layer.Index + 1}'s ReLU in place" : "")}");
                 BufferPlan outputGradient = workspace.Add($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}");
@@ -99,7 +99,13 @@ internal static class NetworkPlanner
             if (plan.Layers[i] is ConvPlan conv && plan.Layers[i + 1] is ElementwisePlan { Kind: LayerKind.ReLU } relu)
             {
                 conv.FusedRelu = relu;
-                relu.FusedIntoConv = true;
+                relu.FusedIntoPrevious = true;
+            }
+            else if (plan.Layers[i] is DensePlan dense && plan.Layers[i + 1] is ElementwisePlan { Kind: LayerKind.ReLU } denseRelu)
+            {
+                dense.FusedRelu = denseRelu;
+                dense.Forward = dense.Forward with { Relu = true };
+                denseRelu.FusedIntoPrevious = true;
             }
         }
 
