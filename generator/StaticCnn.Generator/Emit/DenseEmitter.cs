@@ -12,9 +12,7 @@ internal static class DenseEmitter
     {
         LayerShape layer = plan.Shape;
         KernelEmitter.EmitReduce(w, plan.Forward,
-            plan.FusedRelu is ElementwisePlan relu
-                ? $"{LayerText.Heading(layer)}: y[u] = max(b[u] + sum over i of W[u][i] * x[i], 0) (layer {relu.Index}'s ReLU, in place), {plan.Forward.RowBlock} units per pass over x."
-                : $"{LayerText.Heading(layer)}: y[u] = b[u] + sum over i of W[u][i] * x[i], {plan.Forward.RowBlock} units per pass over x.");
+            $"{LayerText.Heading(layer)}: y[u] = b[u] + sum over i of W[u][i] * x[i], {plan.Forward.RowBlock} units per pass over x.");
         w.Line();
     }
 

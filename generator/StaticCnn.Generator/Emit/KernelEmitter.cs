@@ -452,10 +452,9 @@ internal static class KernelEmitter
             var writes = Enumerable.Range(0, t).Select(i =>
             {
                 string target = $"TS.At(ref {c}, {Names.Plus(Format.Int(group[i].C), m == 0 ? "" : Format.Int(m * k.CRowStride))})";
-                string sum = k.BiasOffset is int bias ? $"TS.At(ref p, {Names.Plus(Format.Int(bias), "row", m == 0 ? "" : Format.Int(m))}) + t{m}{i}" : "";
-                return k.BiasOffset is null
-                    ? $"{target} += t{m}{i};"
-                    : k.Relu ? $"{target} = global::StaticCnn.Kernels.SimdScalar.Max({sum}, 0f);" : $"{target} = {sum};";
+                return k.BiasOffset is int bias
+                    ? $"{target} = TS.At(ref p, {Names.Plus(Format.Int(bias), "row", m == 0 ? "" : Format.Int(m))}) + t{m}{i};"
+                    : $"{target} += t{m}{i};";
             });
             w.Line(string.Join(" ", writes));
         }

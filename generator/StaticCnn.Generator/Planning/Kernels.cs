@@ -144,7 +144,6 @@ internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth
 /// the end, so whole vectors may run over.
 /// </param>
 /// <param name="BiasOffset">Null: add the sums into C. Otherwise store bias[r] + sums into C.</param>
-/// <param name="Relu">With a bias: store max(bias[r] + sums, 0) instead (a dense layer's fused ReLU, in place).</param>
 /// <param name="RowMap">
 /// Null: j runs over [0, Columns). Otherwise j walks the valid columns of each output row only: A holds compact
 /// rows of <see cref="ColumnMap.Width"/>, B rows of <see cref="ColumnMap.PaddedWidth"/>, and the width is a whole
@@ -167,5 +166,4 @@ internal sealed record TapReduce(
     int COffset,
     int CRowStride,
     int? BiasOffset,
-    ColumnMap? RowMap = null,
-    bool Relu = false);
+    ColumnMap? RowMap = null);

@@ -252,8 +252,6 @@ internal sealed class DensePlan : LayerPlan
 
     public int UnitBlock { get; set; }
 
-    /// <summary>The ReLU right after this layer, applied as its outputs are stored, in place (the ReLU then does nothing forward).</summary>
-    public ElementwisePlan? FusedRelu { get; set; }
 }
 
 internal sealed class ElementwisePlan : LayerPlan
@@ -263,6 +261,6 @@ internal sealed class ElementwisePlan : LayerPlan
     {
     }
 
-    /// <summary>A ReLU whose forward runs in the preceding convolution's or dense layer's stores, in place.</summary>
+    /// <summary>A ReLU whose forward runs in the preceding convolution's stores, in place.</summary>
     public bool FusedIntoPrevious { get; set; }
 }
