@@ -166,9 +166,7 @@ internal static class ConvEmitter
         if (forward is { Map: ColumnMap map, Direct: not null })
         {
             // The same JIT-time constant as the GEMM's: where its block stored into the output, nothing is left to do.
-            string direct = forward.Wide == forward.Narrow
-                ? map.DirectTest(forward.Narrow.Vectors)
-                : $"(TS.Count == {Blocking.MaxLanes} ? {map.DirectTest(forward.Wide.Vectors)} : {map.DirectTest(forward.Narrow.Vectors)})";
+            string direct = PerBlock(forward, block => map.DirectTest(block.Vectors));
             using (w.Block($"if (!{direct})"))
             {
                 Epilogue(w, plan, forward);
@@ -461,8 +459,18 @@ internal static class ConvEmitter
     private static string RowWidth(TapGemm gemm)
     {
         ColumnMap map = gemm.Map!.Value;
-        string Width(RegisterBlock block) => $"({map.CompactTest(block.Vectors)} ? {map.Width} : {map.PaddedWidth})";
-        return gemm.Wide == gemm.Narrow ? Width(gemm.Narrow) : $"TS.Count == {Blocking.MaxLanes} ? {Width(gemm.Wide)} : {Width(gemm.Narrow)}";
+        return PerBlock(gemm, block => $"({map.CompactTest(block.Vectors)} ? {map.Width} : {map.PaddedWidth})");
+    }
+
+    /// <summary>
+    /// A C# expression the JIT folds: <paramref name="test"/> of the register block the running width compiles, chosen
+    /// as the GEMM's own dispatch chooses it (wide at 16 lanes, <see cref="TapGemm.Mid"/> with 32 registers, else narrow).
+    /// </summary>
+    private static string PerBlock(TapGemm gemm, System.Func<RegisterBlock, string> test)
+    {
+        string narrow = test(gemm.Narrow);
+        string rest = gemm.Mid is RegisterBlock mid && mid != gemm.Narrow ? $"(TS.Registers == 32 ? {test(mid)} : {narrow})" : narrow;
+        return gemm.Wide == gemm.Narrow && rest == narrow ? narrow : $"(TS.Count == {Blocking.MaxLanes} ? {test(gemm.Wide)} : {rest})";
     }
 
     /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> floats of each of <paramref name="planes"/> planes between two strided layouts.</summary>

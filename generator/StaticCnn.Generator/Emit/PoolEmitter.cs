@@ -55,17 +55,10 @@ internal static class PoolEmitter
                         w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
                         w.Line($"ref float bottom = ref TS.At(ref top, {wi});");
                         w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (r * {wo}));");
-                        using (w.Block($"for (int x = 0; x < {wo}; x += TS.Count)"))
-                        {
-                            using (w.Block($"if (x > {wo} - TS.Count)"))
-                            {
-                                w.Line($"x = {wo} - TS.Count;");
-                            }
-
-                            w.Line("TV left = TS.Max(TS.Load(ref top, 2 * x), TS.Load(ref bottom, 2 * x));");
-                            w.Line("TV right = TS.Max(TS.Load(ref top, (2 * x) + TS.Count), TS.Load(ref bottom, (2 * x) + TS.Count));");
-                            w.Line("TS.Store(TS.MaxPairs(left, right), ref dst, x);");
-                        }
+                        VectorLoop(w, wo,
+                            "TV left = TS.Max(TS.Load(ref top, 2 * x), TS.Load(ref bottom, 2 * x));",
+                            "TV right = TS.Max(TS.Load(ref top, (2 * x) + TS.Count), TS.Load(ref bottom, (2 * x) + TS.Count));",
+                            "TS.Store(TS.MaxPairs(left, right), ref dst, x);");
                     }
 
                     w.Line("return;");
@@ -365,15 +358,7 @@ internal static class PoolEmitter
     {
         using (w.Block($"if ({length} >= TS.Count)"))
         {
-            using (w.Block($"for (int x = 0; x < {length}; x += TS.Count)"))
-            {
-                w.Line($"if (x > {length} - TS.Count)");
-                w.Line("{");
-                w.Line($"    x = {length} - TS.Count;");
-                w.Line("}");
-                w.Line();
-                w.Line(vector);
-            }
+            VectorLoop(w, length, vector);
         }
 
         using (w.Block("else"))
@@ -381,6 +366,23 @@ internal static class PoolEmitter
             using (w.Block($"for (int x = 0; x < {length}; x++)"))
             {
                 w.Line(scalar);
+            }
+        }
+    }
+
+    /// <summary>A loop over x in [0, length) by whole vectors, the last one moved back to overlap the one before (length at least a vector).</summary>
+    private static void VectorLoop(IndentedWriter w, int length, params string[] body)
+    {
+        using (w.Block($"for (int x = 0; x < {length}; x += TS.Count)"))
+        {
+            w.Line($"if (x > {length} - TS.Count)");
+            w.Line("{");
+            w.Line($"    x = {length} - TS.Count;");
+            w.Line("}");
+            w.Line();
+            foreach (string line in body)
+            {
+                w.Line(line);
             }
         }
     }

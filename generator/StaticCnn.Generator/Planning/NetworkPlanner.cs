@@ -61,7 +61,7 @@ internal static class NetworkPlanner
                 error = TooLarge(spec, layer, padded);
                 return null;
             }
-            else if (layer.Kind == LayerKind.ReLU && plan.Layers.Count > 0 && plan.Layers[plan.Layers.Count - 1] is ConvPlan or DensePlan)
+            else if (layer.Kind == LayerKind.ReLU && layer.Index > 1 && ReluRunsInPlaceAfter(shapes.Layers[layer.Index - 2].Kind))
             {
                 // A ReLU right after a convolution or a dense layer runs in place: the convolution stores only the ReLU of its
                 // sums into its output buffer, the dense layer's ReLU rewrites its output; that buffer is the ReLU's output too
@@ -72,7 +72,7 @@ internal static class NetworkPlanner
             }
             else
             {
-                bool reluInPlace = layer.Kind is LayerKind.Conv2D or LayerKind.Dense && layer.Index < shapes.Layers.Count && shapes.Layers[layer.Index].Kind == LayerKind.ReLU;
+                bool reluInPlace = ReluRunsInPlaceAfter(layer.Kind) && layer.Index < shapes.Layers.Count && shapes.Layers[layer.Index].Kind == LayerKind.ReLU;
                 BufferPlan output = workspace.Add($"X{layer.Index}", layer.Output.Length,
                     $"[{layer.Index}] {layer.Kind} output {layer.Output}{(reluInPlace ? $", through layer {layer.Index + 1}'s ReLU in place" : "")}");
                 BufferPlan outputGradient = workspace.Add($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}");
@@ -262,6 +262,9 @@ internal static class NetworkPlanner
 
         return plan;
     }
+
+    /// <summary>Whether a ReLU right after a layer of this kind runs in place, in that layer's output buffer.</summary>
+    private static bool ReluRunsInPlaceAfter(LayerKind kind) => kind is LayerKind.Conv2D or LayerKind.Dense;
 
     /// <summary>Input channels from which a 3x3 convolution runs Winograd F(2x2, 3x3): below it (first layers) the
     /// GEMMs' reduction is too short to pay for the transforms.</summary>

@@ -69,22 +69,9 @@ public static class FiltersInLanes
         where TS : struct, ISimd<TV>
         where TV : struct
     {
-        if (TS.Count >= 8 && Avx.IsSupported && pixels >= 8 && channels % 8 == 0)
-        {
-            for (int c = 0; c < channels; c += 8)
-            {
-                for (int p = 0; p < pixels; p += 8)
-                {
-                    int first = Math.Min(p, pixels - 8);
-                    Transpose8x8(ref Unsafe.Add(ref result, (first * resultStride) + c), resultStride,
-                        ref Unsafe.Add(ref output, (c * pixels) + first), pixels, relu);
-                }
-            }
-
-            return;
-        }
-
-        int n = TS.Count;
+        // Blocks of 8x8 where AVX runs (any width of at least 8), else of the width's own Count (SSE and NEON: 4).
+        bool avx = TS.Count >= 8 && Avx.IsSupported;
+        int n = avx ? 8 : TS.Count;
         if (n >= 4 && pixels >= n && channels % n == 0)
         {
             for (int c = 0; c < channels; c += n)
@@ -92,8 +79,16 @@ public static class FiltersInLanes
                 for (int p = 0; p < pixels; p += n)
                 {
                     int first = Math.Min(p, pixels - n);
-                    TransposeSquare<TS, TV>(ref Unsafe.Add(ref result, (first * resultStride) + c), resultStride,
-                        ref Unsafe.Add(ref output, (c * pixels) + first), pixels, relu);
+                    ref float source = ref Unsafe.Add(ref result, (first * resultStride) + c);
+                    ref float target = ref Unsafe.Add(ref output, (c * pixels) + first);
+                    if (avx)
+                    {
+                        Transpose8x8(ref source, resultStride, ref target, pixels, relu);
+                    }
+                    else
+                    {
+                        TransposeSquare<TS, TV>(ref source, resultStride, ref target, pixels, relu);
+                    }
                 }
             }
 
