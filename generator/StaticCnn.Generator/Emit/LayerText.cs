@@ -1,88 +1,30 @@
 using System.Collections.Generic;
 using System.Linq;
 using StaticCnn.Generator.Helpers;
-using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Shapes;
 
 namespace StaticCnn.Generator.Emit;
 
-/// <summary>How layers are described to people: in the summary, the remarks and the comments of the code.</summary>
+/// <summary>
+/// How layers are described to people: in the summary, the remarks and the comments of the code. Each layer kind
+/// says how it is written (<see cref="Layers.LayerDefinition.Describe"/> and its neighbours); this puts it together.
+/// </summary>
 internal static class LayerText
 {
     /// <summary>"Conv2D(6, 5x5, s1, p2)", "MaxPool2D(3x3, s2, ceil)", "Dense(120)", "LeakyReLU(0.1)".</summary>
-    public static string Describe(LayerShape layer)
-    {
-        LayerSpec spec = layer.Layer;
-        string window = $"{Format.Int(spec.KernelSize)}x{Format.Int(spec.KernelSize)}";
-        string padding = spec.Padding > 0 ? $", p{Format.Int(spec.Padding)}" : "";
-        string rounding = spec.Rounding switch
-        {
-            Rounding.Floor => ", floor",
-            Rounding.Ceil => ", ceil",
-            _ => "",
-        };
-        return spec.Kind switch
-        {
-            LayerKind.Conv2D => $"Conv2D({Format.Int(spec.Filters)}, {window}, s{Format.Int(layer.Stride)}{padding}{rounding})",
-            LayerKind.MaxPool2D or LayerKind.AvgPool2D => $"{spec.Kind}({window}, s{Format.Int(layer.Stride)}{padding}{rounding})",
-            LayerKind.Dense => $"Dense({Format.Int(spec.Units)})",
-            LayerKind.LeakyReLU => $"LeakyReLU({Format.Float(spec.Slope)})",
-            _ => spec.Kind.ToString(),
-        };
-    }
+    public static string Describe(LayerShape layer) => layer.Definition.Describe(layer);
 
     /// <summary>"(28 + 2*2 - 5) / 1 + 1 = 28", "floor((7 + 2*0 - 2) / 2) + 1 = 3", for height and, when it differs, width.</summary>
-    public static string OutputArithmetic(LayerShape layer)
-    {
-        if (!layer.Kind.IsSpatial())
-        {
-            return "";
-        }
-
-        int f = layer.KernelSize;
-        int p = layer.Padding;
-        int s = layer.Stride;
-        string Rule(int n, int output)
-        {
-            string exact = OutputSize.Arithmetic(n, f, s, p);
-            long span = (long)n + (2L * p) - f;
-            if (span % s == 0 || layer.Layer.Rounding == Rounding.Exact)
-            {
-                return $"{exact} = {Format.Int(output)}";
-            }
-
-            string division = exact.Substring(0, exact.Length - " + 1".Length);
-            string rounded = layer.Layer.Rounding == Rounding.Floor ? $"floor({division}) + 1" : $"ceil({division}) + 1";
-            long ceil = ((span + s - 1) / s) + 1;
-            return output < ceil && layer.Layer.Rounding == Rounding.Ceil
-                ? $"{rounded} = {Format.Int(ceil)}, less the window that would start in the padding = {Format.Int(output)}"
-                : $"{rounded} = {Format.Int(output)}";
-        }
-
-        string height = Rule(layer.Input.H, layer.Output.H);
-        return layer.Input.H == layer.Input.W
-            ? height
-            : $"height {height}, width {Rule(layer.Input.W, layer.Output.W)}";
-    }
+    public static string OutputArithmetic(LayerShape layer) => layer.Definition.OutputArithmetic(layer);
 
     /// <summary>Multiply-adds of one forward pass: Ho*Wo*K*F*F*C for a convolution, inputs*units for a Dense, otherwise 0.</summary>
-    public static long MultiplyAdds(LayerShape layer) => layer.Kind switch
-    {
-        LayerKind.Conv2D => (long)layer.Output.H * layer.Output.W * layer.WeightCount,
-        LayerKind.Dense => layer.WeightCount,
-        _ => 0,
-    };
+    public static long MultiplyAdds(LayerShape layer) => layer.Definition.MultiplyAdds(layer);
 
     /// <summary>Bytes of the layer's output activation (float32), which Forward keeps for Backward; 0 for Flatten (it reuses its input).</summary>
-    public static long ActivationBytes(LayerShape layer) => layer.Kind == LayerKind.Flatten ? 0 : layer.Output.Length * 4;
+    public static long ActivationBytes(LayerShape layer) => layer.Definition.ActivationBytes(layer);
 
     /// <summary>"(5*5*1 + 1) * 6 = 156 params", "(400 + 1) * 120 = 48,120 params", or "0 params".</summary>
-    public static string ParameterArithmetic(LayerShape layer) => layer.Kind switch
-    {
-        LayerKind.Conv2D => $"(F*F*C + 1) * K = ({Format.Int(layer.KernelSize)}*{Format.Int(layer.KernelSize)}*{Format.Int(layer.Input.C)} + 1) * {Format.Int(layer.Output.C)} = {Format.Count(layer.ParameterCount)} params",
-        LayerKind.Dense => $"(inputs + 1) * units = ({Format.Int(layer.Input.Length)} + 1) * {Format.Int(layer.Output.C)} = {Format.Count(layer.ParameterCount)} params",
-        _ => "0 params",
-    };
+    public static string ParameterArithmetic(LayerShape layer) => layer.Definition.ParameterArithmetic(layer);
 
     /// <summary>"[2] Conv2D(16, 5x5, s1) 6x14x14 -> 16x10x10".</summary>
     public static string Heading(LayerShape layer) =>

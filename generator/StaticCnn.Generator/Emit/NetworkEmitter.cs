@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Layers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
@@ -371,31 +372,31 @@ internal static class NetworkEmitter
             for (int i = 0; i < layers.Count; i++)
             {
                 LayerShape layer = layers[i];
-                if (!layer.Kind.HasParameters())
+                if (layer.Parameters.Count == 0)
                 {
                     continue;
                 }
 
-                LayerShape? next = layers.Skip(i + 1).FirstOrDefault(l => !l.Kind.IsPooling() && l.Kind != LayerKind.Flatten);
-                (string gain, string why) = Gain(next);
-                long fanIn = layer.WeightCount / layer.Output.C;
-                w.Line($"// [{layer.Index}] {LayerText.Describe(layer)}: fan-in {Format.Count(fanIn)}, gain {why}.");
-                w.Line($"var random{layer.Index} = new global::StaticCnn.DeterministicRandom(seed, {layer.Index});");
-                w.Line($"global::StaticCnn.ParameterInitializer.KaimingUniform(p.Slice({Format.Int(layer.ParameterOffset)}, {Format.Int(layer.WeightCount)}), {Format.Int(fanIn)}, {gain}, ref random{layer.Index});");
-                w.Line($"p.Slice({Format.Int(layer.BiasOffset)}, {Format.Int(layer.BiasCount)}).Clear();");
+                LayerShape? next = layers.Skip(i + 1).FirstOrDefault(l => !l.Definition.PassesGainThrough);
+                (string gain, string why) = next?.Definition.Gain(next) ?? ("1f", "1 (no activation follows)");
+                ParameterSpec? kaiming = layer.Parameters.FirstOrDefault(t => t.Init == ParameterInit.KaimingUniform);
+                w.Line($"// [{layer.Index}] {LayerText.Describe(layer)}{(kaiming is null ? "" : $": fan-in {Format.Count(kaiming.FanIn)}, gain {why}")}.");
+                if (kaiming is not null)
+                {
+                    w.Line($"var random{layer.Index} = new global::StaticCnn.DeterministicRandom(seed, {layer.Index});");
+                }
+
+                foreach (ParameterSpec tensor in layer.Parameters)
+                {
+                    w.Line(tensor.Init switch
+                    {
+                        ParameterInit.KaimingUniform => $"global::StaticCnn.ParameterInitializer.KaimingUniform(p.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}), {Format.Int(tensor.FanIn)}, {gain}, ref random{layer.Index});",
+                        _ => $"p.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}).Clear();",
+                    });
+                }
             }
         }
     }
-
-    private static (string Gain, string Why) Gain(LayerShape? next) => next?.Kind switch
-    {
-        LayerKind.ReLU => (Format.FloatLiteral((float)System.Math.Sqrt(2.0)), "sqrt(2) for the ReLU that follows"),
-        LayerKind.LeakyReLU => (Format.FloatLiteral((float)System.Math.Sqrt(2.0 / (1.0 + ((double)next.Layer.Slope * next.Layer.Slope)))),
-            $"sqrt(2 / (1 + {Format.Float(next.Layer.Slope)}^2)) for the LeakyReLU that follows"),
-        LayerKind.Tanh => (Format.FloatLiteral(5f / 3f), "5/3 for the Tanh that follows"),
-        LayerKind.Sigmoid => ("1f", "1 for the Sigmoid that follows"),
-        _ => ("1f", "1 (no activation follows)"),
-    };
 
     private static void EmitKernelsClass(IndentedWriter w, NetworkPlan plan, string kernels, EquatableArray<float>? baked)
     {
@@ -472,25 +473,7 @@ internal static class NetworkEmitter
             EmitBackward(w, plan, slots: true);
             foreach (LayerPlan layer in plan.Layers)
             {
-                switch (layer)
-                {
-                    case ConvPlan conv:
-                        w.Line();
-                        ConvEmitter.EmitForward(w, conv);
-                        w.Line();
-                        ConvEmitter.EmitBackward(w, conv);
-                        break;
-                    case PoolPlan pool:
-                        w.Line();
-                        PoolEmitter.EmitForward(w, pool);
-                        PoolEmitter.EmitBackward(w, pool);
-                        break;
-                    case DensePlan dense:
-                        w.Line();
-                        DenseEmitter.EmitForward(w, dense);
-                        DenseEmitter.EmitBackward(w, dense);
-                        break;
-                }
+                layer.EmitKernels(w);
             }
         }
     }
@@ -503,10 +486,10 @@ internal static class NetworkEmitter
         w.Line("    {");
         foreach (LayerShape layer in shapes.Layers)
         {
-            bool spatial = layer.Kind.IsSpatial();
+            bool spatial = layer.Definition.IsSpatial;
             w.Line($"        new({layer.Index}, global::StaticCnn.LayerKind.{layer.Kind}, {ShapeLiteral(layer.Input)}, {ShapeLiteral(layer.Output)}, " +
                 $"{(spatial ? layer.KernelSize : 0)}, {(spatial ? layer.Stride : 0)}, {(spatial ? layer.Padding : 0)}, " +
-                $"{(layer.Kind == LayerKind.LeakyReLU ? Format.FloatLiteral(layer.Layer.Slope) : "0f")}, {layer.ParameterOffset}, {layer.WeightCount}, {layer.BiasCount}),");
+                $"{(layer.Layer is ActivationSpec { Slope: float slope } && layer.Kind == LayerKind.LeakyReLU ? Format.FloatLiteral(slope) : "0f")}, {layer.ParameterOffset}, {layer.WeightCount}, {layer.BiasCount}),");
         }
 
         w.Line("    });");
@@ -552,23 +535,13 @@ internal static class NetworkEmitter
             {
                 w.Line();
                 LayerComment(w, layer.Shape);
-                switch (layer)
+                if (layer.ForwardPerSlot)
                 {
-                    case ConvPlan { ForwardReadsTransformed: true }:
-                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments}, ref t);");
-                        break;
-                    case ConvPlan or PoolPlan or DensePlan:
-                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Forward<TS, TV>({Names.KernelArguments});");
-                        break;
-                    case ElementwisePlan { FusedIntoPrevious: true }:
-                        w.Line("// Computed in place as the layer above stores its outputs.");
-                        break;
-                    case ElementwisePlan { Kind: LayerKind.Flatten } elementwise:
-                        w.Line(ElementwiseEmitter.Forward(elementwise));
-                        break;
-                    case ElementwisePlan elementwise:
-                        PerSlot(w, slots, false, ElementwiseEmitter.Forward(elementwise));
-                        break;
+                    PerSlot(w, slots, false, layer.ForwardStatement);
+                }
+                else
+                {
+                    w.Line(layer.ForwardStatement);
                 }
             }
 
@@ -618,27 +591,15 @@ internal static class NetworkEmitter
             {
                 LayerPlan layer = plan.Layers[i];
                 bool first = i == 0;
-                string flag = first ? "wantInput" : "true";
                 w.Line();
-                switch (layer)
+                w.Line(layer.BackwardComment(first));
+                if (layer.BackwardPerSlot)
                 {
-                    case ConvPlan or DensePlan:
-                        w.Line($"// {LayerText.Heading(layer.Shape)}: db, dW{(first ? ", and dX if asked" : ", dX")}.");
-                        string transformed = layer is ConvPlan { WinogradInputGradient: not null } ? ", ref t" : "";
-                        PerSlot(w, slots, false, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments}, {flag}{transformed});");
-                        break;
-                    case PoolPlan:
-                        w.Line($"// {LayerText.Heading(layer.Shape)}: dX.");
-                        PerSlot(w, slots, first, $"{layer.MethodPrefix}Backward<TS, TV>({Names.KernelArguments});");
-                        break;
-                    case ElementwisePlan { Kind: LayerKind.Flatten } elementwise:
-                        w.Line($"// {LayerText.Heading(layer.Shape)}: {ElementwiseEmitter.BackwardRule(layer.Kind)}.");
-                        w.Line(ElementwiseEmitter.Backward(elementwise));
-                        break;
-                    case ElementwisePlan elementwise:
-                        w.Line($"// {LayerText.Heading(layer.Shape)}: {ElementwiseEmitter.BackwardRule(layer.Kind)}.");
-                        PerSlot(w, slots, first, ElementwiseEmitter.Backward(elementwise));
-                        break;
+                    PerSlot(w, slots, first && layer.BackwardOnlyForInputGradient, layer.BackwardStatement(first));
+                }
+                else
+                {
+                    w.Line(layer.BackwardStatement(first));
                 }
             }
 
@@ -736,18 +697,7 @@ internal static class NetworkEmitter
         {
             foreach (LayerPlan layer in plan.Layers)
             {
-                if (layer is ConvPlan conv && (backward ? conv.WinogradInputGradient : conv.Winograd) is WinogradPlan winograd)
-                {
-                    w.Line(backward
-                        ? $"// {LayerText.Heading(layer.Shape)}: U'[xi][c][o] = (G rot180(W[o][c]) G^T)[xi], for dX."
-                        : $"// {LayerText.Heading(layer.Shape)}: U[xi][o][c] = (G W[o][c] G^T)[xi].");
-                    w.Line(ConvEmitter.WeightTransform(conv, winograd, flipped: backward));
-                }
-                else if (!backward && layer is ConvPlan { FiltersInLanes: FiltersInLanesPlan lanes } inLanes)
-                {
-                    w.Line($"// {LayerText.Heading(layer.Shape)}: T[tap][o] = W[o][tap], then b[o] (the filters in the vector lanes).");
-                    w.Line(ConvEmitter.FilterTransform(inLanes, lanes));
-                }
+                layer.EmitPrepareWeights(w, backward);
             }
         }
     }

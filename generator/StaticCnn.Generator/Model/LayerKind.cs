@@ -27,15 +27,5 @@ internal enum Rounding
 
 internal static class LayerKinds
 {
-    public static bool IsSpatial(this LayerKind kind) =>
-        kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D;
-
-    public static bool IsPooling(this LayerKind kind) => kind is LayerKind.MaxPool2D or LayerKind.AvgPool2D;
-
-    public static bool IsActivation(this LayerKind kind) =>
-        kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid or LayerKind.Tanh;
-
-    public static bool HasParameters(this LayerKind kind) => kind is LayerKind.Conv2D or LayerKind.Dense;
-
     public static bool IsDefined(this Rounding rounding) => rounding is Rounding.Exact or Rounding.Floor or Rounding.Ceil;
 }

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Layers;
 using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Parsing;
@@ -125,42 +126,10 @@ internal static class NetworkParser
 
     private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, Rounding inherited, ref bool unreadable)
     {
-        switch (kind)
-        {
-            case LayerKind.Conv2D:
-            {
-                Rounding? own = ReadRounding(data, ref unreadable);
-
-                // PyTorch's Conv2d has no ceil mode: under a network-wide Ceil, convolutions round down.
-                Rounding rounding = own ?? (inherited == Rounding.Ceil ? Rounding.Floor : inherited);
-                return new LayerSpec(kind, index,
-                    Filters: ReadInt(data, "filters", 0, ref unreadable),
-                    KernelSize: ReadInt(data, "kernelSize", 0, ref unreadable),
-                    Stride: ReadInt(data, "stride", 1, ref unreadable),
-                    Padding: ReadInt(data, "padding", 0, ref unreadable),
-                    Rounding: rounding,
-                    RoundingSetOnLayer: own is not null);
-            }
-
-            case LayerKind.MaxPool2D:
-            case LayerKind.AvgPool2D:
-            {
-                Rounding? own = ReadRounding(data, ref unreadable);
-                return new LayerSpec(kind, index,
-                    KernelSize: ReadInt(data, "size", 0, ref unreadable),
-                    Stride: ReadInt(data, "stride", 0, ref unreadable),
-                    Padding: ReadInt(data, "padding", 0, ref unreadable),
-                    Rounding: own ?? inherited,
-                    RoundingSetOnLayer: own is not null);
-            }
-
-            case LayerKind.Dense:
-                return new LayerSpec(kind, index, Units: ReadInt(data, "units", 0, ref unreadable));
-            case LayerKind.LeakyReLU:
-                return new LayerSpec(kind, index, Slope: ReadFloat(data, "slope", 0.01f, ref unreadable));
-            default:
-                return new LayerSpec(kind, index);
-        }
+        var arguments = new AttributeArguments(data, index, inherited);
+        LayerSpec layer = LayerDefinitions.For(kind).Parse(arguments) with { Index = index };
+        unreadable |= arguments.Unreadable;
+        return layer;
     }
 
     /// <summary>The named argument Rounding = ShapeRounding.X, or null when it is not set.</summary>
@@ -209,27 +178,6 @@ internal static class NetworkParser
         if (value is { Kind: TypedConstantKind.Primitive, Value: int number })
         {
             return number;
-        }
-
-        if (value is not null || data.AttributeConstructor is null)
-        {
-            unreadable = true;
-        }
-
-        return fallback;
-    }
-
-    private static float ReadFloat(AttributeData data, string parameter, float fallback, ref bool unreadable)
-    {
-        TypedConstant? value = Argument(data, parameter);
-        switch (value)
-        {
-            case { Kind: TypedConstantKind.Primitive, Value: float number }:
-                return number;
-            case { Kind: TypedConstantKind.Primitive, Value: double number }:
-                return (float)number;
-            case { Kind: TypedConstantKind.Primitive, Value: int number }:
-                return number;
         }
 
         if (value is not null || data.AttributeConstructor is null)

@@ -1,5 +1,6 @@
 using System.Linq;
 using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Layers;
 using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Tests.Infrastructure;
@@ -19,20 +20,20 @@ internal static class Specs
             EquatableArray<DeclarationProblem>.Empty,
             HasUnreadableArguments: false);
 
-    public static LayerSpec Conv2D(int filters, int kernelSize, int stride = 1, int padding = 0) =>
-        new(Model.LayerKind.Conv2D, 0, Filters: filters, KernelSize: kernelSize, Stride: stride, Padding: padding);
+    public static ConvSpec Conv2D(int filters, int kernelSize, int stride = 1, int padding = 0) =>
+        new(filters, kernelSize, stride, padding);
 
-    public static LayerSpec MaxPool2D(int size, int stride = 0, int padding = 0) =>
-        new(Model.LayerKind.MaxPool2D, 0, KernelSize: size, Stride: stride, Padding: padding);
+    public static PoolSpec MaxPool2D(int size, int stride = 0, int padding = 0) =>
+        new(Model.LayerKind.MaxPool2D, size, stride, padding);
 
-    public static LayerSpec AvgPool2D(int size, int stride = 0, int padding = 0) =>
-        new(Model.LayerKind.AvgPool2D, 0, KernelSize: size, Stride: stride, Padding: padding);
+    public static PoolSpec AvgPool2D(int size, int stride = 0, int padding = 0) =>
+        new(Model.LayerKind.AvgPool2D, size, stride, padding);
 
-    public static LayerSpec Dense(int units) => new(Model.LayerKind.Dense, 0, Units: units);
+    public static DenseSpec Dense(int units) => new(units);
 
-    public static LayerSpec ReLU() => new(Model.LayerKind.ReLU, 0);
+    public static ActivationSpec ReLU() => new(Model.LayerKind.ReLU);
 
-    public static LayerSpec Flatten() => new(Model.LayerKind.Flatten, 0);
+    public static FlattenSpec Flatten() => new();
 
     /// <summary>LeNet-5 as in the contract.</summary>
     public static NetworkSpec LeNet5() => Network(1, 28, 28,

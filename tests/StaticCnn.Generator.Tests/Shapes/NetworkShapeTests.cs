@@ -1,4 +1,5 @@
 using System.Linq;
+using StaticCnn.Generator.Layers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Shapes;
 using StaticCnn.Generator.Tests.Infrastructure;
@@ -53,8 +54,8 @@ public sealed class NetworkShapeTests
     [InlineData("MaxPool2D", 4, 16, 4)]
     public void PoolingStrideZeroMeansStrideEqualsSize(string kind, int size, int input, int expected)
     {
-        LayerSpec implicitStride = kind == "MaxPool2D" ? Specs.MaxPool2D(size) : Specs.AvgPool2D(size);
-        LayerSpec explicitStride = implicitStride with { Stride = size };
+        PoolSpec implicitStride = kind == "MaxPool2D" ? Specs.MaxPool2D(size) : Specs.AvgPool2D(size);
+        PoolSpec explicitStride = implicitStride with { Stride = size };
 
         NetworkShapes a = ShapeInference.Infer(Specs.Network(6, input, input, implicitStride));
         NetworkShapes b = ShapeInference.Infer(Specs.Network(6, input, input, explicitStride));
@@ -62,7 +63,7 @@ public sealed class NetworkShapeTests
         Assert.Empty(a.Errors);
         LayerShape pool = Assert.Single(a.Layers);
         Assert.Equal(size, pool.Stride);
-        Assert.Equal(0, pool.Layer.Stride);
+        Assert.Equal(0, ((PoolSpec)pool.Layer).Stride);
         Assert.Equal(new Shape(6, expected, expected), pool.Output);
         Assert.Equal(b.Layers[0].Output, pool.Output);
         Assert.Equal(0, pool.ParameterCount);

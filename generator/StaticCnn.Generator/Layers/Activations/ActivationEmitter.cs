@@ -1,13 +1,12 @@
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
-using StaticCnn.Generator.Planning;
 
-namespace StaticCnn.Generator.Emit;
+namespace StaticCnn.Generator.Layers;
 
 /// <summary>Activation layers: calls into the runtime's vectorised element-wise loops with constant lengths.</summary>
-internal static class ElementwiseEmitter
+internal static class ActivationEmitter
 {
-    public static string Forward(ElementwisePlan plan)
+    public static string Forward(ActivationPlan plan)
     {
         int n = plan.Output.Length;
         string x = $"ref TS.At(ref ws, {plan.Input.Offset})";
@@ -15,14 +14,14 @@ internal static class ElementwiseEmitter
         return plan.Kind switch
         {
             LayerKind.ReLU => $"global::StaticCnn.Kernels.Activations.ReluForward<TS, TV>({x}, {y}, {n});",
-            LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluForward<TS, TV>({x}, {y}, {n}, {Format.FloatLiteral(plan.Shape.Layer.Slope)});",
+            LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluForward<TS, TV>({x}, {y}, {n}, {Format.FloatLiteral(((ActivationSpec)plan.Shape.Layer).Slope)});",
             LayerKind.Sigmoid => $"global::StaticCnn.Kernels.Activations.SigmoidForward<TS, TV>({x}, {y}, {n});",
             LayerKind.Tanh => $"global::StaticCnn.Kernels.Activations.TanhForward<TS, TV>({x}, {y}, {n});",
-            _ => "// Flatten: the C,H,W data is already the flat vector; nothing moves.",
+            _ => throw new System.ArgumentException($"{plan.Kind} is not an activation."),
         };
     }
 
-    public static string Backward(ElementwisePlan plan)
+    public static string Backward(ActivationPlan plan)
     {
         int n = plan.Output.Length;
         string x = $"ref TS.At(ref ws, {plan.Input.Offset})";
@@ -32,10 +31,10 @@ internal static class ElementwiseEmitter
         return plan.Kind switch
         {
             LayerKind.ReLU => $"global::StaticCnn.Kernels.Activations.ReluBackward<TS, TV>({y}, {dy}, {dx}, {n});",
-            LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluBackward<TS, TV>({x}, {dy}, {dx}, {n}, {Format.FloatLiteral(plan.Shape.Layer.Slope)});",
+            LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluBackward<TS, TV>({x}, {dy}, {dx}, {n}, {Format.FloatLiteral(((ActivationSpec)plan.Shape.Layer).Slope)});",
             LayerKind.Sigmoid => $"global::StaticCnn.Kernels.Activations.SigmoidBackward<TS, TV>({y}, {dy}, {dx}, {n});",
             LayerKind.Tanh => $"global::StaticCnn.Kernels.Activations.TanhBackward<TS, TV>({y}, {dy}, {dx}, {n});",
-            _ => "// Flatten: dX is dY, in the same buffer.",
+            _ => throw new System.ArgumentException($"{plan.Kind} is not an activation."),
         };
     }
 
@@ -46,6 +45,6 @@ internal static class ElementwiseEmitter
         LayerKind.LeakyReLU => "dX = dY where X > 0, else slope * dY",
         LayerKind.Sigmoid => "dX = dY * Y * (1 - Y)",
         LayerKind.Tanh => "dX = dY * (1 - Y^2)",
-        _ => "dX = dY",
+        _ => throw new System.ArgumentException($"{kind} is not an activation."),
     };
 }

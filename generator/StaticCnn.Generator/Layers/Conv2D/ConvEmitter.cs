@@ -1,9 +1,10 @@
 using System.Linq;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
 
-namespace StaticCnn.Generator.Emit;
+namespace StaticCnn.Generator.Layers;
 
 /// <summary>Conv2D: forward (pad, im2col when strided, GEMM, compact) and backward (dW, db, dX).</summary>
 internal static class ConvEmitter
@@ -31,7 +32,7 @@ internal static class ConvEmitter
             if (plan.CopiesIntoPadded)
             {
                 w.Line($"// Copy the {layer.Input} input into the middle of the zero-padded {ic}x{hp}x{wp} buffer (its border is never written).");
-                PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
+                Loops.PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
             }
 
             if (plan.Winograd is WinogradPlan winograd)
@@ -187,7 +188,7 @@ internal static class ConvEmitter
         LayerShape layer = plan.Shape;
         int k = layer.KernelSize, wp = plan.PaddedWidth, oc = layer.Output.C;
         int pixels = layer.Output.H * layer.Output.W;
-        ElementwisePlan? relu = plan.FusedRelu;
+        ActivationPlan? relu = plan.FusedRelu;
         w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
         w.Line($"// in the vector lanes, a block of pixels of one output row broadcast; T (rows of {lanes.Stride}, then the biases) is in t (PrepareWeights keeps it current).");
         w.Line($"{plan.Forward!.Name}Gemm<TS, TV>(ref p, ref t, ref ws);");
@@ -212,7 +213,7 @@ internal static class ConvEmitter
         int tiles = winograd.Tiles;
         long direct = (long)oc * ic * 9 * layer.Output.H * layer.Output.W;
         long products = (long)oc * ic * 16 * tiles;
-        ElementwisePlan? relu = plan.FusedRelu;
+        ActivationPlan? relu = plan.FusedRelu;
         w.Line($"// Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles of 2x2 outputs: {Format.Count(products)} multiply-adds instead of {Format.Count(direct)}.");
         int width = layer.Output.W;
         w.Line(winograd.ChunkRows == winograd.TileRows
@@ -361,7 +362,7 @@ internal static class ConvEmitter
 
                 if (p > 0)
                 {
-                    PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
+                    Loops.PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
                 }
             }
         }
@@ -410,7 +411,7 @@ internal static class ConvEmitter
         int rows = planes ? 1 : ho;
         int length = planes ? outPlane : wo;
         int sourceRow = planes ? 0 : plan.WideWidth;
-        ElementwisePlan? relu = plan.FusedRelu;
+        ActivationPlan? relu = plan.FusedRelu;
         string keep = planes ? $"copy each filter's {Format.Int(outPlane)} outputs" : $"keep the {wo} valid columns of every row";
         w.Line(relu is null
             ? $"// Epilogue: {keep}: the {layer.Output} output."
@@ -431,12 +432,12 @@ internal static class ConvEmitter
             if (relu is null)
             {
                 w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
-                PoolEmitter.RowLoop(w, length, "TS.Store(TS.Load(ref src, x), ref dst, x);", "TS.At(ref dst, x) = TS.At(ref src, x);");
+                Loops.RowLoop(w, length, "TS.Store(TS.Load(ref src, x), ref dst, x);", "TS.At(ref dst, x) = TS.At(ref src, x);");
             }
             else
             {
                 w.Line($"ref float act = ref TS.At(ref ws, {relu.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
-                PoolEmitter.RowLoop(w, length,
+                Loops.RowLoop(w, length,
                     "TS.Store(TS.Max(TS.Load(ref src, x), TS.Zero), ref act, x);",
                     "TS.At(ref act, x) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref src, x), 0f);");
             }
@@ -449,7 +450,7 @@ internal static class ConvEmitter
         LayerShape layer = plan.Shape;
         int ho = layer.Output.H, wo = layer.Output.W, wp = plan.PaddedWidth;
         w.Line($"// Spread dY onto rows of width {wp} after {plan.WideGradientMargin} zeros; the wrapped columns stay zero.");
-        PlaneRowCopy(w, layer.Output.C, ho, wo, plan.OutputGradient.Offset, ho * wo, wo, plan.WideGradient.Offset + plan.WideGradientMargin, plan.WideGradientRowStride, wp);
+        Loops.PlaneRowCopy(w, layer.Output.C, ho, wo, plan.OutputGradient.Offset, ho * wo, wo, plan.WideGradient.Offset + plan.WideGradientMargin, plan.WideGradientRowStride, wp);
     }
 
     /// <summary>
@@ -471,25 +472,5 @@ internal static class ConvEmitter
         string narrow = test(gemm.Narrow);
         string rest = gemm.Mid is RegisterBlock mid && mid != gemm.Narrow ? $"(TS.Registers == 32 ? {test(mid)} : {narrow})" : narrow;
         return gemm.Wide == gemm.Narrow && rest == narrow ? narrow : $"(TS.Count == {Blocking.MaxLanes} ? {test(gemm.Wide)} : {rest})";
-    }
-
-    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> floats of each of <paramref name="planes"/> planes between two strided layouts.</summary>
-    internal static void PlaneRowCopy(IndentedWriter w, int planes, int rows, int length, int source, int sourcePlane, int sourceRow, int destination, int destinationPlane, int destinationRow)
-    {
-        if (sourceRow == length && destinationRow == length)
-        {
-            using (w.Block($"for (int ci = 0; ci < {planes}; ci++)"))
-            {
-                w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {source} + (ci * {sourcePlane})), ref TS.At(ref ws, {destination} + (ci * {destinationPlane})), {rows * length});");
-            }
-
-            return;
-        }
-
-        using (w.Block($"for (int ci = 0; ci < {planes}; ci++)"))
-        using (w.Block($"for (int y = 0; y < {rows}; y++)"))
-        {
-            w.Line($"global::StaticCnn.Kernels.Memory.Copy(ref TS.At(ref ws, {source} + (ci * {sourcePlane}) + (y * {sourceRow})), ref TS.At(ref ws, {destination} + (ci * {destinationPlane}) + (y * {destinationRow})), {length});");
-        }
     }
 }

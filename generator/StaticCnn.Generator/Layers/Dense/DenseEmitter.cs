@@ -1,9 +1,10 @@
 using System.Linq;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
 
-namespace StaticCnn.Generator.Emit;
+namespace StaticCnn.Generator.Layers;
 
 /// <summary>Dense: y = W x + b, streaming the weights once; backward dW += dy x^T, db += dy, dX = W^T dy.</summary>
 internal static class DenseEmitter

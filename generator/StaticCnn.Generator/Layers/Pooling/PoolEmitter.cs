@@ -1,10 +1,11 @@
 using System.Collections.Generic;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
 
-namespace StaticCnn.Generator.Emit;
+namespace StaticCnn.Generator.Layers;
 
 /// <summary>
 /// MaxPool2D and AvgPool2D, forward and backward, with the window unrolled (or, past
@@ -40,7 +41,7 @@ internal static class PoolEmitter
             if (plan.CopiesIntoPadded)
             {
                 w.Line($"// Copy the input into the middle of the padded buffer; its border holds {(max ? "-infinity" : "zeros")} from construction.");
-                ConvEmitter.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
+                Loops.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
             }
 
             if (plan.RowPairs is BufferPlan pairs)
@@ -55,7 +56,7 @@ internal static class PoolEmitter
                         w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
                         w.Line($"ref float bottom = ref TS.At(ref top, {wi});");
                         w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (r * {wo}));");
-                        VectorLoop(w, wo,
+                        Loops.VectorLoop(w, wo,
                             "TV left = TS.Max(TS.Load(ref top, 2 * x), TS.Load(ref bottom, 2 * x));",
                             "TV right = TS.Max(TS.Load(ref top, (2 * x) + TS.Count), TS.Load(ref bottom, (2 * x) + TS.Count));",
                             "TS.Store(TS.MaxPairs(left, right), ref dst, x);");
@@ -70,7 +71,7 @@ internal static class PoolEmitter
                     w.Line($"ref float top = ref TS.At(ref ws, {plan.Input.Offset} + (r * {2 * wi}));");
                     w.Line($"ref float bottom = ref TS.At(ref top, {wi});");
                     w.Line($"ref float v = ref TS.At(ref ws, {pairs.Offset} + (r * {wi}));");
-                    RowLoop(w, wi, "TS.Store(TS.Max(TS.Load(ref top, x), TS.Load(ref bottom, x)), ref v, x);",
+                    Loops.RowLoop(w, wi, "TS.Store(TS.Max(TS.Load(ref top, x), TS.Load(ref bottom, x)), ref v, x);",
                         "TS.At(ref v, x) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref top, x), TS.At(ref bottom, x));");
                 }
 
@@ -323,7 +324,7 @@ internal static class PoolEmitter
 
             if (plan.CopiesIntoPadded)
             {
-                ConvEmitter.PlaneRowCopy(w, c, h, wi, target + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
+                Loops.PlaneRowCopy(w, c, h, wi, target + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
             }
         }
 
@@ -351,40 +352,6 @@ internal static class PoolEmitter
         int hLimit = layer.Input.H + (2 * layer.Padding);
         int wLimit = layer.Input.W + (2 * layer.Padding);
         return $"(float)(global::System.Math.Min({k}, {hLimit} - (oy * {s})) * global::System.Math.Min({k}, {wLimit} - (ox * {s})))";
-    }
-
-    /// <summary>A loop over x in [0, length): whole vectors, the last one overlapping the one before, or scalars when the row is shorter than a vector.</summary>
-    internal static void RowLoop(IndentedWriter w, int length, string vector, string scalar)
-    {
-        using (w.Block($"if ({length} >= TS.Count)"))
-        {
-            VectorLoop(w, length, vector);
-        }
-
-        using (w.Block("else"))
-        {
-            using (w.Block($"for (int x = 0; x < {length}; x++)"))
-            {
-                w.Line(scalar);
-            }
-        }
-    }
-
-    /// <summary>A loop over x in [0, length) by whole vectors, the last one moved back to overlap the one before (length at least a vector).</summary>
-    private static void VectorLoop(IndentedWriter w, int length, params string[] body)
-    {
-        using (w.Block($"for (int x = 0; x < {length}; x += TS.Count)"))
-        {
-            w.Line($"if (x > {length} - TS.Count)");
-            w.Line("{");
-            w.Line($"    x = {length} - TS.Count;");
-            w.Line("}");
-            w.Line();
-            foreach (string line in body)
-            {
-                w.Line(line);
-            }
-        }
     }
 
     private static List<(int, int)> Taps(int k)

@@ -1,0 +1,495 @@
+using System;
+using System.Collections.Generic;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Planning;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// Plans a Conv2D: which forward kernel it runs (implicit GEMM, shifted rows, filters in lanes, Winograd F(2x2, 3x3)
+/// or im2col + GEMM), how its weight and input gradients are computed, and every buffer they need, with register
+/// blocks chosen from the exact shapes (kernels.md has the measurements behind each choice).
+/// </summary>
+internal static class ConvPlanner
+{
+    public static ConvPlan Plan(LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient, Workspace workspace)
+    {
+        var plan = new ConvPlan(layer, input, output, inputGradient, outputGradient);
+        int k = layer.KernelSize;
+        int p = layer.Padding;
+        int s = layer.Stride;
+        int ic = layer.Input.C;
+        int oc = layer.Output.C;
+        int hp = layer.Input.H + (2 * p);
+        int wp = layer.Input.W + (2 * p);
+        int plane = hp * wp;
+        int taps = k * k;
+        int fanIn = ic * taps;
+        int ho = layer.Output.H;
+        int wo = layer.Output.W;
+        int n = layer.Index;
+        int weights = layer.ParameterOffset;
+        plan.PaddedHeight = hp;
+        plan.PaddedWidth = wp;
+        plan.Implicit = s == 1;
+        plan.CopiesIntoPadded = p > 0;
+        plan.Padded = p > 0
+            ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
+            : input;
+
+        if (plan.Implicit)
+        {
+            // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
+            // last k-1 of every row wrap around and are discarded, or, for blocks that fit whole output rows,
+            // j = oy*Wo + ox with no wrapped columns (ColumnMap).
+            if (UsesWinograd(layer))
+            {
+                AddWinograd(plan, workspace);
+            }
+            else if (UsesFiltersInLanes(layer))
+            {
+                AddFiltersInLanes(plan, workspace);
+            }
+            else if (UsesShiftedRows(layer))
+            {
+                AddShiftedRows(plan, workspace);
+            }
+            else
+            {
+                int columns = ho * wp;
+                var map = new ColumnMap(ho, wo, wp);
+                RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, map: map), wide = Blocking.ForGemm(oc, columns, wide: true, map: map);
+                int stride = Blocking.RowStride(columns, narrow, wide);
+                plan.WideWidth = wp;
+                plan.WideRowStride = stride;
+                plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
+                var loops = new List<TapLoop>();
+                List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
+                plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
+                    Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
+                    plan.Wide.Offset, stride, layer.BiasOffset, map);
+                plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
+            }
+
+            // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
+            // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
+            int margin = ((k - 1) * wp) + (k - 1);
+            int gradientStride = RoundUp(margin + plane + Blocking.MaxColumnFloats, Blocking.MaxLanes);
+            plan.WideGradientMargin = margin;
+            plan.WideGradientRowStride = gradientStride;
+            plan.WideGradient = workspace.Add($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
+
+            if (oc >= OuterProductFilters)
+            {
+                AddOuterProductWeightGradient(plan, oc, ic, k, wp, plane, workspace);
+            }
+            else if (k > 1 && wo % Blocking.MaxLanes == 0)
+            {
+                // Rows of a whole number of the widest vector: walk the valid columns of each output row over the
+                // compact dY instead of the wide rows' wrapped zeros.
+                AddWeightGradient(plan, layer, oc, ho * wo, Operand.Workspace, plan.OutputGradient.Offset, ho * wo,
+                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn, new ColumnMap(ho, wo, wp));
+            }
+            else
+            {
+                AddWeightGradient(plan, layer, oc, ho * wp, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
+                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
+            }
+
+            if (plan.Winograd is not null && UsesWinogradInputGradient(layer))
+            {
+                plan.WinogradInputGradient = BuildWinograd(workspace, layer, ic, oc, layer.Input.H / 2, layer.Input.W / 2,
+                    $"{plan.MethodPrefix}WinogradInputGradientGemm", "X", "channels", "filters");
+                return plan;
+            }
+
+            // The input gradient is needed only in the middle of the padded grid: its GEMM starts at the first input
+            // cell and covers the H input rows, compact (rows of W) where the block allows, else rows of Wp.
+            int h = layer.Input.H, wi = layer.Input.W;
+            var mapX = new ColumnMap(h, wi, wp, (p * wp) + p);
+            int columnsX = h * wp;
+            RegisterBlock narrowX = Blocking.ForGemm(ic, columnsX, wide: false, map: mapX), wideX = Blocking.ForGemm(ic, columnsX, wide: true, map: mapX);
+            int paddedStride = Blocking.RowStride(columnsX, narrowX, wideX);
+            plan.PaddedGradientRowStride = paddedStride;
+            plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
+            var backLoops = new List<TapLoop>();
+            List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, CodeBudget.UnrollWindow(taps, narrowX, wideX), fanIn);
+            plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, columnsX,
+                Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
+                plan.PaddedGradient.Offset, paddedStride, null, mapX);
+        }
+        else
+        {
+            // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
+            int columns = ho * wo;
+            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, columns, wide: true, shiftedLoads: false);
+            RegisterBlock narrowC = Blocking.ForGemm(fanIn, columns, wide: false, shiftedLoads: false), wideC = Blocking.ForGemm(fanIn, columns, wide: true, shiftedLoads: false);
+            int stride = Math.Max(Blocking.RowStride(columns, narrow, wide), Blocking.RowStride(columns, narrowC, wideC));
+            plan.WideWidth = wo;
+            plan.WideRowStride = stride;
+            plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
+            plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
+            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
+                Operand.Parameters, weights, fanIn, plan.Columns.Offset,
+                new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                plan.Wide.Offset, stride, layer.BiasOffset);
+            plan.Kernel = $"im2col + GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
+
+            plan.WideGradientRowStride = stride;
+            plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
+            AddColumnWeightGradient(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, fanIn);
+
+            plan.ColumnGradient = workspace.Add($"CG{n}", (long)fanIn * stride, $"[{n}] gradient of the im2col columns");
+            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, narrowC, wideC, columns,
+                Operand.Parameters, weights, 1, plan.WideGradient.Offset,
+                new[] { new TapLoop("co", oc, fanIn, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                plan.ColumnGradient.Offset, stride, null);
+            plan.PaddedGradientRowStride = plane;
+            plan.PaddedGradient = p > 0
+                ? workspace.Add($"PG{n}", (long)ic * plane, $"[{n}] input gradient over the padded {hp}x{wp} grid")
+                : inputGradient;
+        }
+
+        return plan;
+    }
+
+    /// <summary>Input channels from which a 3x3 convolution runs Winograd F(2x2, 3x3): below it (first layers) the
+    /// GEMMs' reduction is too short to pay for the transforms.</summary>
+    public const int WinogradChannels = 8;
+
+    /// <summary>
+    /// Whether a convolution's forward pass runs Winograd F(2x2, 3x3): 3x3 windows of stride 1 over an output of even
+    /// height and width (whole 2x2 tiles) of at least 8x8, from at least <see cref="WinogradChannels"/> channels.
+    /// </summary>
+    public static bool UsesWinograd(LayerShape layer) =>
+        layer.Kind == LayerKind.Conv2D && layer.KernelSize == 3 && layer.Stride == 1
+        && layer.Output.H % 2 == 0 && layer.Output.W % 2 == 0 && layer.Output.H >= 8 && layer.Output.W >= 8
+        && layer.Input.C >= WinogradChannels;
+
+    /// <summary>
+    /// Floats of V and M one Winograd chunk of tile rows may use (512 KB, half of a 1 MB L2). A 64x64x64 layer's whole
+    /// V and M (8 MB) made its forward pass 1,735 us against 1,478 us in chunks (probe, Conv64x64, Vector256); the
+    /// small VGG's layers (at most 1 MB) measured the same either way, and smaller chunks (256 KB) slowed them.
+    /// </summary>
+    public const int WinogradChunkFloats = 128 * 1024;
+
+    /// <summary>
+    /// Winograd F(2x2, 3x3): the tiles, the 16 positions' U (in the shared transformed array) and V and M (in the
+    /// workspace), the weight cache, and the GEMM M[xi] = U[xi] V[xi] (filters x tiles, summed over the channels)
+    /// that every position runs. U is read through the GEMM's second array argument.
+    /// </summary>
+    private static void AddWinograd(ConvPlan plan, Workspace workspace)
+    {
+        LayerShape layer = plan.Shape;
+        plan.Winograd = BuildWinograd(workspace, layer, layer.Output.C, layer.Input.C, layer.Output.H / 2, layer.Output.W / 2,
+            $"{plan.MethodPrefix}WinogradGemm", "", "filters", "channels");
+        WinogradPlan winograd = plan.Winograd;
+        plan.Kernel = $"Winograd F(2x2, 3x3): {winograd.TileRows}x{winograd.TileColumns} tiles, {winograd.ChunkRows} tile rows at a time, 16 GEMMs of filters x tiles per register block {winograd.Gemm.Narrow} (AVX2) / {winograd.Gemm.Wide} (AVX-512)";
+    }
+
+    /// <summary>
+    /// Whether a Winograd layer's input gradient runs Winograd too: with padding 1 it is the same 3x3 convolution
+    /// of the output gradient padded by 1 (whose zero-margined copy on rows of Wp the backward pass already makes),
+    /// with the filters rotated by 180 degrees and the roles of channels and filters exchanged; the input must have
+    /// an even height and width.
+    /// </summary>
+    public static bool UsesWinogradInputGradient(LayerShape layer) =>
+        UsesWinograd(layer) && layer.Padding == 1 && layer.Input.H % 2 == 0 && layer.Input.W % 2 == 0 && layer.Output.C >= WinogradChannels;
+
+    /// <summary>
+    /// One Winograd F(2x2, 3x3) pass: <paramref name="rows"/> output planes from <paramref name="reduction"/> input
+    /// planes over tileRows x tileColumns tiles, in balanced chunks of tile rows whose V and M stay within
+    /// <see cref="WinogradChunkFloats"/>: U in the transformed array, V and M in the workspace, and the GEMM
+    /// M[xi] = U[xi] V[xi] that every position runs.
+    /// </summary>
+    private static WinogradPlan BuildWinograd(Workspace workspace, LayerShape layer, int rows, int reduction, int tileRows, int tileColumns,
+        string gemmName, string suffix, string rowName, string reductionName)
+    {
+        int n = layer.Index;
+        long perTileRow = 16L * (rows + reduction) * tileColumns;
+        int most = (int)Math.Max(1, Math.Min(tileRows, WinogradChunkFloats / perTileRow));
+        int chunks = (tileRows + most - 1) / most;
+        int chunkRows = (tileRows + chunks - 1) / chunks; // balanced: the last chunk is not a ragged remainder when avoidable
+        int tiles = chunkRows * tileColumns;
+        RegisterBlock narrow = Blocking.ForGemm(rows, tiles, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(rows, tiles, wide: true, shiftedLoads: false);
+        int tileStride = Blocking.RowStride(tiles, narrow, wide);
+        int uStride = OddLines((long)rows * reduction);
+        int v = reduction * tileStride;
+        int positionStride = OddLines((long)v + ((long)rows * tileStride));
+        BufferPlan u = workspace.AddTransformed($"U{n}{suffix}", 16L * uStride, $"[{n}] Winograd U{suffix}: 16 positions of {rows} {rowName} x {reduction} {reductionName}, {uStride} apart");
+        BufferPlan cache = workspace.AddTransformed($"UC{n}{suffix}", layer.WeightCount, $"[{n}] the weights U{suffix} was computed from");
+        BufferPlan positions = workspace.Add($"WN{n}{suffix}", 16L * positionStride, $"[{n}] Winograd{(suffix.Length > 0 ? " (input gradient)" : "")}: 16 positions, {positionStride} apart, of V {reduction}x{tiles} and M {rows}x{tiles} for a chunk of {chunkRows} tile rows (rows of {tileStride})");
+        int vOffset = positions.Offset, mOffset = positions.Offset + v;
+        var gemm = new TapGemm(gemmName, rows, narrow, wide, tiles,
+            Operand.Gradients, u.Offset, reduction, vOffset,
+            new[] { new TapLoop(suffix.Length > 0 ? "co" : "ci", reduction, 1, tileStride, 0) }, new[] { new Tap(0, 0, 0, "") },
+            mOffset, tileStride, null);
+        return new WinogradPlan(tileRows, tileColumns, chunkRows, tileStride, uStride, u, cache, positionStride, vOffset, mOffset, gemm);
+    }
+
+    /// <summary>
+    /// Whether a stride-1 convolution's forward pass runs with its filters in the vector lanes
+    /// (<see cref="ConvPlan.FiltersInLanes"/>): its output width is not a multiple of 8, so blocks of columns would
+    /// compute padded or rounded columns, while its filters fill whole 8-lane vectors and a block of at least 2
+    /// pixels fits one output row. LeNet-5's conv 2 (16 filters, 10x10): 4.4 us against 5.6 us over kx-shifted rows.
+    /// </summary>
+    public static bool UsesFiltersInLanes(LayerShape layer) =>
+        layer.Kind == LayerKind.Conv2D && layer.Stride == 1 && !UsesWinograd(layer)
+        && layer.Output.C % Blocking.Lanes == 0 && layer.Output.W % Blocking.Lanes != 0
+        && layer.Output.H * layer.Output.W >= Blocking.Lanes
+        && Blocking.ForPixelRows(layer.Output.H, layer.Output.W, layer.Output.C, Blocking.Lanes, 16).Rows >= 2;
+
+    /// <summary>
+    /// Filters in lanes: R[pixel][filter] = b[filter] + sum over c, ky, kx of xp[c][oy + ky][ox + kx] * T[(c*k + ky)*k + kx][filter],
+    /// a GEMM whose rows are the output pixels (A: the padded input, broadcast, one block of pixels per stretch of an
+    /// output row) and whose columns are the filters (B: T, the filters transposed once by PrepareWeights).
+    /// </summary>
+    private static void AddFiltersInLanes(ConvPlan plan, Workspace workspace)
+    {
+        LayerShape layer = plan.Shape;
+        int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C, k = layer.KernelSize;
+        int ho = layer.Output.H, wo = layer.Output.W, wp = plan.PaddedWidth, plane = plan.PaddedHeight * wp;
+        int fanIn = ic * k * k;
+        RegisterBlock narrow = Blocking.ForPixelRows(ho, wo, oc, Blocking.Lanes, 16), wide = Blocking.ForPixelRows(ho, wo, oc, Blocking.MaxLanes, 32);
+        RegisterBlock mid = Blocking.ForPixelRows(ho, wo, oc, Blocking.Lanes, 32);
+        int stride = Blocking.RowStride(oc, narrow, wide, mid);
+        BufferPlan filters = workspace.AddTransformed($"T{n}", (long)(fanIn + 1) * stride, $"[{n}] filters in lanes: T[tap][filter] for {fanIn} taps, then the biases, rows of {stride}");
+        BufferPlan cache = workspace.AddTransformed($"TC{n}", layer.WeightCount + oc, $"[{n}] the weights and biases T was made from");
+        BufferPlan result = workspace.Add($"R{n}", (long)ho * wo * stride, $"[{n}] output pixel-major: {ho * wo} pixels x {stride}");
+        var loops = new List<TapLoop>
+        {
+            new("ci", ic, plane, k * k * stride, 0),
+            new("ky", k, wp, k * stride, 0),
+        };
+        var taps = new List<Tap>();
+        for (int kx = 0; kx < k; kx++)
+        {
+            taps.Add(new Tap(kx, kx * stride, 0, $"kx={kx}"));
+        }
+
+        var gemm = new TapGemm($"{plan.MethodPrefix}Forward", ho * wo, narrow, wide, oc,
+            Operand.Workspace, plan.Padded.Offset, 1, filters.Offset, loops, taps,
+            result.Offset, stride, null, B: Operand.Gradients, ColumnBiasOffset: filters.Offset + (fanIn * stride), RowMap: new ColumnMap(ho, wo, wp), Mid: mid);
+        plan.Forward = gemm;
+        plan.FiltersInLanes = new FiltersInLanesPlan(filters, cache, stride, result, gemm);
+        plan.Kernel = $"filters in lanes: pixels x filter vectors per register block {narrow} (AVX2) / {mid} (AVX2 with AVX-512's 32 registers) / {wide} (AVX-512), filters transposed once, result transposed to C,H,W";
+    }
+
+    /// <summary>
+    /// Whether a stride-1 convolution's forward pass copies its input into kx-shifted compact rows
+    /// (<see cref="ConvPlan.ShiftedRows"/>): when neither vector width's register blocks can run compact (the output
+    /// width is not a multiple of 8) and the padded rows would waste at least a fifth of the columns, which costs more
+    /// than copying the input k times (LeNet-5's conv 2: 144 columns for 100 outputs).
+    /// </summary>
+    public static bool UsesShiftedRows(LayerShape layer)
+    {
+        int k = layer.KernelSize, wo = layer.Output.W, wp = layer.Input.W + (2 * layer.Padding);
+        return layer.Kind == LayerKind.Conv2D && layer.Stride == 1 && k > 1 && wo % Blocking.Lanes != 0 && 5 * (wp - wo) >= wp;
+    }
+
+    /// <summary>
+    /// The shifted-rows forward: S[c][kx] holds the Hp padded rows, each cut to the Wo columns from kx, and the GEMM
+    /// over the compact columns j = oy*Wo + ox reads tap (c, ky, kx) at S[c][kx] + ky*Wo + j.
+    /// </summary>
+    private static void AddShiftedRows(ConvPlan plan, Workspace workspace)
+    {
+        LayerShape layer = plan.Shape;
+        int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C, k = layer.KernelSize;
+        int ho = layer.Output.H, wo = layer.Output.W, hp = plan.PaddedHeight;
+        int columns = ho * wo;
+        int block = hp * wo;
+        RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false), wide = Blocking.ForGemm(oc, columns, wide: true);
+        int stride = Blocking.RowStride(columns, narrow, wide);
+        plan.ShiftedRows = workspace.Add($"S{n}", (long)ic * k * block, $"[{n}] input in kx-shifted compact rows: {ic} channels x {k} shifts x {hp} rows of {wo}");
+        plan.WideRowStride = stride;
+        plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wo}");
+        int taps = k * k;
+        var loops = new List<TapLoop>();
+        List<Tap> list = WindowTaps(k, wo, loops, ic, taps, k * block, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide), columnStep: block);
+
+        plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
+            Operand.Parameters, layer.ParameterOffset, ic * taps, plan.ShiftedRows.Offset, loops, list,
+            plan.Wide.Offset, stride, layer.BiasOffset);
+        plan.Kernel = $"GEMM over compact columns from {k} kx-shifted copies of the input rows, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
+    }
+
+    /// <summary>
+    /// A stride of whole 64-byte lines, an odd number of them: the 16 positions a transform touches at once then fall
+    /// in 16 different L1 sets (a multiple of 4 KB apart they all took one set, and every load aliased the stores
+    /// before it: VGG's 32x32 layer 159 -> 116 us).
+    /// </summary>
+    private static int OddLines(long floats)
+    {
+        long stride = RoundUp(floats, Blocking.MaxLanes);
+        return (int)(stride / Blocking.MaxLanes % 2 == 0 ? stride + Blocking.MaxLanes : stride);
+    }
+
+    /// <summary>
+    /// The taps of a k x k window, unrolled completely when the register blocks fit the unrolling budget
+    /// (<see cref="CodeBudget.UnrollWindow"/>), otherwise one row at a time inside a loop over window rows. Adds
+    /// the loop over channels (forward: input channels; backward: filters).
+    /// </summary>
+    /// <param name="columnStep">B floats between window columns: 1 in the padded grid; for shifted rows, one shifted copy.</param>
+    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, bool unrollAll,
+        int aChannelStep = 0, int columnStep = 1)
+    {
+        int sign = forward ? 1 : -1;
+        loops.Add(forward
+            ? new TapLoop("ci", channels, taps, bChannelStep, 0)
+            : new TapLoop("co", channels, aChannelStep, bChannelStep, 0));
+        var list = new List<Tap>();
+        if (unrollAll)
+        {
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int kx = 0; kx < k; kx++)
+                {
+                    list.Add(new Tap((ky * k) + kx, sign * ((ky * wp) + (kx * columnStep)), 0, $"ky={ky}, kx={kx}"));
+                }
+            }
+        }
+        else
+        {
+            loops.Add(new TapLoop("ky", k, k, sign * wp, 0));
+            for (int kx = 0; kx < k; kx++)
+            {
+                list.Add(new Tap(kx, sign * kx * columnStep, 0, $"kx={kx}"));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Filters from which a stride-1 convolution's weight gradient runs as outer products: measured faster from 32 filters
+    /// (VGG 32, 64, 128: 1.3-1.6x on AVX-512), slower at 16-20 (CIFAR-10 net), where a vector row of filters is
+    /// partly empty and the two transposes weigh more.
+    /// </summary>
+    public const int OuterProductFilters = 32;
+
+    /// <summary>
+    /// dW as outer products with the filters in the vector lanes: dY is transposed once to dYT[j][o], then for every
+    /// tap (ky, kx) a GEMM sums over the pixels j the broadcast input xp[c][j + ky*Wp + kx] times the vector
+    /// dYT[j][o..]: no horizontal sums, the forward pass's register blocking. The result dWT[tap][c][o] is added
+    /// into the gradients' [o][c][tap] layout at the end.
+    /// </summary>
+    private static void AddOuterProductWeightGradient(ConvPlan plan, int oc, int ic, int k, int wp, int plane, Workspace workspace)
+    {
+        int n = plan.Index;
+        RegisterBlock narrow = Blocking.ForGemm(ic, oc, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(ic, oc, wide: true, shiftedLoads: false);
+        int stride = Blocking.RowStride(oc, narrow, wide);
+        plan.OuterProductStride = stride;
+        // Only the output pixels: the GEMM walks the output rows (oy) and their valid columns (ox), not the wrapped ones.
+        int ho = plan.Shape.Output.H, wo = plan.Shape.Output.W;
+        int pixels = ho * wo;
+        plan.TransposedGradient = workspace.Add($"DYT{n}", (long)pixels * stride, $"[{n}] dY transposed: {pixels} pixels x {oc} filters (rows of {stride})");
+        plan.TransposedWeightGradient = workspace.Add($"DWT{n}", (long)k * k * ic * stride, $"[{n}] dW transposed: {k * k} taps x {ic} channels x {oc} filters");
+        for (int ky = 0; ky < k; ky++)
+        {
+            for (int kx = 0; kx < k; kx++)
+            {
+                int t = (ky * k) + kx;
+                plan.OuterProducts.Add(new TapGemm($"{plan.MethodPrefix}WeightGradientTap{t}", ic, narrow, wide, oc,
+                    Operand.Workspace, plan.Padded.Offset + (ky * wp) + kx, plane, plan.TransposedGradient.Offset,
+                    new[] { new TapLoop("oy", ho, wp, wo * stride, 0), new TapLoop("ox", wo, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                    plan.TransposedWeightGradient.Offset + (t * ic * stride), stride, null));
+            }
+        }
+    }
+
+    private static void AddWeightGradient(ConvPlan plan, LayerShape layer, int oc, int columns, Operand a, int aOffset, int aStride,
+        int padded, int ic, int taps, int k, int wp, int plane, int fanIn, ColumnMap? rows = null)
+    {
+        int gradients = layer.ParameterOffset;
+        if (k == 1)
+        {
+            // 1x1: one tap per input channel, so the taps of a group are consecutive channels.
+            AddChannelGroups(plan, oc, columns, aOffset, aStride, padded, plane, ic, gradients, fanIn, $"{plan.MethodPrefix}WeightGradient");
+            return;
+        }
+
+        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, NetworkPlanner.FullUnrollTaps), columns, wide: false);
+        var loops = new List<TapLoop> { new("ci", ic, 0, plane, taps) };
+        var all = new List<Tap>();
+        if (taps <= NetworkPlanner.FullUnrollTaps)
+        {
+            for (int ky = 0; ky < k; ky++)
+            {
+                for (int kx = 0; kx < k; kx++)
+                {
+                    all.Add(new Tap(0, (ky * wp) + kx, (ky * k) + kx, $"ky={ky}, kx={kx}"));
+                }
+            }
+        }
+        else
+        {
+            loops.Add(new TapLoop("ky", k, 0, wp, k));
+            (mr, t) = Blocking.ForReduce(oc, k, columns, wide: false);
+            for (int kx = 0; kx < k; kx++)
+            {
+                all.Add(new Tap(0, kx, kx, $"kx={kx}"));
+            }
+        }
+
+        plan.WeightGradient.Add(new TapReduce($"{plan.MethodPrefix}WeightGradient", oc, mr, columns, false,
+            a, aOffset, aStride, Operand.Workspace, padded, loops, Chunk(all, t),
+            Operand.Gradients, gradients, fanIn, null, rows));
+    }
+
+    private static void AddColumnWeightGradient(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int cols, int fanIn) =>
+        AddChannelGroups(plan, oc, columns, aOffset, aStride, cols, plan.WideRowStride, fanIn, plan.Shape.ParameterOffset, fanIn, $"{plan.MethodPrefix}WeightGradient");
+
+    /// <summary>dW[o][r] += sum_j dY[o][j] * B[r][j] for consecutive rows r of B: a loop over groups of rows plus a tail.</summary>
+    private static void AddChannelGroups(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int b, int bRowStride, int rows, int gradients, int fanIn, string name)
+    {
+        var (mr, t) = Blocking.ForReduce(oc, rows, columns, wide: false);
+        int groups = rows / t;
+        var taps = new List<Tap>();
+        for (int i = 0; i < t; i++)
+        {
+            taps.Add(new Tap(0, i * bRowStride, i, $"row +{i}"));
+        }
+
+        if (groups > 0)
+        {
+            plan.WeightGradient.Add(new TapReduce(name, oc, mr, columns, false,
+                Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
+                new[] { new TapLoop("grp", groups, 0, t * bRowStride, t) }, new[] { taps },
+                Operand.Gradients, gradients, fanIn, null));
+        }
+
+        int tail = rows % t;
+        if (tail > 0)
+        {
+            var tailTaps = new List<Tap>();
+            int first = groups * t;
+            for (int i = 0; i < tail; i++)
+            {
+                tailTaps.Add(new Tap(0, (first + i) * bRowStride, first + i, $"row {first + i}"));
+            }
+
+            var (mrt, _) = Blocking.ForReduce(oc, tail, columns, wide: false);
+            plan.WeightGradient.Add(new TapReduce(name + "Tail", oc, mrt, columns, false,
+                Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
+                Array.Empty<TapLoop>(), new[] { tailTaps },
+                Operand.Gradients, gradients, fanIn, null));
+        }
+    }
+
+    private static IReadOnlyList<IReadOnlyList<Tap>> Chunk(List<Tap> taps, int size)
+    {
+        var groups = new List<IReadOnlyList<Tap>>();
+        for (int i = 0; i < taps.Count; i += size)
+        {
+            groups.Add(taps.GetRange(i, Math.Min(size, taps.Count - i)));
+        }
+
+        return groups;
+    }
+
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
+}

@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using StaticCnn.Generator.Layers;
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Parsing;
+
+/// <summary>
+/// <see cref="LayerArguments"/> over Roslyn's AttributeData: reads TypedConstants defensively, never throws, and
+/// marks the declaration unreadable when a value is not a constant of the expected type.
+/// </summary>
+internal sealed class AttributeArguments : LayerArguments
+{
+    private readonly AttributeData _data;
+
+    public AttributeArguments(AttributeData data, int index, Rounding inheritedRounding)
+        : base(index, inheritedRounding)
+    {
+        _data = data;
+    }
+
+    public override int Int(string parameter, int fallback)
+    {
+        TypedConstant? value = Argument(parameter);
+        if (value is { Kind: TypedConstantKind.Primitive, Value: int number })
+        {
+            return number;
+        }
+
+        MarkUnreadable(value);
+        return fallback;
+    }
+
+    public override float Float(string parameter, float fallback)
+    {
+        TypedConstant? value = Argument(parameter);
+        switch (value)
+        {
+            case { Kind: TypedConstantKind.Primitive, Value: float number }:
+                return number;
+            case { Kind: TypedConstantKind.Primitive, Value: double number }:
+                return (float)number;
+            case { Kind: TypedConstantKind.Primitive, Value: int number }:
+                return number;
+        }
+
+        MarkUnreadable(value);
+        return fallback;
+    }
+
+    public override Rounding? Rounding()
+    {
+        foreach (KeyValuePair<string, TypedConstant> named in _data.NamedArguments)
+        {
+            if (named.Key != "Rounding")
+            {
+                continue;
+            }
+
+            if (named.Value is { Kind: TypedConstantKind.Enum or TypedConstantKind.Primitive, Value: int value })
+            {
+                return (Rounding)value;
+            }
+
+            Unreadable = true;
+            return null;
+        }
+
+        return null;
+    }
+
+    /// <summary>An argument that is there but not readable, or an attribute whose constructor did not bind, cannot be read.</summary>
+    private void MarkUnreadable(TypedConstant? value)
+    {
+        if (value is not null || _data.AttributeConstructor is null)
+        {
+            Unreadable = true;
+        }
+    }
+
+    /// <summary>The constructor argument bound to <paramref name="parameter"/> (defaults are filled in by the compiler).</summary>
+    private TypedConstant? Argument(string parameter)
+    {
+        IMethodSymbol? constructor = _data.AttributeConstructor;
+        if (constructor is null)
+        {
+            return null;
+        }
+
+        ImmutableArray<IParameterSymbol> parameters = constructor.Parameters;
+        for (int i = 0; i < parameters.Length && i < _data.ConstructorArguments.Length; i++)
+        {
+            if (parameters[i].Name == parameter)
+            {
+                return _data.ConstructorArguments[i];
+            }
+        }
+
+        return null;
+    }
+}
