@@ -83,7 +83,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MemberClash = Error("SCNN0016", Declaration,
         "Network class declares a member the generator declares",
-        "The generator adds a parameterless constructor, InputLength, OutputLength, ParameterCount, Summary, InputShape, Layers, Parameters, Gradients, VectorWidth, InitializeParameters, Forward, Backward, ZeroGradients and a private field _storage; a user member with one of these names (or a primary constructor) would collide with them.");
+        "The generator adds a parameterless constructor and the members of the contract (InputLength, Parameters, Forward, Backward, the batched ForwardBatch/BackwardBatch, BatchCapacity, ...) to the class; a user member with one of their names and the same parameters, or a primary constructor, would collide with them. The message lists every generated member.");
 
     public static readonly DiagnosticDescriptor PaddingCoversKernel = Warning("SCNN0017", Design,
         "Padding leaves border outputs that see only padding",

@@ -101,8 +101,8 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         using (w.Block($"public {plan.Spec.Type.Name}()"))
         {
-            string transformed = plan.TransformedLength > 0 ? $"{kernels}.TransformedLength, " : "";
-            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {kernels}.IndexLength, {transformed}new {kernels}Batch(),");
+            string transformed = plan.TransformedLength > 0 ? $"{kernels}.TransformedLength" : "0";
+            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {transformed}, new {kernels}Batch(),");
             w.Line($"    new global::StaticCnn.Kernels.BatchLayout({plan.Input.Offset}, InputLength, {plan.Last.Output.Offset}, OutputLength, {plan.Last.OutputGradient.Offset}, {plan.InputGradient.Offset}));");
             w.Line(baked ? "RestoreBakedParameters();" : "InitializeParameters(0);");
         }
@@ -408,9 +408,6 @@ internal static class NetworkEmitter
             w.Line($"/// <summary>Floats in the workspace: every buffer below, each followed by {plan.Slack} zeros.</summary>");
             w.Line($"public const int WorkspaceLength = {Format.Int(plan.WorkspaceLength)};");
             w.Line();
-            w.Line("/// <summary>Ints in the index array (unused: max pooling finds its winners again in backward).</summary>");
-            w.Line($"public const int IndexLength = {Format.Int(plan.IndexLength)};");
-            w.Line();
             if (plan.TransformedLength > 0)
             {
                 w.Line("/// <summary>Floats in the transformed-weights array that every batch slot shares (Winograd filters, filters in lanes).</summary>");
@@ -427,11 +424,6 @@ internal static class NetworkEmitter
             foreach (BufferPlan buffer in plan.TransformedBuffers)
             {
                 w.Line($"//   t {Format.Int(buffer.Offset).PadLeft(11)}  {buffer.Name,-5} {Format.Int(buffer.Length).PadLeft(9)}  {buffer.Comment}");
-            }
-
-            foreach (BufferPlan buffer in plan.IndexBuffers)
-            {
-                w.Line($"//   index {Format.Int(buffer.Offset).PadLeft(9)}  {buffer.Name,-5} {Format.Int(buffer.Length).PadLeft(9)}  {buffer.Comment}");
             }
 
             w.Line();
@@ -486,18 +478,11 @@ internal static class NetworkEmitter
         w.Line("    {");
         foreach (LayerShape layer in shapes.Layers)
         {
-            bool spatial = layer.Definition.IsSpatial;
-            w.Line($"        new({layer.Index}, global::StaticCnn.LayerKind.{layer.Kind}, {ShapeLiteral(layer.Input)}, {ShapeLiteral(layer.Output)}, " +
-                $"{(spatial ? layer.KernelSize : 0)}, {(spatial ? layer.Stride : 0)}, {(spatial ? layer.Padding : 0)}, " +
-                $"{(layer.Layer is ActivationSpec { Slope: float slope } && layer.Kind == LayerKind.LeakyReLU ? Format.FloatLiteral(slope) : "0f")}, {layer.ParameterOffset}, {layer.WeightCount}, {layer.BiasCount}),");
+            w.Line($"        {layer.Definition.Info(layer)},");
         }
 
         w.Line("    });");
     }
-
-    private static string ShapeLiteral(Shape shape) => shape.Flat
-        ? $"global::StaticCnn.TensorShape.Flat({shape.C})"
-        : $"new global::StaticCnn.TensorShape({shape.C}, {shape.H}, {shape.W})";
 
     private static void EmitForward(IndentedWriter w, NetworkPlan plan, bool slots)
     {

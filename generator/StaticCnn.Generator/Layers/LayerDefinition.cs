@@ -27,6 +27,12 @@ internal abstract class LayerDefinition
     /// <summary>Reads the attribute's arguments into the kind's spec record.</summary>
     public abstract LayerSpec Parse(LayerArguments arguments);
 
+    /// <summary>
+    /// Layers of this kind for the probe network whose generated members are reserved
+    /// (<see cref="Emit.GeneratedMemberNames"/>): declarations that fit a 3x16x16 input wherever they sit.
+    /// </summary>
+    public abstract IEnumerable<LayerSpec> ProbeLayers();
+
     // ---- shapes --------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -71,6 +77,12 @@ internal abstract class LayerDefinition
 
     /// <summary>Bytes of the output activation Forward keeps for Backward (0 when the layer reuses its input's).</summary>
     public virtual long ActivationBytes(LayerShape layer) => layer.Output.Length * 4;
+
+    /// <summary>
+    /// The C# expression of the runtime's record of the layer (a StaticCnn.LayerInfo: ConvolutionInfo, DenseInfo, ...),
+    /// an element of the generated <c>Layers</c> table (<see cref="Emit.InfoText"/> has the parts).
+    /// </summary>
+    public abstract string Info(LayerShape layer);
 
     // ---- planning ------------------------------------------------------------------------------------------
 

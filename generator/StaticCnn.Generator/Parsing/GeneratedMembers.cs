@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Emit;
 
 namespace StaticCnn.Generator.Parsing;
 
@@ -13,17 +13,6 @@ namespace StaticCnn.Generator.Parsing;
 /// </summary>
 internal static class GeneratedMembers
 {
-    private static readonly string[] Names = GeneratedMemberNames.All;
-
-    /// <summary>Generated methods by name, with their parameter types: a user method is an overload unless these match.</summary>
-    private static readonly Dictionary<string, string[]> Methods = new()
-    {
-        ["InitializeParameters"] = new[] { "int" },
-        ["Forward"] = new[] { "System.ReadOnlySpan<float>", "System.Span<float>" },
-        ["Backward"] = new[] { "System.ReadOnlySpan<float>", "System.Span<float>" },
-        ["ZeroGradients"] = new string[0],
-    };
-
     /// <summary>"Forward", "a parameterless constructor", ...: what the user declared that the generator also declares.</summary>
     public static IEnumerable<string> Clashes(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
@@ -50,13 +39,14 @@ internal static class GeneratedMembers
                 continue;
             }
 
-            if (System.Array.IndexOf(Names, member.Name) < 0)
+            if (!GeneratedMemberNames.All.Contains(member.Name))
             {
                 continue;
             }
 
-            if (member is IMethodSymbol method && Methods.TryGetValue(member.Name, out string[]? parameters)
-                && !method.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(parameters))
+            // A user method is an overload unless its parameter types match a generated one's.
+            if (member is IMethodSymbol method && GeneratedMemberNames.Methods.TryGetValue(member.Name, out IReadOnlyList<string[]>? overloads)
+                && !overloads.Any(parameters => method.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(parameters)))
             {
                 continue;
             }
@@ -74,7 +64,7 @@ internal static class GeneratedMembers
 
         foreach (INamedTypeSymbol nested in type.GetTypeMembers())
         {
-            if (System.Array.IndexOf(Names, nested.Name) >= 0 && DeclaredByUser(nested) && reported.Add(nested.Name))
+            if (GeneratedMemberNames.All.Contains(nested.Name) && DeclaredByUser(nested) && reported.Add(nested.Name))
             {
                 yield return nested.Name;
             }

@@ -6,7 +6,7 @@ using StaticCnn.Generator.Shapes;
 
 namespace StaticCnn.Generator.Planning;
 
-/// <summary>A region of the workspace (floats) or of the index array (ints) at a constant offset.</summary>
+/// <summary>A region of the workspace or of the transformed-weights array at a constant offset.</summary>
 internal sealed record BufferPlan(string Name, int Offset, int Length, string Comment);
 
 /// <summary>How a network runs: every buffer at a constant offset and every kernel with its blocking.</summary>
@@ -26,8 +26,6 @@ internal sealed class NetworkPlan
 
     public List<BufferPlan> Buffers { get; } = new();
 
-    public List<BufferPlan> IndexBuffers { get; } = new();
-
     /// <summary>The copy of the input sample that the first layer reads.</summary>
     public BufferPlan Input { get; set; } = null!;
 
@@ -41,8 +39,6 @@ internal sealed class NetworkPlan
 
     /// <summary>Floats in the storage's transformed-weights array (0: no layer needs one).</summary>
     public int TransformedLength { get; set; }
-
-    public int IndexLength { get; set; }
 
     /// <summary>Zero floats after every buffer, so whole-vector reads past a buffer's end see zeros.</summary>
     public int Slack { get; set; }

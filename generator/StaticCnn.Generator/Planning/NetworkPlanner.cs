@@ -79,7 +79,6 @@ internal static class NetworkPlanner
 
         plan.WorkspaceLength = (int)workspace.Length;
         plan.TransformedLength = (int)workspace.TransformedLength;
-        plan.IndexLength = (int)workspace.IndexLength;
         return plan;
     }
 

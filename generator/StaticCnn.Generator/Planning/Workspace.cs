@@ -11,11 +11,9 @@ internal sealed class Workspace
 
     public long Length { get; private set; }
 
-    public long IndexLength { get; private set; }
-
     public long TransformedLength { get; private set; }
 
-    public bool Overflowed => Length > NetworkPlanner.MaxWorkspace || IndexLength > NetworkPlanner.MaxWorkspace || TransformedLength > NetworkPlanner.MaxWorkspace;
+    public bool Overflowed => Length > NetworkPlanner.MaxWorkspace || TransformedLength > NetworkPlanner.MaxWorkspace;
 
     /// <summary>A buffer of the storage's transformed-weights array, which batch slots share.</summary>
     public BufferPlan AddTransformed(string name, long length, string comment)

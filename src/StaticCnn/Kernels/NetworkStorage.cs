@@ -5,7 +5,7 @@ namespace StaticCnn.Kernels;
 
 /// <summary>
 /// The arrays a generated network owns, allocated once in its constructor: parameters, gradients, one
-/// workspace holding every activation and scratch buffer at constant offsets, and the max-pooling winners.
+/// workspace holding every activation and scratch buffer at constant offsets, and the transformed weights.
 /// Generated code reads and writes these fields directly; nothing is allocated after construction.
 /// For the batched APIs it also owns one workspace per batch slot (<see cref="Slots"/>, slot 0 being
 /// <see cref="Workspace"/>), one gradient buffer per extra worker, and the worker threads; these are allocated
@@ -26,36 +26,23 @@ public sealed class NetworkStorage
     private bool _inputGradients;
     private int _count;
 
-    /// <summary>Allocates every array a network needs.</summary>
-    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength)
-        : this(parameterCount, workspaceLength, indexLength, 0)
-    {
-    }
-
     /// <summary>Allocates every array a network needs, <paramref name="transformedLength"/> floats of transformed weights included.</summary>
-    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, int transformedLength)
+    public NetworkStorage(int parameterCount, int workspaceLength, int transformedLength)
     {
         Parameters = new float[parameterCount];
         Gradients = new float[parameterCount];
         Workspace = new float[workspaceLength];
-        Indices = new int[indexLength];
         Transformed = new float[transformedLength];
         _slots = [Workspace];
         _work = RunWorker;
-    }
-
-    /// <summary>Allocates every array a network needs, with the kernels and layout its batched APIs run.</summary>
-    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, BatchKernels kernels, BatchLayout layout)
-        : this(parameterCount, workspaceLength, indexLength, 0, kernels, layout)
-    {
     }
 
     /// <summary>
     /// Allocates every array a network needs, <paramref name="transformedLength"/> floats of transformed weights
     /// included, with the kernels and layout its batched APIs run.
     /// </summary>
-    public NetworkStorage(int parameterCount, int workspaceLength, int indexLength, int transformedLength, BatchKernels kernels, BatchLayout layout)
-        : this(parameterCount, workspaceLength, indexLength, transformedLength)
+    public NetworkStorage(int parameterCount, int workspaceLength, int transformedLength, BatchKernels kernels, BatchLayout layout)
+        : this(parameterCount, workspaceLength, transformedLength)
     {
         _kernels = kernels;
         _layout = layout;
@@ -70,9 +57,6 @@ public sealed class NetworkStorage
 
     /// <summary>Activations and scratch space, every buffer at an offset fixed by the generator.</summary>
     public readonly float[] Workspace;
-
-    /// <summary>Integer scratch space (kept for compatibility; current kernels need none).</summary>
-    public readonly int[] Indices;
 
     /// <summary>
     /// Weights in the form some kernels multiply with (Winograd's transformed filters), with a copy of the weights

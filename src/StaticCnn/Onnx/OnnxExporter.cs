@@ -71,21 +71,6 @@ public static class OnnxExporter
         return bytes;
     }
 
-    /// <summary>
-    /// Whether a pooling layer's output is larger than the floor of (N + 2P - F) / S + 1: the declaration used
-    /// ShapeRounding.Ceil (PyTorch's and ONNX's ceil_mode). Floor and exact outputs need no attribute: ONNX floors.
-    /// </summary>
-    private static bool RoundsUp(LayerInfo layer)
-    {
-        if (layer.Kind is not (LayerKind.MaxPool2D or LayerKind.AvgPool2D))
-        {
-            return false;
-        }
-
-        int Floor(int n) => ((n + (2 * layer.Padding) - layer.KernelSize) / layer.Stride) + 1;
-        return layer.Output.Height > Floor(layer.Input.Height) || layer.Output.Width > Floor(layer.Input.Width);
-    }
-
     private static void WriteTo(ProtoMessage model, Stream destination)
     {
         using var output = new CodedOutputStream(destination, leaveOpen: true);
@@ -105,43 +90,21 @@ public static class OnnxExporter
 
         IReadOnlyList<ParameterTensor> tensors = ParameterTensors.Of(network);
         int[] modules = ParameterTensors.ModuleIndices(network);
-        var graph = new ProtoMessage();
+        var onnx = new OnnxGraph();
         string current = InputName;
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
             int module = modules[i];
-            bool last = i == layers.Count - 1;
             if (ParameterTensors.NeedsImpliedFlatten(layer))
             {
-                current = AddNode(graph, module - 1, "Flatten", [current], final: false, Attr.Int("axis", 1));
+                current = onnx.Node(module - 1, "Flatten", [current], final: false, OnnxGraph.Int("axis", 1));
             }
 
-            string weight = module.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".weight";
-            string bias = module.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".bias";
-            long[] kernel = [layer.KernelSize, layer.KernelSize];
-            long[] strides = [layer.Stride, layer.Stride];
-            long[] pads = [layer.Padding, layer.Padding, layer.Padding, layer.Padding];
-            int ceilMode = RoundsUp(layer) ? 1 : 0;
-            current = layer.Kind switch
-            {
-                LayerKind.Conv2D => AddNode(graph, module, "Conv", [current, weight, bias], last,
-                    Attr.Ints("dilations", [1, 1]), Attr.Int("group", 1), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
-                LayerKind.MaxPool2D => AddNode(graph, module, "MaxPool", [current], last,
-                    Attr.Int("ceil_mode", ceilMode), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
-                LayerKind.AvgPool2D => AddNode(graph, module, "AveragePool", [current], last,
-                    Attr.Int("ceil_mode", ceilMode), Attr.Int("count_include_pad", 1), Attr.Ints("kernel_shape", kernel), Attr.Ints("pads", pads), Attr.Ints("strides", strides)),
-                LayerKind.ReLU => AddNode(graph, module, "Relu", [current], last),
-                LayerKind.LeakyReLU => AddNode(graph, module, "LeakyRelu", [current], last, Attr.Float("alpha", layer.Slope)),
-                LayerKind.Sigmoid => AddNode(graph, module, "Sigmoid", [current], last),
-                LayerKind.Tanh => AddNode(graph, module, "Tanh", [current], last),
-                LayerKind.Flatten => AddNode(graph, module, "Flatten", [current], last, Attr.Int("axis", 1)),
-                LayerKind.Dense => AddNode(graph, module, "Gemm", [current, weight, bias], last,
-                    Attr.Float("alpha", 1f), Attr.Float("beta", 1f), Attr.Int("transB", 1)),
-                _ => throw new NotSupportedException($"Layer {layer.Index} has kind {layer.Kind}, which the ONNX exporter does not know."),
-            };
+            current = layer.AddOnnx(onnx, current, module, last: i == layers.Count - 1);
         }
 
+        ProtoMessage graph = onnx.Message;
         graph.String(OnnxFields.Graph.Name, options.GraphName);
         ReadOnlySpan<float> parameters = network.Parameters;
         foreach (ParameterTensor tensor in tensors)
@@ -173,29 +136,6 @@ public static class OnnxExporter
         }
 
         return model;
-    }
-
-    /// <summary>Adds a node for module <paramref name="module"/> and returns the name of its output.</summary>
-    private static string AddNode(ProtoMessage graph, int module, string op, string[] inputs, bool final, params ProtoMessage[] attributes)
-    {
-        string name = $"/{module.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{op}";
-        string output = final ? OutputName : name + "_output_0";
-        var node = new ProtoMessage();
-        foreach (string input in inputs)
-        {
-            node.String(OnnxFields.Node.Input, input);
-        }
-
-        node.String(OnnxFields.Node.Output, output)
-            .String(OnnxFields.Node.Name, name)
-            .String(OnnxFields.Node.OpType, op);
-        foreach (ProtoMessage attribute in attributes)
-        {
-            node.Message(OnnxFields.Node.Attribute, attribute);
-        }
-
-        graph.Message(OnnxFields.Graph.Node, node);
-        return output;
     }
 
     private static ProtoMessage Initializer(ParameterTensor tensor, ReadOnlySpan<float> values)
@@ -232,29 +172,4 @@ public static class OnnxExporter
 
     private static string ProducerVersion() =>
         typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
-
-    /// <summary>AttributeProto builders: every attribute carries its name, its type and one value field.</summary>
-    private static class Attr
-    {
-        public static ProtoMessage Int(string name, long value) => new ProtoMessage()
-            .String(OnnxFields.Attribute.Name, name)
-            .Int(OnnxFields.Attribute.I, value)
-            .Int(OnnxFields.Attribute.Type, OnnxFields.Attribute.IntType);
-
-        public static ProtoMessage Float(string name, float value) => new ProtoMessage()
-            .String(OnnxFields.Attribute.Name, name)
-            .Float(OnnxFields.Attribute.F, value)
-            .Int(OnnxFields.Attribute.Type, OnnxFields.Attribute.FloatType);
-
-        public static ProtoMessage Ints(string name, long[] values)
-        {
-            var message = new ProtoMessage().String(OnnxFields.Attribute.Name, name);
-            foreach (long v in values)
-            {
-                message.Int(OnnxFields.Attribute.Ints, v);
-            }
-
-            return message.Int(OnnxFields.Attribute.Type, OnnxFields.Attribute.IntsType);
-        }
-    }
 }

@@ -68,10 +68,15 @@ public static class NetworkInitializer
             throw new ArgumentException($"Layer {layer.Index} ({layer.Kind}) has no weights.", nameof(layer));
         }
 
-        int outputs = layer.Output.Channels;
-        int fanIn = layer.WeightCount / outputs;
-        int receptive = layer.Kind == LayerKind.Conv2D ? layer.KernelSize * layer.KernelSize : 1;
-        return (fanIn, outputs * receptive);
+        // torch.nn.init._calculate_fan_in_and_fan_out: dimension 1 and 0 of the weight, times the receptive field.
+        IReadOnlyList<int> shape = layer.Tensor(TensorRole.Weight)!.Shape;
+        int receptive = 1;
+        for (int d = 2; d < shape.Count; d++)
+        {
+            receptive *= shape[d];
+        }
+
+        return (shape[1] * receptive, shape[0] * receptive);
     }
 
     /// <summary>
@@ -84,18 +89,9 @@ public static class NetworkInitializer
         for (int j = position + 1; j < layers.Count; j++)
         {
             LayerInfo next = layers[j];
-            switch (next.Kind)
+            if (!next.PassesGainThrough)
             {
-                case LayerKind.MaxPool2D or LayerKind.AvgPool2D or LayerKind.Flatten:
-                    continue;
-                case LayerKind.ReLU:
-                    return (float)Math.Sqrt(2.0);
-                case LayerKind.LeakyReLU:
-                    return (float)Math.Sqrt(2.0 / (1.0 + ((double)next.Slope * next.Slope)));
-                case LayerKind.Tanh:
-                    return 5f / 3f;
-                default:
-                    return 1f;
+                return next.Gain ?? 1f;
             }
         }
 

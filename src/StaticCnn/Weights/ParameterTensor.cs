@@ -12,15 +12,15 @@ public sealed class ParameterTensor
 {
     private readonly int[] _shape;
 
-    internal ParameterTensor(string name, LayerInfo layer, int moduleIndex, bool isBias, int[] shape, int offset, int length)
+    internal ParameterTensor(string name, LayerInfo layer, int moduleIndex, TensorInfo tensor)
     {
         Name = name;
         Layer = layer;
         ModuleIndex = moduleIndex;
-        IsBias = isBias;
-        _shape = shape;
-        Offset = offset;
-        Length = length;
+        Role = tensor.Role;
+        _shape = [.. tensor.Shape];
+        Offset = tensor.Offset;
+        Length = tensor.Length;
     }
 
     /// <summary>The PyTorch <c>state_dict</c> key, such as <c>"0.weight"</c> or <c>"9.bias"</c>.</summary>
@@ -32,12 +32,15 @@ public sealed class ParameterTensor
     /// <summary>The index of the layer's module in the equivalent <c>nn.Sequential</c> (the number in <see cref="Name"/>).</summary>
     public int ModuleIndex { get; }
 
-    /// <summary>True for a bias, false for a weight.</summary>
-    public bool IsBias { get; }
+    /// <summary>What the tensor is for.</summary>
+    public TensorRole Role { get; }
+
+    /// <summary>True for a bias.</summary>
+    public bool IsBias => Role == TensorRole.Bias;
 
     /// <summary>
-    /// PyTorch's shape: Conv2D weight <c>[filters, inChannels, k, k]</c>, Dense weight <c>[units, inputs]</c>, a bias
-    /// <c>[count]</c>.
+    /// PyTorch's shape: Conv2D weight <c>[filters, inChannels / groups, kh, kw]</c>, Dense weight <c>[units, inputs]</c>,
+    /// a bias <c>[count]</c>.
     /// </summary>
     public IReadOnlyList<int> Shape => _shape;
 
@@ -51,7 +54,7 @@ public sealed class ParameterTensor
     public string ShapeText => "[" + string.Join(", ", _shape) + "]";
 
     /// <summary>The name, shape and owning layer, for messages.</summary>
-    public override string ToString() => $"'{Name}' {ShapeText} ({Layer.Kind} layer {Layer.Index} {(IsBias ? "bias" : "weight")})";
+    public override string ToString() => $"'{Name}' {ShapeText} ({Layer.Kind} layer {Layer.Index} {Role.ToString().ToLowerInvariant()})";
 
     internal int[] ShapeArray => _shape;
 }
@@ -72,8 +75,9 @@ public sealed class ParameterTensor
 /// <c>4.weight</c>, <c>4.bias</c>.
 /// </para>
 /// <para>
-/// Shapes are PyTorch's: Conv2D weight <c>[filters, inChannels, k, k]</c>, Dense weight <c>[units, inputs]</c> with
-/// inputs in C,H,W flatten order, biases <c>[count]</c>. The tensors are listed in <see cref="INetwork.Parameters"/>
+/// Shapes are PyTorch's (each layer lists its tensors in <see cref="LayerInfo.Tensors"/>): Conv2D weight
+/// <c>[filters, inChannels / groups, kh, kw]</c>, Dense weight <c>[units, inputs]</c> with inputs in C,H,W flatten
+/// order, biases <c>[count]</c>. The tensors are listed in <see cref="INetwork.Parameters"/>
 /// order, which is also <c>nn.Sequential.parameters()</c> order.
 /// </para>
 /// </remarks>
@@ -91,33 +95,17 @@ public static class ParameterTensors
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
-            if (layer.ParameterCount == 0)
-            {
-                continue;
-            }
-
-            int[] weightShape = layer.Kind switch
-            {
-                LayerKind.Conv2D => [layer.Output.Channels, layer.Input.Channels, layer.KernelSize, layer.KernelSize],
-                LayerKind.Dense => [layer.Output.Length, layer.Input.Length],
-                _ => throw Inconsistent(network, layer, $"a {layer.Kind} layer has no parameters, but it reports {layer.ParameterCount}"),
-            };
-            int units = layer.Output.Channels;
-            if (layer.ParameterOffset != expectedOffset)
-            {
-                throw Inconsistent(network, layer, $"its parameters start at {layer.ParameterOffset}, expected {expectedOffset}");
-            }
-
-            if (Product(weightShape) != layer.WeightCount || layer.BiasCount != units)
-            {
-                throw Inconsistent(network, layer,
-                    $"it reports {layer.WeightCount} weights and {layer.BiasCount} biases, expected {Product(weightShape)} and {units}");
-            }
-
             string prefix = modules[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
-            tensors.Add(new ParameterTensor(prefix + ".weight", layer, modules[i], isBias: false, weightShape, layer.ParameterOffset, layer.WeightCount));
-            tensors.Add(new ParameterTensor(prefix + ".bias", layer, modules[i], isBias: true, [units], layer.BiasOffset, layer.BiasCount));
-            expectedOffset = checked(layer.BiasOffset + layer.BiasCount);
+            foreach (TensorInfo tensor in layer.Tensors)
+            {
+                if (tensor.Offset != expectedOffset)
+                {
+                    throw Inconsistent(network, layer, $"its tensor '{tensor.Name}' starts at {tensor.Offset}, expected {expectedOffset}");
+                }
+
+                tensors.Add(new ParameterTensor(prefix + "." + tensor.Name, layer, modules[i], tensor));
+                expectedOffset = checked(expectedOffset + tensor.Length);
+            }
         }
 
         if (expectedOffset != network.ParameterCount)

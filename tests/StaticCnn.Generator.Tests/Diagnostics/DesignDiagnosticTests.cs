@@ -85,6 +85,9 @@ public sealed class DesignDiagnosticTests
     [InlineData("Summary", "public static string Summary => \"mine\";")]
     [InlineData("a parameterless constructor", "public Net() { }")]
     [InlineData("Layers", "public class Layers { }")]
+    [InlineData("ForwardBatch", "public void ForwardBatch(System.ReadOnlySpan<float> inputs, System.Span<float> outputs, int count) { }")]
+    [InlineData("BatchCapacity", "public int BatchCapacity { get; set; }")]
+    [InlineData("Forward", "public void Forward(System.ReadOnlySpan<float> inputs, System.Span<float> outputs, int count) { }")]
     public void Scnn0016UserMemberClashesWithAGeneratedOne(string member, string declaration)
     {
         GeneratorRun run = GeneratorHarness.Run($$"""
@@ -103,6 +106,24 @@ public sealed class DesignDiagnosticTests
         Diagnostic d = Single(run, "SCNN0016", DiagnosticSeverity.Error, "Network(1, 4, 4)");
         Assert.Contains(member.StartsWith("a ") ? member : $"'{member}'", d.GetMessage(CultureInfo.InvariantCulture));
         Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void Scnn0016ListsEveryMemberTheEmitterDeclares()
+    {
+        // The reserved list is read from emitted code: every public member of a generated class is in it.
+        GeneratorRun run = GeneratorHarness.Run(Declarations.LeNet5);
+        var type = CSharpSyntaxTree.ParseText(run.SingleGeneratedText).GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>().First();
+        string[] declared = type.Members.Select(m => m switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } method => method.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } property => property.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax field => field.Declaration.Variables[0].Identifier.ValueText,
+            _ => "",
+        }).Where(n => n.Length > 0).ToArray();
+
+        Assert.Contains("ForwardBatch", declared);
+        Assert.All(declared, name => Assert.Contains(name, StaticCnn.Generator.Emit.GeneratedMemberNames.All));
     }
 
     [Fact]

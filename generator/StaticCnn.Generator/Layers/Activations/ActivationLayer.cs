@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
@@ -21,6 +22,8 @@ internal sealed class ActivationLayer : LayerDefinition
 
     public override LayerSpec Parse(LayerArguments arguments) =>
         new ActivationSpec(Kind, Kind == LayerKind.LeakyReLU ? arguments.Float("slope", 0.01f) : 0f);
+
+    public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new ActivationSpec(Kind, Kind == LayerKind.LeakyReLU ? 0.1f : 0f) };
 
     public override LayerShape? Infer(LayerSpec spec, LayerInput input)
     {
@@ -59,6 +62,9 @@ internal sealed class ActivationLayer : LayerDefinition
 
     public override string Describe(LayerShape layer) =>
         Kind == LayerKind.LeakyReLU ? $"LeakyReLU({Format.Float(((ActivationSpec)layer.Layer).Slope)})" : Kind.ToString();
+
+    public override string Info(LayerShape layer) =>
+        $"new {InfoText.Runtime}.ActivationInfo({layer.Index}, {InfoText.Kind(layer)}, {InfoText.Shape(layer.Input)}, {layer.ParameterOffset}{(Kind == LayerKind.LeakyReLU ? ", " + Format.FloatLiteral(((ActivationSpec)layer.Layer).Slope) : "")})";
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
@@ -36,6 +37,8 @@ internal sealed class Conv2DLayer : LayerDefinition
             rounding,
             own is not null);
     }
+
+    public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new ConvSpec(4, 3, 1, 1) };
 
     public override LayerShape? Infer(LayerSpec spec, LayerInput input)
     {
@@ -127,6 +130,9 @@ internal sealed class Conv2DLayer : LayerDefinition
     public override long MultiplyAdds(LayerShape layer) => (long)layer.Output.H * layer.Output.W * layer.WeightCount;
 
     public override long PaddedLength(LayerShape layer) => NetworkPlanner.PaddedGridLength(layer);
+
+    public override string Info(LayerShape layer) =>
+        $"new {InfoText.Runtime}.ConvolutionInfo({InfoText.Head(layer)}, {InfoText.Window(layer)}, 1, {layer.ParameterOffset}, {InfoText.Tensors(layer)})";
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
@@ -27,6 +28,8 @@ internal sealed class DenseLayer : LayerDefinition
     public override bool ReluRunsInPlaceAfter => true;
 
     public override LayerSpec Parse(LayerArguments arguments) => new DenseSpec(arguments.Int("units", 0));
+
+    public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new DenseSpec(2) };
 
     public override LayerShape? Infer(LayerSpec spec, LayerInput input)
     {
@@ -74,6 +77,9 @@ internal sealed class DenseLayer : LayerDefinition
         $"(inputs + 1) * units = ({Format.Int(layer.Input.Length)} + 1) * {Format.Int(layer.Output.C)} = {Format.Count(layer.ParameterCount)} params";
 
     public override long MultiplyAdds(LayerShape layer) => layer.WeightCount;
+
+    public override string Info(LayerShape layer) =>
+        $"new {InfoText.Runtime}.DenseInfo({InfoText.Head(layer, kind: false)}, {layer.ParameterOffset}, {InfoText.Tensors(layer)})";
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
@@ -17,6 +19,8 @@ internal sealed class FlattenLayer : LayerDefinition
 
     public override LayerSpec Parse(LayerArguments arguments) => new FlattenSpec();
 
+    public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new FlattenSpec() };
+
     public override LayerShape? Infer(LayerSpec spec, LayerInput input)
     {
         if (!input.Known)
@@ -30,6 +34,9 @@ internal sealed class FlattenLayer : LayerDefinition
 
     /// <summary>Flatten reuses its input's buffer.</summary>
     public override long ActivationBytes(LayerShape layer) => 0;
+
+    public override string Info(LayerShape layer) =>
+        $"new {InfoText.Runtime}.FlattenInfo({InfoText.Head(layer, kind: false)}, {layer.ParameterOffset})";
 
     /// <summary>A no-op on the data: the output and its gradient are the input's buffers.</summary>
     public override LayerPlan Plan(LayerShape layer, PlanContext context) =>

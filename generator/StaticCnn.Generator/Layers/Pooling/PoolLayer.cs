@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
@@ -28,6 +29,8 @@ internal sealed class PoolLayer : LayerDefinition
         return new PoolSpec(Kind, arguments.Int("size", 0), arguments.Int("stride", 0), arguments.Int("padding", 0),
             own ?? arguments.InheritedRounding, own is not null);
     }
+
+    public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new PoolSpec(Kind, 2, 0, 0) };
 
     public override LayerShape? Infer(LayerSpec spec, LayerInput input)
     {
@@ -85,6 +88,9 @@ internal sealed class PoolLayer : LayerDefinition
     public override string OutputArithmetic(LayerShape layer) => Windows.OutputArithmetic(layer, ((PoolSpec)layer.Layer).Rounding);
 
     public override long PaddedLength(LayerShape layer) => NetworkPlanner.PaddedGridLength(layer);
+
+    public override string Info(LayerShape layer) =>
+        $"new {InfoText.Runtime}.PoolingInfo({InfoText.Head(layer)}, {InfoText.Window(layer)}, {layer.ParameterOffset})";
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {

@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace StaticCnn;
+
+/// <summary>
+/// The ONNX graph the exporter assembles: each layer kind adds its nodes (<see cref="LayerInfo.AddOnnx"/>), named
+/// after their module as <c>torch.onnx.export</c> names them (<c>"/{module}/{Op}"</c>, outputs
+/// <c>"/{module}/{Op}_output_0"</c>, the last one <see cref="OnnxExporter.OutputName"/>).
+/// </summary>
+internal sealed class OnnxGraph
+{
+    public ProtoMessage Message { get; } = new();
+
+    /// <summary>The initializer name of a module's tensor, as in PyTorch's <c>state_dict</c>: <c>"3.weight"</c>.</summary>
+    public string TensorName(int module, string tensor) => module.ToString(CultureInfo.InvariantCulture) + "." + tensor;
+
+    /// <summary>Adds a node for module <paramref name="module"/> and returns the name of its output.</summary>
+    public string Node(int module, string op, string[] inputs, bool final, params ProtoMessage[] attributes) =>
+        Node(module, op, op, inputs, final, attributes);
+
+    /// <summary>
+    /// Adds a node named <c>"/{module}/{name}"</c> (several nodes of one module need distinct names) and returns the
+    /// name of its output.
+    /// </summary>
+    public string Node(int module, string op, string name, string[] inputs, bool final, params ProtoMessage[] attributes)
+    {
+        string path = $"/{module.ToString(CultureInfo.InvariantCulture)}/{name}";
+        string output = final ? OnnxExporter.OutputName : path + "_output_0";
+        var node = new ProtoMessage();
+        foreach (string input in inputs)
+        {
+            node.String(OnnxFields.Node.Input, input);
+        }
+
+        node.String(OnnxFields.Node.Output, output)
+            .String(OnnxFields.Node.Name, path)
+            .String(OnnxFields.Node.OpType, op);
+        foreach (ProtoMessage attribute in attributes)
+        {
+            node.Message(OnnxFields.Node.Attribute, attribute);
+        }
+
+        Message.Message(OnnxFields.Graph.Node, node);
+        return output;
+    }
+
+    /// <summary>An int attribute.</summary>
+    public static ProtoMessage Int(string name, long value) => new ProtoMessage()
+        .String(OnnxFields.Attribute.Name, name)
+        .Int(OnnxFields.Attribute.I, value)
+        .Int(OnnxFields.Attribute.Type, OnnxFields.Attribute.IntType);
+
+    /// <summary>A float attribute.</summary>
+    public static ProtoMessage Float(string name, float value) => new ProtoMessage()
+        .String(OnnxFields.Attribute.Name, name)
+        .Float(OnnxFields.Attribute.F, value)
+        .Int(OnnxFields.Attribute.Type, OnnxFields.Attribute.FloatType);
+
+    /// <summary>An ints attribute.</summary>
+    public static ProtoMessage Ints(string name, long[] values)
+    {
+        var message = new ProtoMessage().String(OnnxFields.Attribute.Name, name);
+        foreach (long v in values)
+        {
+            message.Int(OnnxFields.Attribute.Ints, v);
+        }
+
+        return message.Int(OnnxFields.Attribute.Type, OnnxFields.Attribute.IntsType);
+    }
+}
