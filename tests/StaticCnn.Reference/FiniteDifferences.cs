@@ -73,4 +73,85 @@ public static class FiniteDifferences
         }
         return loss;
     }
+
+    /// <summary>L = sum over the samples s and outputs k of outputGradients[s][k] * outputs[s][k] of
+    /// <see cref="ReferenceNetwork.ForwardBatch"/>: the scalar whose gradient
+    /// <see cref="ReferenceNetwork.BackwardBatch"/>(outputGradients) gives. The forward pass runs on a copy of
+    /// <paramref name="buffers"/>, so that training mode's running-statistics update changes neither them nor later
+    /// evaluations. Overwrites the activations the network keeps from its last forward pass.</summary>
+    public static double BatchLoss(
+        ReferenceNetwork network, double[] parameters, double[] buffers, double[][] inputs, double[][] outputGradients,
+        bool training, Func<int, int, int, bool>? dropoutMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(buffers);
+        ArgumentNullException.ThrowIfNull(outputGradients);
+        double[][] outputs = network.ForwardBatch(parameters, (double[])buffers.Clone(), inputs, training, dropoutMask);
+        if (outputGradients.Length != outputs.Length)
+        {
+            throw new ArgumentException(
+                $"Expected output gradients for {outputs.Length} samples, got {outputGradients.Length}.",
+                nameof(outputGradients));
+        }
+        double loss = 0;
+        for (int s = 0; s < outputs.Length; s++)
+        {
+            double[] gradient = outputGradients[s]
+                ?? throw new ArgumentException($"Output gradient {s} is null.", nameof(outputGradients));
+            if (gradient.Length != outputs[s].Length)
+            {
+                throw new ArgumentException(
+                    $"Sample {s}: expected an output gradient of {outputs[s].Length} values, got {gradient.Length}.",
+                    nameof(outputGradients));
+            }
+            for (int k = 0; k < gradient.Length; k++)
+            {
+                loss += gradient[k] * outputs[s][k];
+            }
+        }
+        return loss;
+    }
+
+    /// <summary>dL/dParameters by central differences, where L is <see cref="BatchLoss"/>; so it should equal
+    /// <c>BackwardBatch(outputGradients).Parameters</c> after <c>ForwardBatch</c> with the same arguments (and a copy
+    /// of the same buffers). <paramref name="buffers"/> are not changed. Overwrites the activations the network keeps
+    /// from its last forward pass.</summary>
+    public static double[] BatchParameterGradient(
+        ReferenceNetwork network, double[] parameters, double[] buffers, double[][] inputs, double[][] outputGradients,
+        bool training, Func<int, int, int, bool>? dropoutMask = null, double h = 1e-6)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return Gradient(
+            p => BatchLoss(network, p, buffers, inputs, outputGradients, training, dropoutMask), parameters, h);
+    }
+
+    /// <summary>dL/dInput of every sample by central differences (each sample's input perturbed with the others
+    /// held), where L is <see cref="BatchLoss"/>; so it should equal <c>BackwardBatch(outputGradients).Inputs</c>
+    /// after <c>ForwardBatch</c> with the same arguments (and a copy of the same buffers). In training mode batch
+    /// normalisation couples the samples, so this sees every sample's effect on every output. Neither
+    /// <paramref name="inputs"/> nor <paramref name="buffers"/> change. Overwrites the activations the network keeps
+    /// from its last forward pass.</summary>
+    public static double[][] BatchInputGradients(
+        ReferenceNetwork network, double[] parameters, double[] buffers, double[][] inputs, double[][] outputGradients,
+        bool training, Func<int, int, int, bool>? dropoutMask = null, double h = 1e-6)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(inputs);
+        double[][] gradients = new double[inputs.Length][];
+        for (int s = 0; s < inputs.Length; s++)
+        {
+            int sample = s;
+            double[] input = inputs[s] ?? throw new ArgumentException($"Sample {s} is null.", nameof(inputs));
+            gradients[s] = Gradient(
+                x =>
+                {
+                    double[][] batch = (double[][])inputs.Clone();
+                    batch[sample] = x;
+                    return BatchLoss(network, parameters, buffers, batch, outputGradients, training, dropoutMask);
+                },
+                input, h);
+        }
+        return gradients;
+    }
 }

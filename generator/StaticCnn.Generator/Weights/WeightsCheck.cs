@@ -73,32 +73,18 @@ internal static class WeightsCheck
 
         var parameters = new float[shapes.ParameterCount];
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
-        int impliedFlattens = 0;
-        foreach (LayerShape layer in shapes.Layers)
+        int[] modules = ModuleNames.Indices(shapes.Layers.Select(l => l.Kind == LayerKind.Dense && !l.Input.Flat).ToArray());
+        for (int index = 0; index < shapes.Layers.Count; index++)
         {
-            if (layer.Kind == LayerKind.Dense && !layer.Input.Flat)
+            LayerShape layer = shapes.Layers[index];
+            int impliedFlattens = modules[index] - index;
+            int moduleIndex = modules[index];
+            string module = moduleIndex.ToString(CultureInfo.InvariantCulture);
+            foreach (ParameterSpec tensor in layer.Parameters)
             {
-                // A Dense straight after a spatial layer flattens implicitly; the PyTorch model needs an
-                // nn.Flatten() there, which takes a module index.
-                impliedFlattens++;
-            }
-
-            if (layer.ParameterCount == 0)
-            {
-                continue;
-            }
-
-            string module = (layer.Index - 1 + impliedFlattens).ToString(CultureInfo.InvariantCulture);
-            long[] weightShape = layer.Kind == LayerKind.Conv2D
-                ? new long[] { layer.Output.C, layer.Input.C, layer.KernelSize, layer.KernelSize }
-                : new long[] { layer.Output.C, layer.Input.Length };
-            long[] biasShape = { layer.Output.C };
-            foreach ((string name, long[] shape, int offset) in new[]
-            {
-                (module + ".weight", weightShape, layer.ParameterOffset),
-                (module + ".bias", biasShape, layer.BiasOffset),
-            })
-            {
+                string name = ModuleNames.Tensor(moduleIndex, tensor.Name);
+                long[] shape = tensor.Dimensions.Select(d => (long)d).ToArray();
+                int offset = tensor.Offset;
                 expectedNames.Add(name);
                 string role = $"{layer.Name} ({layer.Input} -> {layer.Output})";
                 if (!byName.TryGetValue(name, out SafeTensorEntry? entry))

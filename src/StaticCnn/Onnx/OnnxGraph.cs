@@ -12,7 +12,7 @@ internal sealed class OnnxGraph
     public ProtoMessage Message { get; } = new();
 
     /// <summary>The initializer name of a module's tensor, as in PyTorch's <c>state_dict</c>: <c>"3.weight"</c>.</summary>
-    public string TensorName(int module, string tensor) => module.ToString(CultureInfo.InvariantCulture) + "." + tensor;
+    public string TensorName(int module, string tensor) => ModuleNames.Tensor(module, tensor);
 
     /// <summary>Adds a node for module <paramref name="module"/> and returns the name of its output.</summary>
     public string Node(int module, string op, string[] inputs, bool final, params ProtoMessage[] attributes) =>

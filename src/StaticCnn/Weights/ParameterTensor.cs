@@ -95,7 +95,6 @@ public static class ParameterTensors
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
-            string prefix = modules[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (TensorInfo tensor in layer.Tensors)
             {
                 if (tensor.Offset != expectedOffset)
@@ -103,7 +102,7 @@ public static class ParameterTensors
                     throw Inconsistent(network, layer, $"its tensor '{tensor.Name}' starts at {tensor.Offset}, expected {expectedOffset}");
                 }
 
-                tensors.Add(new ParameterTensor(prefix + "." + tensor.Name, layer, modules[i], tensor));
+                tensors.Add(new ParameterTensor(ModuleNames.Tensor(modules[i], tensor.Name), layer, modules[i], tensor));
                 expectedOffset = checked(expectedOffset + tensor.Length);
             }
         }
@@ -125,19 +124,13 @@ public static class ParameterTensors
     {
         ArgumentNullException.ThrowIfNull(network);
         IReadOnlyList<LayerInfo> layers = network.Layers;
-        var indices = new int[layers.Count];
-        int module = 0;
+        var implied = new bool[layers.Count];
         for (int i = 0; i < layers.Count; i++)
         {
-            if (NeedsImpliedFlatten(layers[i]))
-            {
-                module++;
-            }
-
-            indices[i] = module++;
+            implied[i] = NeedsImpliedFlatten(layers[i]);
         }
 
-        return indices;
+        return ModuleNames.Indices(implied);
     }
 
     /// <summary>True when <paramref name="layer"/> is a <c>Dense</c> that reads spatial data, so PyTorch needs an <c>nn.Flatten()</c> before it.</summary>

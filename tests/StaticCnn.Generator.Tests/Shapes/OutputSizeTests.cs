@@ -54,7 +54,7 @@ public sealed class OutputSizeTests
     [InlineData(3, 5, 1, 0, 1 /* Floor */, null)]
     [InlineData(28, 2, 2, 0, 2 /* Ceil */, 14L)]
     public void RoundedFollowsPyTorch(long n, long f, long s, long p, int rounding, long? expected) =>
-        Assert.Equal(expected, OutputSize.Rounded(n, f, s, p, (Rounding)rounding));
+        Assert.Equal(expected, OutputSize.Rounded(n, f, s, p, (StaticCnn.Generator.Model.ShapeRounding)rounding));
 
     [Fact]
     public void StridesThatFitAreTheNearestFirstThenSorted() =>

@@ -1,12 +1,23 @@
+// One source for the runtime (public StaticCnn.ShapeRounding) and the generator (internal, in its model), linked
+// into both projects.
+#if STATICCNN_GENERATOR
+namespace StaticCnn.Generator.Model;
+#else
 namespace StaticCnn;
+#endif
 
 /// <summary>
 /// How a convolution or pooling layer rounds <c>(N + 2P - F) / S + 1</c> when the stride does not divide
-/// <c>N + 2P - F</c>. Set it on <see cref="NetworkAttribute.Rounding"/> for every layer, or on one layer
-/// (<see cref="Conv2DAttribute.Rounding"/>, <see cref="MaxPool2DAttribute.Rounding"/>,
-/// <see cref="AvgPool2DAttribute.Rounding"/>), which overrides the network's.
+/// <c>N + 2P - F</c>. Set it on <c>NetworkAttribute.Rounding</c> for every layer, or on one layer
+/// (<c>Conv2DAttribute.Rounding</c>, <c>MaxPool2DAttribute.Rounding</c>,
+/// <c>AvgPool2DAttribute.Rounding</c>), which overrides the network's.
 /// </summary>
-public enum ShapeRounding
+#if STATICCNN_GENERATOR
+internal
+#else
+public
+#endif
+enum ShapeRounding
 {
     /// <summary>
     /// The default: the division must be exact, otherwise the declaration is a compile-time error (SCNN0006)
