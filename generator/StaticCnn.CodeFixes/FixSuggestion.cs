@@ -55,11 +55,23 @@ internal sealed class FixSuggestion
         {
             "" => $"Remove [{layer}]",
             "Rounding" => $"Use Rounding = ShapeRounding.{RoundingName(Value)}{output}",
+            "PaddingMode" => $"Use PaddingMode = PaddingMode.{PaddingModeName(Value)}{output}",
+            _ when IsNamedProperty(Argument) => $"Use {Argument} = {Value.ToString(CultureInfo.InvariantCulture)}{output}",
             "kernelSize" => $"Use kernel size {Value.ToString(CultureInfo.InvariantCulture)}{output}",
             "size" => $"Use window size {Value.ToString(CultureInfo.InvariantCulture)}{output}",
             _ => $"Use {Argument} {Value.ToString(CultureInfo.InvariantCulture)}{output}",
         };
     }
+
+    /// <summary>"Rounding", "PaddingMode", "Groups", "KernelWidth": a named property of the attribute (constructor parameters start in lower case).</summary>
+    public static bool IsNamedProperty(string argument) => argument.Length > 0 && char.IsUpper(argument[0]);
+
+    public static string PaddingModeName(int value) => value switch
+    {
+        1 => "Valid",
+        2 => "Same",
+        _ => "Explicit",
+    };
 
     public static string RoundingName(int value) => value switch
     {

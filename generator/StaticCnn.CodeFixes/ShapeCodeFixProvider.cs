@@ -28,7 +28,9 @@ public sealed class ShapeCodeFixProvider : CodeFixProvider
         "SCNN0015", // Ceil on a convolution
         "SCNN0017", // padding at least the kernel
         "SCNN0018", // two activations in a row
-        "SCNN0019"); // stride larger than the window
+        "SCNN0019", // stride larger than the window
+        "SCNN0022", // groups that do not divide the channels
+        "SCNN0023"); // padding declared twice
 
     // Each fix changes one argument of one attribute; fixing several at once could combine changes that do not fit.
     public override FixAllProvider? GetFixAllProvider() => null;
@@ -74,14 +76,20 @@ public sealed class ShapeCodeFixProvider : CodeFixProvider
 
         AttributeArgumentListSyntax list = attribute.ArgumentList ?? SyntaxFactory.AttributeArgumentList();
         SeparatedSyntaxList<AttributeArgumentSyntax> arguments = list.Arguments;
-        if (suggestion.Argument == "Rounding")
+        if (FixSuggestion.IsNamedProperty(suggestion.Argument))
         {
-            ExpressionSyntax rounding = SyntaxFactory.ParseExpression("global::StaticCnn.ShapeRounding." + FixSuggestion.RoundingName(suggestion.Value))
-                .WithAdditionalAnnotations(Simplifier.Annotation);
-            AttributeArgumentSyntax? existing = arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Rounding");
+            // A named property (Rounding, PaddingMode, Groups, KernelWidth, ...): set it, or add it at the end.
+            ExpressionSyntax value = suggestion.Argument switch
+            {
+                "Rounding" => SyntaxFactory.ParseExpression("global::StaticCnn.ShapeRounding." + FixSuggestion.RoundingName(suggestion.Value)),
+                "PaddingMode" => SyntaxFactory.ParseExpression("global::StaticCnn.PaddingMode." + FixSuggestion.PaddingModeName(suggestion.Value)),
+                _ => SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(suggestion.Value)),
+            };
+            value = value.WithAdditionalAnnotations(Simplifier.Annotation);
+            AttributeArgumentSyntax? existing = arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == suggestion.Argument);
             arguments = existing is not null
-                ? arguments.Replace(existing, existing.WithExpression(rounding))
-                : arguments.Add(SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals("Rounding"), null, rounding));
+                ? arguments.Replace(existing, existing.WithExpression(value))
+                : arguments.Add(SyntaxFactory.AttributeArgument(SyntaxFactory.NameEquals(suggestion.Argument), null, value));
         }
         else
         {

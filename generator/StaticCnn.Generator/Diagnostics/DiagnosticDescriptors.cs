@@ -105,11 +105,27 @@ internal static class DiagnosticDescriptors
         "Large pooling window compiled as loops",
         "Pooling windows of up to 64 cells are unrolled completely in the generated code; a larger window would make the generated file grow with its area, so it runs as loops over the window instead.");
 
+    public static readonly DiagnosticDescriptor GroupsDoNotDivide = Error("SCNN0022", Shapes,
+        "Groups do not divide the channels",
+        "A grouped convolution splits its input channels and its filters into Groups equal parts: both counts must be divisible by Groups. The message names the counts that divide both.");
+
+    public static readonly DiagnosticDescriptor PaddingConflict = Error("SCNN0023", Shapes,
+        "Padding declared twice",
+        "PaddingMode.Same and PaddingMode.Valid compute the padding themselves; a layer that also declares padding (its padding argument or a side) says two different things.");
+
+    public static readonly DiagnosticDescriptor UnknownEnumValue = Error("SCNN0024", Shapes,
+        "PaddingMode is not a defined value",
+        "PaddingMode must be PaddingMode.Explicit, Valid or Same; a cast integer that names none of them cannot be compiled.");
+
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error("SCNN0025", Shapes,
+        "Softmax is not the last layer",
+        "Softmax turns the network's outputs into probabilities; it belongs at the end, after the layer that computes the logits.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         NotPartial, LayersOnOtherDeclaration, LayerWithoutNetwork, NoLayers, NonPositive, NotWhole, WindowTooLarge,
         PoolPaddingTooLarge, SpatialAfterFlat, Overflow, SlopeNotFinite, ContainingTypeNotPartial, StaticClass,
         UnknownRounding, CeilConvolution, MemberClash, PaddingCoversKernel, ConsecutiveActivations, StrideSkipsInput,
-        DenseDominates, WindowLoops);
+        DenseDominates, WindowLoops, GroupsDoNotDivide, PaddingConflict, UnknownEnumValue, SoftmaxNotLast);
 
     private static readonly Dictionary<Rule, DiagnosticDescriptor> ByRule = new()
     {
@@ -134,6 +150,10 @@ internal static class DiagnosticDescriptors
         [Rule.StrideSkipsInput] = StrideSkipsInput,
         [Rule.DenseDominates] = DenseDominates,
         [Rule.WindowLoops] = WindowLoops,
+        [Rule.GroupsDoNotDivide] = GroupsDoNotDivide,
+        [Rule.PaddingConflict] = PaddingConflict,
+        [Rule.UnknownEnumValue] = UnknownEnumValue,
+        [Rule.SoftmaxNotLast] = SoftmaxNotLast,
     };
 
     public static DiagnosticDescriptor For(Rule rule) => ByRule[rule];

@@ -27,8 +27,9 @@ internal static class InfoText
     /// <summary>The window of a convolution or pooling layer.</summary>
     public static string Window(LayerShape layer)
     {
-        Window window = layer.Window;
-        return $"new {Runtime}.WindowInfo({window.Kernel}, {window.Kernel}, {window.Stride}, {window.Stride}, {window.Padding}, {window.Padding}, {window.Padding}, {window.Padding})";
+        Window w = layer.Window;
+        string dilation = w.DilationHeight == 1 && w.DilationWidth == 1 ? "" : $", {w.DilationHeight}, {w.DilationWidth}";
+        return $"new {Runtime}.WindowInfo({w.KernelHeight}, {w.KernelWidth}, {w.StrideHeight}, {w.StrideWidth}, {w.PadTop}, {w.PadBottom}, {w.PadLeft}, {w.PadRight}{dilation})";
     }
 
     /// <summary>The layer's tensors: "new global::StaticCnn.TensorInfo[] { new("weight", new int[] { 6, 1, 5, 5 }, ..., 0), ... }".</summary>

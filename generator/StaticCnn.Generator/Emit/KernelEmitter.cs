@@ -50,8 +50,8 @@ internal static class KernelEmitter
         var emitted = new HashSet<(int, int)>();
         foreach (RegisterBlock block in k.Mid is RegisterBlock extra ? new[] { k.Narrow, k.Wide, extra } : new[] { k.Narrow, k.Wide })
         {
-            int tail = k.Rows % block.Rows;
-            foreach (int mr in tail > 0 && k.Rows >= block.Rows ? new[] { block.Rows, tail } : new[] { System.Math.Min(block.Rows, k.Rows) })
+            int tail = k.BlockedRows % block.Rows;
+            foreach (int mr in tail > 0 && k.BlockedRows >= block.Rows ? new[] { block.Rows, tail } : new[] { System.Math.Min(block.Rows, k.BlockedRows) })
             {
                 if (emitted.Add((mr, block.Vectors)))
                 {
@@ -71,12 +71,26 @@ internal static class KernelEmitter
 
     private static void GemmRows(IndentedWriter w, TapGemm k, RegisterBlock block)
     {
-        int main = k.Rows / block.Rows * block.Rows;
-        int tail = k.Rows - main;
-        w.Line($"// {k.Rows} rows in blocks of {block.Rows}{(tail > 0 ? $" (and a block of {tail})" : "")} x columns [0, {Format.Int(k.Columns)}) in blocks of {block.Vectors} vectors.");
+        int main = k.BlockedRows / block.Rows * block.Rows;
+        int tail = k.BlockedRows - main;
+        string first = "";
+        IndentedWriter.Scope? groups = null;
+        if (k.GroupRows > 0)
+        {
+            w.Line($"// {k.Rows / k.GroupRows} groups of {k.GroupRows} rows, each in blocks of {block.Rows}{(tail > 0 ? $" (and a block of {tail})" : "")} x columns [0, {Format.Int(k.Columns)}) in blocks of {block.Vectors} vectors.");
+            groups = w.Block($"for (int first = 0; first < {Format.Int(k.Rows)}; first += {Format.Int(k.GroupRows)})");
+            first = "first";
+        }
+        else
+        {
+            w.Line($"// {k.Rows} rows in blocks of {block.Rows}{(tail > 0 ? $" (and a block of {tail})" : "")} x columns [0, {Format.Int(k.Columns)}) in blocks of {block.Vectors} vectors.");
+        }
+
         if (main > 0)
         {
-            using (w.Block($"for (int row = 0; row < {Format.Int(main)}; row += {block.Rows})"))
+            using (w.Block(first.Length == 0
+                ? $"for (int row = 0; row < {Format.Int(main)}; row += {block.Rows})"
+                : $"for (int row = first; row < first + {Format.Int(main)}; row += {block.Rows})"))
             {
                 w.Line($"{BlockName(k, block.Rows, block.Vectors)}<TS, TV>({Names.KernelArguments}, row);");
             }
@@ -84,9 +98,14 @@ internal static class KernelEmitter
 
         if (tail > 0)
         {
-            w.Line($"{BlockName(k, tail, block.Vectors)}<TS, TV>({Names.KernelArguments}, {Format.Int(main)});");
+            w.Line($"{BlockName(k, tail, block.Vectors)}<TS, TV>({Names.KernelArguments}, {Names.Plus(first, Format.Int(main))});");
         }
+
+        groups?.Dispose();
     }
+
+    /// <summary>"(row / 8) * 216": the extra offset of a grouped kernel's group, or "" when ungrouped.</summary>
+    private static string GroupTerm(int groupRows, int step) => groupRows > 0 && step != 0 ? $"(row / {Format.Int(groupRows)} * {Format.Int(step)})" : "";
 
     private static void GemmColumns(IndentedWriter w, TapGemm k, string row, int mr, int nr, string a)
     {
@@ -127,8 +146,8 @@ internal static class KernelEmitter
         using (w.Block($"for (int j = 0; j < {columns}; j += {(nr == 1 ? "TS.Count" : $"{nr} * TS.Count")})"))
         {
             Accumulators(w, k, row, mr, nr);
-            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), aRow)});");
-            w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(bOffset), bColumn)});");
+            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), aRow, GroupTerm(k.GroupRows, k.AGroupStep))});");
+            w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(bOffset), bColumn, GroupTerm(k.GroupRows, k.BGroupStep))});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
             Stores(w, mr, nr, (m, v) => $"TS.Store(c{m}{v}, ref ws, {Names.Plus(Format.Int(k.COffset), Names.RowTimes(row, m, k.CRowStride), "j", Names.Lane(v))});");
         }
@@ -188,8 +207,8 @@ internal static class KernelEmitter
             }
 
             Accumulators(w, k, row, mr, nr);
-            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride))});");
-            w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(k.BOffset + map.Origin), "bj")});");
+            w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride), GroupTerm(k.GroupRows, k.AGroupStep))});");
+            w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(k.BOffset + map.Origin), "bj", GroupTerm(k.GroupRows, k.BGroupStep))});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
             string output = direct.Relu ? "the ReLU of the sums" : "the sums";
             w.Line($"// Stores: {output} into the output where direct, else the sums into the padded rows.");
@@ -275,15 +294,29 @@ internal static class KernelEmitter
     public static void EmitReduce(IndentedWriter w, TapReduce k, string summary)
     {
         w.Line($"/// <summary>{summary}</summary>");
-        int main = k.Rows / k.RowBlock * k.RowBlock;
-        int tail = k.Rows - main;
+        int main = k.BlockedRows / k.RowBlock * k.RowBlock;
+        int tail = k.BlockedRows - main;
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             int taps = k.Groups.Sum(g => g.Count);
-            w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x {taps} taps per pass in groups of {k.Groups[0].Count}; sums over j in [0, {Format.Int(k.Columns)}){(k.ExactColumns ? " with a scalar tail" : "")}.");
+            IndentedWriter.Scope? groups = null;
+            string first = "";
+            if (k.GroupRows > 0)
+            {
+                w.Line($"// {k.Rows / k.GroupRows} groups of {k.GroupRows} rows, each in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x {taps} taps per pass in groups of {k.Groups[0].Count}; sums over j in [0, {Format.Int(k.Columns)}){(k.ExactColumns ? " with a scalar tail" : "")}.");
+                groups = w.Block($"for (int first = 0; first < {Format.Int(k.Rows)}; first += {Format.Int(k.GroupRows)})");
+                first = "first";
+            }
+            else
+            {
+                w.Line($"// {k.Rows} rows in blocks of {k.RowBlock}{(tail > 0 ? $" (and a block of {tail})" : "")} x {taps} taps per pass in groups of {k.Groups[0].Count}; sums over j in [0, {Format.Int(k.Columns)}){(k.ExactColumns ? " with a scalar tail" : "")}.");
+            }
+
             if (main > 0)
             {
-                using (w.Block($"for (int row = 0; row < {Format.Int(main)}; row += {k.RowBlock})"))
+                using (w.Block(first.Length == 0
+                    ? $"for (int row = 0; row < {Format.Int(main)}; row += {k.RowBlock})"
+                    : $"for (int row = first; row < first + {Format.Int(main)}; row += {k.RowBlock})"))
                 {
                     ReduceRows(w, k, k.RowBlock);
                 }
@@ -293,10 +326,12 @@ internal static class KernelEmitter
             {
                 using (w.Block())
                 {
-                    w.Line($"const int row = {Format.Int(main)};");
+                    w.Line(first.Length == 0 ? $"const int row = {Format.Int(main)};" : $"int row = first + {Format.Int(main)};");
                     ReduceRows(w, k, tail);
                 }
             }
+
+            groups?.Dispose();
         }
 
         // One method per group and block height, so that each stays small enough for the JIT to keep its
@@ -321,7 +356,7 @@ internal static class KernelEmitter
     private static void ReduceRows(IndentedWriter w, TapReduce k, int mr)
     {
         w.Line($"ref float a = ref TS.At(ref {Names.Ref(k.A)}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes("row", 0, k.ARowStride))});");
-        w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Format.Int(k.BOffset)});");
+        w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(k.BOffset), GroupTerm(k.GroupRows, k.BGroupStep))});");
         w.Line($"ref float c = ref TS.At(ref {Names.Ref(k.C)}, {Names.Plus(Format.Int(k.COffset), Names.RowTimes("row", 0, k.CRowStride))});");
         ReduceLoops(w, k, 0, "b", "c", mr);
     }

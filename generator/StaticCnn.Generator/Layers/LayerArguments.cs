@@ -33,4 +33,13 @@ internal abstract class LayerArguments
 
     /// <summary>The named property Rounding = ShapeRounding.X, or null when it is not set.</summary>
     public abstract Rounding? Rounding();
+
+    /// <summary>The named property <paramref name="property"/> as an int (an enum's value too), or null when it is not set.</summary>
+    public abstract int? NamedInt(string property);
+
+    /// <summary>The named property <paramref name="property"/> as a bool, or null when it is not set.</summary>
+    public abstract bool? NamedBool(string property);
+
+    /// <summary>The named property <paramref name="property"/> as a float (an int or double constant converts), or null when it is not set.</summary>
+    public abstract float? NamedFloat(string property);
 }

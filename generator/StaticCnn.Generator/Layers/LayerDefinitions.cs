@@ -10,14 +10,23 @@ internal static class LayerDefinitions
     public static readonly IReadOnlyList<LayerDefinition> All = new LayerDefinition[]
     {
         new Conv2DLayer(),
+        new DepthwiseConv2DLayer(),
         new PoolLayer(LayerKind.MaxPool2D),
         new PoolLayer(LayerKind.AvgPool2D),
         new ActivationLayer(LayerKind.ReLU),
         new ActivationLayer(LayerKind.LeakyReLU),
         new ActivationLayer(LayerKind.Sigmoid),
         new ActivationLayer(LayerKind.Tanh),
+        new ActivationLayer(LayerKind.ReLU6),
+        new ActivationLayer(LayerKind.HardSigmoid),
+        new ActivationLayer(LayerKind.HardSwish),
+        new ActivationLayer(LayerKind.SiLU),
+        new ActivationLayer(LayerKind.GELU),
+        new GlobalPoolLayer(LayerKind.GlobalAvgPool2D),
+        new GlobalPoolLayer(LayerKind.GlobalMaxPool2D),
         new FlattenLayer(),
         new DenseLayer(),
+        new SoftmaxLayer(),
     };
 
     private static readonly Dictionary<LayerKind, LayerDefinition> ByKind = Index(d => d.Kind);

@@ -70,6 +70,63 @@ internal sealed class AttributeArguments : LayerArguments
         return null;
     }
 
+    public override int? NamedInt(string property) =>
+        Named(property) switch
+        {
+            null => null,
+            { Kind: TypedConstantKind.Enum or TypedConstantKind.Primitive, Value: int value } => value,
+            _ => NotReadableInt(),
+        };
+
+    public override bool? NamedBool(string property) =>
+        Named(property) switch
+        {
+            null => null,
+            { Kind: TypedConstantKind.Primitive, Value: bool value } => value,
+            _ => UnreadableBool(),
+        };
+
+    public override float? NamedFloat(string property) =>
+        Named(property) switch
+        {
+            null => null,
+            { Kind: TypedConstantKind.Primitive, Value: float value } => value,
+            { Kind: TypedConstantKind.Primitive, Value: double value } => (float)value,
+            { Kind: TypedConstantKind.Primitive, Value: int value } => value,
+            _ => UnreadableFloat(),
+        };
+
+    private TypedConstant? Named(string property)
+    {
+        foreach (KeyValuePair<string, TypedConstant> named in _data.NamedArguments)
+        {
+            if (named.Key == property)
+            {
+                return named.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private int? NotReadableInt()
+    {
+        Unreadable = true;
+        return null;
+    }
+
+    private bool? UnreadableBool()
+    {
+        Unreadable = true;
+        return null;
+    }
+
+    private float? UnreadableFloat()
+    {
+        Unreadable = true;
+        return null;
+    }
+
     /// <summary>An argument that is there but not readable, or an attribute whose constructor did not bind, cannot be read.</summary>
     private void MarkUnreadable(TypedConstant? value)
     {

@@ -32,5 +32,5 @@ internal static class CodeBudget
         (long)taps * System.Math.Max(OperationsPerTap(narrow), OperationsPerTap(wide)) <= GemmUnrolledOperations;
 
     /// <summary>True when this pooling layer's window is emitted as loops rather than unrolled.</summary>
-    public static bool PoolLoops(LayerShape layer) => layer.Layer is Layers.PoolSpec && (long)layer.KernelSize * layer.KernelSize > PoolUnrollTaps;
+    public static bool PoolLoops(LayerShape layer) => layer.Layer is Layers.PoolSpec && (long)layer.Window.KernelHeight * layer.Window.KernelWidth > PoolUnrollTaps;
 }

@@ -45,6 +45,11 @@ internal enum Operand
 /// Null, or the block for 8-lane vectors with 32 registers (Vector256 on AVX-512 hardware, NEON): chosen when
 /// <c>TS.Registers</c> is 32 and the vectors are not 16 wide.
 /// </param>
+/// <param name="GroupRows">
+/// 0, or the rows of each group of a grouped convolution: blocks never cross a group, and group g = row / GroupRows
+/// reads A <paramref name="AGroupStep"/> and B <paramref name="BGroupStep"/> floats further on (beyond the row's own
+/// A offset), so one method runs every group.
+/// </param>
 /// <param name="Direct">
 /// Only with a <see cref="Map"/> (the forward pass): where the block runs compact, or its vectors can cover every output
 /// row exactly (the last block of a row moved back to end at the row's end, overlapping the one before it), the
@@ -70,7 +75,14 @@ internal sealed record TapGemm(
     int? ColumnBiasOffset = null,
     ColumnMap? RowMap = null,
     DirectOutput? Direct = null,
-    RegisterBlock? Mid = null);
+    RegisterBlock? Mid = null,
+    int GroupRows = 0,
+    int AGroupStep = 0,
+    int BGroupStep = 0)
+{
+    /// <summary>Rows the row blocks are laid over: a group's, or all of them.</summary>
+    public int BlockedRows => GroupRows > 0 ? GroupRows : Rows;
+}
 
 /// <summary>
 /// The C,H,W output a forward GEMM may store into directly, planes of <paramref name="Plane"/> floats; with
@@ -149,6 +161,10 @@ internal readonly record struct ColumnMap(int Height, int Width, int PaddedWidth
 /// rows of <see cref="ColumnMap.Width"/>, B rows of <see cref="ColumnMap.PaddedWidth"/>, and the width is a whole
 /// number of the widest vector, so there is no tail.
 /// </param>
+/// <param name="GroupRows">
+/// 0, or the rows of each group of a grouped convolution: row blocks never cross a group, and group g = row / GroupRows
+/// reads B <paramref name="BGroupStep"/> floats further on.
+/// </param>
 internal sealed record TapReduce(
     string Name,
     int Rows,
@@ -166,4 +182,10 @@ internal sealed record TapReduce(
     int COffset,
     int CRowStride,
     int? BiasOffset,
-    ColumnMap? RowMap = null);
+    ColumnMap? RowMap = null,
+    int GroupRows = 0,
+    int BGroupStep = 0)
+{
+    /// <summary>Rows the row blocks are laid over: a group's, or all of them.</summary>
+    public int BlockedRows => GroupRows > 0 ? GroupRows : Rows;
+}

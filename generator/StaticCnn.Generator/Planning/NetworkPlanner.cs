@@ -29,7 +29,7 @@ internal static class NetworkPlanner
         int maxKernel = 1;
         foreach (LayerShape layer in shapes.Layers)
         {
-            maxKernel = Math.Max(maxKernel, layer.KernelSize);
+            maxKernel = Math.Max(maxKernel, Math.Max(layer.Window.SpanHeight, layer.Window.SpanWidth));
         }
 
         long slack = RoundUp((Blocking.MaxLanes * 4L) + maxKernel + Blocking.MaxLanes, Blocking.MaxLanes);
@@ -88,9 +88,9 @@ internal static class NetworkPlanner
     /// </summary>
     public static long PaddedGridLength(LayerShape layer)
     {
-        long p2 = 2L * layer.Padding;
-        long hp = Math.Max(layer.Input.H + p2, Shape.Product(layer.Output.H - 1L, layer.Stride) + layer.KernelSize);
-        long wp = Math.Max(layer.Input.W + p2, Shape.Product(layer.Output.W - 1L, layer.Stride) + layer.KernelSize);
+        Window w = layer.Window;
+        long hp = Math.Max((long)layer.Input.H + w.PadTop + w.PadBottom, Shape.Product(layer.Output.H - 1L, w.StrideHeight) + w.SpanHeight);
+        long wp = Math.Max((long)layer.Input.W + w.PadLeft + w.PadRight, Shape.Product(layer.Output.W - 1L, w.StrideWidth) + w.SpanWidth);
         return Shape.Product(Shape.Product(layer.Input.C, hp), wp);
     }
 

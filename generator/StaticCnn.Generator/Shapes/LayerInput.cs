@@ -9,8 +9,10 @@ namespace StaticCnn.Generator.Shapes;
 /// </summary>
 internal sealed class LayerInput
 {
-    public LayerInput(Shape shape, bool known, string? flattenedBy, long parameterOffset, List<ShapeError> errors)
+    public LayerInput(Shape shape, bool known, string? flattenedBy, long parameterOffset, List<ShapeError> errors, bool last = false, int bufferOffset = 0)
     {
+        Last = last;
+        BufferOffset = bufferOffset;
         Shape = shape;
         Known = known;
         FlattenedBy = flattenedBy;
@@ -31,6 +33,12 @@ internal sealed class LayerInput
     public long ParameterOffset { get; }
 
     public List<ShapeError> Errors { get; }
+
+    /// <summary>Where the layer's buffers (running statistics) start in the network's buffers.</summary>
+    public int BufferOffset { get; }
+
+    /// <summary>The layer is the network's last.</summary>
+    public bool Last { get; }
 
     /// <summary>"Conv2D #1".</summary>
     public static string Name(LayerSpec layer) => $"{layer.Kind} #{layer.Index}";

@@ -6,10 +6,45 @@ using StaticCnn.Generator.Model;
 namespace StaticCnn.Generator.Shapes;
 
 /// <summary>
-/// The resolved window of a convolution or pooling layer: kernel, stride and padding after the defaults are applied
-/// (a pooling stride of 0 becomes the window size).
+/// The resolved window of a convolution or pooling layer: kernel, stride, padding on each side and dilation per
+/// dimension, after the defaults are applied (a pooling stride of 0 becomes the window size, 'same' padding its
+/// sizes). Per dimension: out = (N + before + after - ((kernel - 1) * dilation + 1)) / stride + 1.
 /// </summary>
-internal readonly record struct Window(int Kernel, int Stride, int Padding);
+internal readonly record struct Window(
+    int KernelHeight,
+    int KernelWidth,
+    int StrideHeight,
+    int StrideWidth,
+    int PadTop,
+    int PadBottom,
+    int PadLeft,
+    int PadRight,
+    int DilationHeight = 1,
+    int DilationWidth = 1)
+{
+    /// <summary>A square window: one kernel size, stride and padding, no dilation.</summary>
+    public static Window Square(int kernel, int stride, int padding) => new(kernel, kernel, stride, stride, padding, padding, padding, padding);
+
+    /// <summary>Kernel, stride and padding the same in both dimensions and on every side, no dilation.</summary>
+    public bool IsSquare =>
+        KernelHeight == KernelWidth && StrideHeight == StrideWidth && DilationHeight == 1 && DilationWidth == 1
+        && PadTop == PadBottom && PadTop == PadLeft && PadTop == PadRight;
+
+    /// <summary>The square kernel size (the height's for other windows).</summary>
+    public int Kernel => KernelHeight;
+
+    /// <summary>The square stride (the height's for other windows).</summary>
+    public int Stride => StrideHeight;
+
+    /// <summary>The square padding (the top's for other windows).</summary>
+    public int Padding => PadTop;
+
+    /// <summary>Input rows one window spans: (kernel - 1) * dilation + 1.</summary>
+    public int SpanHeight => ((KernelHeight - 1) * DilationHeight) + 1;
+
+    /// <summary>Input columns one window spans: (kernel - 1) * dilation + 1.</summary>
+    public int SpanWidth => ((KernelWidth - 1) * DilationWidth) + 1;
+}
 
 /// <summary>A checked layer: its spec, its shapes, its window (spatial layers) and its tensors.</summary>
 /// <param name="Layer">The declaration.</param>
@@ -45,7 +80,11 @@ internal sealed record LayerShape(
     /// <summary>Floats of the bias tensor (0 without one).</summary>
     public int BiasCount => Parameters.FirstOrDefault(p => p.Role == ParameterRole.Bias)?.Length ?? 0;
 
-    public int ParameterCount => Parameters.Sum(p => p.Length);
+    /// <summary>Learnable floats (buffers not counted).</summary>
+    public int ParameterCount => Parameters.Where(p => !p.Buffer).Sum(p => p.Length);
+
+    /// <summary>Floats of the layer's buffers (running statistics).</summary>
+    public int BufferCount => Parameters.Where(p => p.Buffer).Sum(p => p.Length);
 
     /// <summary>Where the bias starts (right after the weight).</summary>
     public int BiasOffset => Parameters.FirstOrDefault(p => p.Role == ParameterRole.Bias)?.Offset ?? (ParameterOffset + WeightCount);
@@ -59,7 +98,8 @@ internal sealed record NetworkShapes(
     Shape Input,
     EquatableArray<LayerShape> Layers,
     EquatableArray<ShapeError> Errors,
-    int ParameterCount)
+    int ParameterCount,
+    int BufferCount = 0)
 {
     public bool IsValid => Errors.Count == 0;
 

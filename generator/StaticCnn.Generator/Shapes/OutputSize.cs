@@ -48,6 +48,41 @@ internal static class OutputSize
     }
 
     /// <summary>
+    /// The output size with <paramref name="before"/> and <paramref name="after"/> padding (F the window's span)
+    /// under a rounding rule, or null when there is none: as <see cref="Rounded(long, long, long, long, Rounding)"/>,
+    /// Ceil dropping a last window that would start in the bottom or right padding (PyTorch's rule, with the padding
+    /// before).
+    /// </summary>
+    public static long? Rounded(long n, long f, long s, long before, long after, Rounding rounding)
+    {
+        long span = n + before + after - f;
+        if (span < 0 || s <= 0)
+        {
+            return null;
+        }
+
+        switch (rounding)
+        {
+            case Rounding.Floor:
+                return (span / s) + 1;
+            case Rounding.Ceil:
+                long output = ((span + s - 1) / s) + 1;
+                return (output - 1) * s >= n + before ? output - 1 : output;
+            default:
+                return span % s == 0 ? (span / s) + 1 : null;
+        }
+    }
+
+    /// <summary>"(49 + 4 + 5 - 10) / 2 + 1", or with equal paddings "(28 + 2*2 - 5) / 1 + 1".</summary>
+    public static string Arithmetic(long n, long f, long s, long before, long after) =>
+        before == after
+            ? Arithmetic(n, f, s, before)
+            : $"({Format.Int(n)} + {Format.Int(before)} + {Format.Int(after)} - {Format.Int(f)}) / {Format.Int(s)} + 1";
+
+    /// <summary>(N + Pb + Pa - F) / S + 1 for messages, as <see cref="Real(long, long, long, long)"/>.</summary>
+    public static string Real(long n, long f, long s, long before, long after) => Format.Quotient(n + before + after - f, s, 1);
+
+    /// <summary>
     /// (N + 2P - F) / S + 1 for messages: two decimals ("2.33", "14.5", "28"), but never shown as a whole number
     /// when it is not one (stride 1,000,000 over 7 gives "1.000004", not "1").
     /// </summary>

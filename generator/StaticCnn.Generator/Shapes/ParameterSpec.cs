@@ -10,6 +10,21 @@ internal enum ParameterRole
 
     /// <summary>One bias per filter or unit.</summary>
     Bias,
+
+    /// <summary>A BatchNorm's learnable scale per channel (PyTorch's weight, gamma).</summary>
+    Scale,
+
+    /// <summary>A BatchNorm's learnable shift per channel (PyTorch's bias, beta).</summary>
+    Shift,
+
+    /// <summary>A BatchNorm's running mean (a buffer).</summary>
+    RunningMean,
+
+    /// <summary>A BatchNorm's running variance (a buffer).</summary>
+    RunningVariance,
+
+    /// <summary>A BatchNorm's count of training batches (a buffer of one value).</summary>
+    BatchesTracked,
 }
 
 /// <summary>How <c>InitializeParameters</c> fills a tensor.</summary>
@@ -20,6 +35,9 @@ internal enum ParameterInit
 
     /// <summary>Zeros.</summary>
     Zeros,
+
+    /// <summary>Ones.</summary>
+    Ones,
 }
 
 /// <summary>
@@ -30,9 +48,13 @@ internal enum ParameterInit
 /// <param name="Dimensions">PyTorch's shape, such as [16, 6, 5, 5].</param>
 /// <param name="Role">What the tensor is for.</param>
 /// <param name="Init">How InitializeParameters fills it.</param>
-/// <param name="Offset">Index of its first float in the parameters.</param>
+/// <param name="Offset">Index of its first float in the parameters (or, for a buffer, in the buffers).</param>
 /// <param name="FanIn">Inputs each output sums over (Kaiming's fan-in), for weights; otherwise 0.</param>
-internal sealed record ParameterSpec(string Name, EquatableArray<int> Dimensions, ParameterRole Role, ParameterInit Init, int Offset, int FanIn = 0)
+/// <param name="Buffer">
+/// A buffer (running statistics): state saved with the weights but not learned, in the network's Buffers, not its
+/// Parameters; an optimizer never sees it.
+/// </param>
+internal sealed record ParameterSpec(string Name, EquatableArray<int> Dimensions, ParameterRole Role, ParameterInit Init, int Offset, int FanIn = 0, bool Buffer = false)
 {
     /// <summary>Floats in the tensor: the product of its dimensions.</summary>
     public int Length

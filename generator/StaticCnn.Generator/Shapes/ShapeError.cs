@@ -26,6 +26,10 @@ internal enum Rule
     StrideSkipsInput,
     DenseDominates,
     WindowLoops,
+    UnknownEnumValue,
+    PaddingConflict,
+    GroupsDoNotDivide,
+    SoftmaxNotLast,
 }
 
 /// <summary>A different value for one attribute argument that makes the layer fit, for messages and code fixes.</summary>

@@ -53,9 +53,10 @@ internal static class ShapeInference
         Shape current = input;
         string? flattenedBy = null;
         long parameterTotal = 0;
+        long bufferTotal = 0;
         foreach (LayerSpec layer in spec.Layers)
         {
-            var layerInput = new LayerInput(current, known, flattenedBy, parameterTotal, errors);
+            var layerInput = new LayerInput(current, known, flattenedBy, parameterTotal, errors, last: layer.Index == spec.Layers.Count, bufferOffset: (int)Math.Min(bufferTotal, int.MaxValue));
             LayerShape? shape = LayerDefinitions.For(layer.Kind).Infer(layer, layerInput);
             flattenedBy = layerInput.FlattenedBy;
             if (shape is null)
@@ -66,6 +67,7 @@ internal static class ShapeInference
 
             layers.Add(shape);
             parameterTotal += shape.ParameterCount;
+            bufferTotal += shape.BufferCount;
             current = shape.Output;
         }
 
@@ -73,7 +75,8 @@ internal static class ShapeInference
             input,
             layers.ToEquatableArray(),
             errors.ToEquatableArray(),
-            known && errors.Count == 0 ? (int)parameterTotal : 0);
+            known && errors.Count == 0 ? (int)parameterTotal : 0,
+            known && errors.Count == 0 ? (int)Math.Min(bufferTotal, int.MaxValue) : 0);
     }
 
     private static ShapeError DeclarationError(NetworkSpec spec, DeclarationProblem problem)

@@ -112,6 +112,12 @@ public interface ISimd<TVec>
     static abstract float Sum(TVec value);
 
     /// <summary>
+    /// The largest lane, NaN if any lane is NaN (as <see cref="Max"/>, whose NaN wins). Which of two equal lanes, and
+    /// so the sign of a zero maximum, is not specified.
+    /// </summary>
+    static abstract float MaxAcross(TVec value);
+
+    /// <summary>
     /// Sum of all lanes, adding the upper half onto the lower one until a 128-bit vector is left: a few
     /// instructions where <see cref="Sum"/> may take dozens, in a different rounding order.
     /// </summary>

@@ -178,4 +178,21 @@ public readonly struct Simd128 : ISimd<Vector128<float>>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SumHalves(Vector128<float> value) => Vector128.Sum(value);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// ARM64: one <c>fmaxv</c> (FMAX semantics: a NaN lane gives NaN). Elsewhere two swaps of lanes and maxima,
+    /// <c>Vector128.Max</c> propagating NaN as everywhere in these kernels.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector128<float> value)
+    {
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.MaxAcross(value).ToScalar();
+        }
+
+        Vector128<float> pairs = Vector128.Max(value, Vector128.Shuffle(value, Vector128.Create(2, 3, 0, 1)));
+        return Vector128.Max(pairs, Vector128.Shuffle(pairs, Vector128.Create(1, 0, 3, 2))).ToScalar();
+    }
 }

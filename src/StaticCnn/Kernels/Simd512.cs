@@ -162,4 +162,8 @@ public readonly struct Simd512 : ISimd<Vector512<float>>
         Vector256<float> half = value.GetLower() + value.GetUpper();
         return Vector128.Sum(half.GetLower() + half.GetUpper());
     }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxAcross(Vector512<float> value) => Simd256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
 }

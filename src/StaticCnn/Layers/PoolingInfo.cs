@@ -6,11 +6,15 @@ namespace StaticCnn;
 public sealed record PoolingInfo : LayerInfo
 {
     /// <summary>Describes a pooling layer.</summary>
-    public PoolingInfo(int index, LayerKind kind, TensorShape input, TensorShape output, WindowInfo window, int parameterOffset)
+    public PoolingInfo(int index, LayerKind kind, TensorShape input, TensorShape output, WindowInfo window, int parameterOffset, bool countIncludePadding = true)
         : base(index, kind, input, output, parameterOffset, [])
     {
         Window = window;
+        CountIncludePadding = countIncludePadding;
     }
+
+    /// <summary>Average pooling: padded cells count in the divisor (PyTorch's <c>count_include_pad</c>); false divides by the real cells.</summary>
+    public bool CountIncludePadding { get; }
 
     /// <summary>Kernel, stride and padding per dimension.</summary>
     public WindowInfo Window { get; }
@@ -45,7 +49,7 @@ public sealed record PoolingInfo : LayerInfo
         var attributes = new List<ProtoMessage> { OnnxGraph.Int("ceil_mode", RoundsUp ? 1 : 0) };
         if (Kind == LayerKind.AvgPool2D)
         {
-            attributes.Add(OnnxGraph.Int("count_include_pad", 1));
+            attributes.Add(OnnxGraph.Int("count_include_pad", CountIncludePadding ? 1 : 0));
         }
 
         attributes.Add(OnnxGraph.Ints("kernel_shape", [Window.KernelHeight, Window.KernelWidth]));

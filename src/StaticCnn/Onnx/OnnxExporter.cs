@@ -7,7 +7,7 @@ using Google.Protobuf;
 namespace StaticCnn;
 
 /// <summary>
-/// Exports a network with its current parameters as an ONNX model (opset 13) that ONNX Runtime and other ONNX tools
+/// Exports a network with its current parameters as an ONNX model (opset 14) that ONNX Runtime and other ONNX tools
 /// run: input <c>"input"</c> of shape <c>[N, C, H, W]</c> with a symbolic batch dimension N, output <c>"output"</c>
 /// of shape <c>[N, units]</c> for flat data or <c>[N, C, H, W]</c> for spatial data, holding the same numbers as
 /// <see cref="INetwork.Forward(System.ReadOnlySpan{float}, System.Span{float})"/> gives per sample.
@@ -31,7 +31,7 @@ namespace StaticCnn;
 public static class OnnxExporter
 {
     /// <summary>The ONNX operator set the model imports.</summary>
-    public const int Opset = 13;
+    public const int Opset = 14;
 
     /// <summary>The name of the graph input.</summary>
     public const string InputName = "input";
@@ -105,6 +105,11 @@ public static class OnnxExporter
         }
 
         ProtoMessage graph = onnx.Message;
+        foreach (ProtoMessage constant in onnx.Constants)
+        {
+            graph.Message(OnnxFields.Graph.Initializer, constant);
+        }
+
         graph.String(OnnxFields.Graph.Name, options.GraphName);
         ReadOnlySpan<float> parameters = network.Parameters;
         foreach (ParameterTensor tensor in tensors)

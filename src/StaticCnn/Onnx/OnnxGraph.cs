@@ -44,6 +44,30 @@ internal sealed class OnnxGraph
         return output;
     }
 
+    /// <summary>
+    /// A scalar float initializer named <c>"/{module}/{name}"</c> (Clip's bounds, GELU's constants), added once; returns its name.
+    /// </summary>
+    public string Scalar(int module, string name, float value)
+    {
+        string path = $"/{module.ToString(CultureInfo.InvariantCulture)}/{name}";
+        if (_scalars.Add(path))
+        {
+            byte[] raw = new byte[sizeof(float)];
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(raw, value);
+            Constants.Add(new ProtoMessage()
+                .Int(OnnxFields.Tensor.DataType, OnnxFields.FloatType)
+                .String(OnnxFields.Tensor.Name, path)
+                .Bytes(OnnxFields.Tensor.RawData, raw));
+        }
+
+        return path;
+    }
+
+    /// <summary>The scalar initializers <see cref="Scalar"/> made, which the exporter adds to the graph.</summary>
+    public System.Collections.Generic.List<ProtoMessage> Constants { get; } = [];
+
+    private readonly System.Collections.Generic.HashSet<string> _scalars = [];
+
     /// <summary>An int attribute.</summary>
     public static ProtoMessage Int(string name, long value) => new ProtoMessage()
         .String(OnnxFields.Attribute.Name, name)

@@ -40,4 +40,37 @@ enum LayerKind
 
     /// <summary>Fully connected layer (<c>[Dense]</c>).</summary>
     Dense,
+
+    /// <summary>Depthwise convolution: one group of filters per input channel (<c>[DepthwiseConv2D]</c>).</summary>
+    DepthwiseConv2D,
+
+    /// <summary>Batch normalisation per channel or feature (<c>[BatchNorm]</c>).</summary>
+    BatchNorm,
+
+    /// <summary>Inverted dropout, active only in training (<c>[Dropout]</c>).</summary>
+    Dropout,
+
+    /// <summary>Global average pooling to C x 1 x 1 (<c>[GlobalAvgPool2D]</c>).</summary>
+    GlobalAvgPool2D,
+
+    /// <summary>Global max pooling to C x 1 x 1 (<c>[GlobalMaxPool2D]</c>).</summary>
+    GlobalMaxPool2D,
+
+    /// <summary>ReLU capped at 6 (<c>[ReLU6]</c>).</summary>
+    ReLU6,
+
+    /// <summary>Hard sigmoid (<c>[HardSigmoid]</c>).</summary>
+    HardSigmoid,
+
+    /// <summary>Hard swish (<c>[HardSwish]</c>).</summary>
+    HardSwish,
+
+    /// <summary>SiLU, x * sigmoid(x) (<c>[SiLU]</c>).</summary>
+    SiLU,
+
+    /// <summary>Gaussian error linear unit (<c>[GELU]</c>).</summary>
+    GELU,
+
+    /// <summary>Softmax over the channels, the last layer only (<c>[Softmax]</c>).</summary>
+    Softmax,
 }

@@ -309,5 +309,68 @@ internal static class DiagnosticDocCases
                 [Dense(2)]
                 public partial class Blur;
                 """)),
+        new("SCNN0022",
+            File("""
+                [Network(6, 28, 28)]
+                [Conv2D(16, 3, padding: 1, Groups = 4)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Grouped;
+                """),
+            File("""
+                [Network(6, 28, 28)]
+                [Conv2D(16, 3, padding: 1, Groups = 2)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Grouped;
+                """)),
+        new("SCNN0023",
+            File("""
+                [Network(1, 49, 10)]
+                [Conv2D(64, 10, padding: 2, KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, PaddingMode = PaddingMode.Same)]
+                [ReLU]
+                [Dense(12)]
+                public partial class KeywordSpotter;
+                """),
+            File("""
+                [Network(1, 49, 10)]
+                [Conv2D(64, 10, KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, PaddingMode = PaddingMode.Same)]
+                [ReLU]
+                [Dense(12)]
+                public partial class KeywordSpotter;
+                """)),
+        new("SCNN0024",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, PaddingMode = (PaddingMode)5)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, PaddingMode = PaddingMode.Same)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """)),
+        new("SCNN0025",
+            File("""
+                [Network(1, 28, 28)]
+                [Conv2D(8, 3)]
+                [ReLU]
+                [Dense(10)]
+                [Softmax]
+                [Dense(10)]
+                public partial class Digits;
+                """),
+            File("""
+                [Network(1, 28, 28)]
+                [Conv2D(8, 3)]
+                [ReLU]
+                [Dense(10)]
+                [Softmax]
+                public partial class Digits;
+                """)),
     };
 }

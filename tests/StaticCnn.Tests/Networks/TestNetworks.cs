@@ -245,3 +245,78 @@ public partial class FiltersInLanesNet;
 [Flatten]
 [Dense(3)]
 public partial class DirectRowsNet;
+
+/// <summary>
+/// DS-CNN's first layer (a 10x4 kernel, strides 2x2, 'same' on 49x10), a 3x1 kernel with padding on two sides only,
+/// 'same' max pooling with a stride per dimension and 'same' average pooling, which divides by the real cells.
+/// </summary>
+[Network(1, 49, 10)]
+[Conv2D(8, 10, KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, PaddingMode = PaddingMode.Same)]
+[ReLU]
+[Conv2D(6, 3, KernelWidth = 1, PaddingTop = 1, PaddingBottom = 1, PaddingLeft = 0, PaddingRight = 0)]
+[Tanh]
+[MaxPool2D(3, StrideHeight = 2, StrideWidth = 1, PaddingMode = PaddingMode.Same)]
+[AvgPool2D(2, PaddingMode = PaddingMode.Same)]
+[Dense(4)]
+public partial class RectangularNet;
+
+/// <summary>Dilated convolutions: stride 1 (dilated taps in the implicit GEMM) and strided (im2col), rounded down.</summary>
+[Network(3, 12, 12)]
+[Conv2D(6, 3, padding: 2, Dilation = 2)]
+[ReLU]
+[Conv2D(4, 3, stride: 2, DilationHeight = 2, Rounding = ShapeRounding.Floor)]
+[Dense(3)]
+public partial class DilatedNet;
+
+/// <summary>Grouped convolutions (implicit, strided, 1x1), no bias, and depthwise ones with a multiplier, stride 1 and 2.</summary>
+[Network(4, 10, 10)]
+[Conv2D(8, 3, padding: 1, Groups = 2)]
+[ReLU]
+[Conv2D(8, 4, stride: 2, padding: 1, Groups = 4, Bias = false)]
+[Conv2D(6, 1, Groups = 2)]
+[DepthwiseConv2D(3, padding: 1, DepthMultiplier = 2)]
+[Sigmoid]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[Dense(3)]
+public partial class GroupedNet;
+
+/// <summary>
+/// The special kernels with the new geometry: Winograd with asymmetric padding and without bias, outer-product weight
+/// gradients over dilated taps, filters in lanes and shifted rows over asymmetric padding.
+/// </summary>
+[Network(8, 10, 10)]
+[Conv2D(8, 3, PaddingTop = 1, PaddingBottom = 1, PaddingLeft = 0, PaddingRight = 2)]
+[ReLU]
+[Conv2D(8, 3, padding: 1, Bias = false)]
+[Conv2D(32, 3, padding: 2, Dilation = 2, Bias = false)]
+[Tanh]
+[Conv2D(8, 3, PaddingTop = 0, PaddingBottom = 1, PaddingLeft = 1, PaddingRight = 0)]
+[Conv2D(5, 5, PaddingTop = 2, PaddingBottom = 2, PaddingLeft = 1, PaddingRight = 3)]
+[Dense(3)]
+public partial class SpecialGeometryNet;
+
+/// <summary>The modern activations and global average pooling (Softmax is SpatialSoftmaxNet's: at the end of this one its compressed gradients sink below the finite differences' float32 noise).</summary>
+[Network(3, 9, 9)]
+[Conv2D(6, 3, padding: 1)]
+[ReLU6]
+[Conv2D(8, 3, padding: 1)]
+[HardSwish]
+[Conv2D(8, 1)]
+[HardSigmoid]
+[Conv2D(8, 3)]
+[SiLU]
+[GlobalAvgPool2D]
+[Dense(6)]
+[GELU]
+[Dense(5)]
+[GELU(ApproximateTanh = true)]
+[Dense(4)]
+public partial class ModernActivationsNet;
+
+/// <summary>Global max pooling, and a Softmax over the channels of every pixel.</summary>
+[Network(3, 7, 5)]
+[Conv2D(4, 3)]
+[GlobalMaxPool2D]
+[Conv2D(5, 1)]
+[Softmax]
+public partial class SpatialSoftmaxNet;

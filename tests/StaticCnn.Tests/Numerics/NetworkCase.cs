@@ -108,5 +108,43 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(64, 3, 1, 1), new RefReLU(), new RefConv2D(64, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2),
             new RefConv2D(128, 3, 1, 1), new RefReLU(), new RefMaxPool2D(2), new RefDense(256), new RefReLU(), new RefDense(10),
         ]),
+        new("RectangularNet", () => new RectangularNet(), 1, 49, 10,
+        [
+            new RefConv2D(8, 10) { KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, Same = true }, new RefReLU(),
+            new RefConv2D(6, 3) { KernelWidth = 1, PadTop = 1, PadBottom = 1, PadLeft = 0, PadRight = 0 }, new RefTanh(),
+            new RefMaxPool2D(3) { StrideHeight = 2, StrideWidth = 1, Same = true },
+            new RefAvgPool2D(2) { Same = true, CountIncludePadding = false }, new RefDense(4),
+        ]),
+        new("DilatedNet", () => new DilatedNet(), 3, 12, 12,
+        [
+            new RefConv2D(6, 3, 1, 2) { DilationHeight = 2, DilationWidth = 2 }, new RefReLU(),
+            new RefConv2D(4, 3, 2, 0, RefRounding.Floor) { DilationHeight = 2 }, new RefDense(3),
+        ]),
+        new("GroupedNet", () => new GroupedNet(), 4, 10, 10,
+        [
+            new RefConv2D(8, 3, 1, 1) { Groups = 2 }, new RefReLU(),
+            new RefConv2D(8, 4, 2, 1) { Groups = 4, Bias = false },
+            new RefConv2D(6, 1) { Groups = 2 },
+            new RefConv2D(12, 3, 1, 1) { Groups = 6 }, new RefSigmoid(),
+            new RefConv2D(12, 3, 2) { Groups = 12, Same = true, Bias = false }, new RefDense(3),
+        ]),
+        new("SpecialGeometryNet", () => new SpecialGeometryNet(), 8, 10, 10,
+        [
+            new RefConv2D(8, 3) { PadTop = 1, PadBottom = 1, PadLeft = 0, PadRight = 2 }, new RefReLU(),
+            new RefConv2D(8, 3, 1, 1) { Bias = false },
+            new RefConv2D(32, 3, 1, 2) { DilationHeight = 2, DilationWidth = 2, Bias = false }, new RefTanh(),
+            new RefConv2D(8, 3) { PadTop = 0, PadBottom = 1, PadLeft = 1, PadRight = 0 },
+            new RefConv2D(5, 5) { PadTop = 2, PadBottom = 2, PadLeft = 1, PadRight = 3 }, new RefDense(3),
+        ]),
+        new("ModernActivationsNet", () => new ModernActivationsNet(), 3, 9, 9,
+        [
+            new RefConv2D(6, 3, 1, 1), new RefReLU6(), new RefConv2D(8, 3, 1, 1), new RefHardSwish(), new RefConv2D(8, 1), new RefHardSigmoid(),
+            new RefConv2D(8, 3), new RefSiLU(), new RefGlobalAvgPool2D(), new RefDense(6), new RefGELU(), new RefDense(5),
+            new RefGELU(TanhApproximation: true), new RefDense(4),
+        ]),
+        new("SpatialSoftmaxNet", () => new SpatialSoftmaxNet(), 3, 7, 5,
+        [
+            new RefConv2D(4, 3), new RefGlobalMaxPool2D(), new RefConv2D(5, 1), new RefSoftmax(),
+        ]),
     ];
 }

@@ -17,6 +17,11 @@ internal static class ActivationEmitter
             LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluForward<TS, TV>({x}, {y}, {n}, {Format.FloatLiteral(((ActivationSpec)plan.Shape.Layer).Slope)});",
             LayerKind.Sigmoid => $"global::StaticCnn.Kernels.Activations.SigmoidForward<TS, TV>({x}, {y}, {n});",
             LayerKind.Tanh => $"global::StaticCnn.Kernels.Activations.TanhForward<TS, TV>({x}, {y}, {n});",
+            LayerKind.ReLU6 => $"global::StaticCnn.Kernels.Activations.Relu6Forward<TS, TV>({x}, {y}, {n});",
+            LayerKind.HardSigmoid => $"global::StaticCnn.Kernels.Activations.HardSigmoidForward<TS, TV>({x}, {y}, {n});",
+            LayerKind.HardSwish => $"global::StaticCnn.Kernels.Activations.HardSwishForward<TS, TV>({x}, {y}, {n});",
+            LayerKind.SiLU => $"global::StaticCnn.Kernels.Activations.SiluForward<TS, TV>({x}, {y}, {n});",
+            LayerKind.GELU => $"global::StaticCnn.Kernels.Activations.{(((ActivationSpec)plan.Shape.Layer).ApproximateTanh ? "GeluTanh" : "Gelu")}Forward<TS, TV>({x}, {y}, {n});",
             _ => throw new System.ArgumentException($"{plan.Kind} is not an activation."),
         };
     }
@@ -34,6 +39,11 @@ internal static class ActivationEmitter
             LayerKind.LeakyReLU => $"global::StaticCnn.Kernels.Activations.LeakyReluBackward<TS, TV>({x}, {dy}, {dx}, {n}, {Format.FloatLiteral(((ActivationSpec)plan.Shape.Layer).Slope)});",
             LayerKind.Sigmoid => $"global::StaticCnn.Kernels.Activations.SigmoidBackward<TS, TV>({y}, {dy}, {dx}, {n});",
             LayerKind.Tanh => $"global::StaticCnn.Kernels.Activations.TanhBackward<TS, TV>({y}, {dy}, {dx}, {n});",
+            LayerKind.ReLU6 => $"global::StaticCnn.Kernels.Activations.Relu6Backward<TS, TV>({y}, {dy}, {dx}, {n});",
+            LayerKind.HardSigmoid => $"global::StaticCnn.Kernels.Activations.HardSigmoidBackward<TS, TV>({x}, {dy}, {dx}, {n});",
+            LayerKind.HardSwish => $"global::StaticCnn.Kernels.Activations.HardSwishBackward<TS, TV>({x}, {dy}, {dx}, {n});",
+            LayerKind.SiLU => $"global::StaticCnn.Kernels.Activations.SiluBackward<TS, TV>({x}, {dy}, {dx}, {n});",
+            LayerKind.GELU => $"global::StaticCnn.Kernels.Activations.{(((ActivationSpec)plan.Shape.Layer).ApproximateTanh ? "GeluTanh" : "Gelu")}Backward<TS, TV>({x}, {dy}, {dx}, {n});",
             _ => throw new System.ArgumentException($"{plan.Kind} is not an activation."),
         };
     }
@@ -45,6 +55,11 @@ internal static class ActivationEmitter
         LayerKind.LeakyReLU => "dX = dY where X > 0, else slope * dY",
         LayerKind.Sigmoid => "dX = dY * Y * (1 - Y)",
         LayerKind.Tanh => "dX = dY * (1 - Y^2)",
+        LayerKind.ReLU6 => "dX = dY where 0 < Y < 6 (exactly where 0 < X < 6), else 0",
+        LayerKind.HardSigmoid => "dX = dY / 6 where -3 < X < 3, else 0",
+        LayerKind.HardSwish => "dX = 0 where X < -3, dY * (X / 3 + 0.5) where X <= 3, else dY",
+        LayerKind.SiLU => "dX = dY * s * (1 + X * (1 - s)), s = sigmoid(X)",
+        LayerKind.GELU => "dX = dY * (Phi(X) + X * phi(X))",
         _ => throw new System.ArgumentException($"{kind} is not an activation."),
     };
 }

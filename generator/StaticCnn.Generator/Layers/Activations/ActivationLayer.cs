@@ -8,7 +8,8 @@ using StaticCnn.Generator.Shapes;
 namespace StaticCnn.Generator.Layers;
 
 /// <summary>
-/// Element-wise activations (ReLU, LeakyReLU, Sigmoid, Tanh): the output has the input's shape; no parameters. A
+/// Element-wise activations (ReLU, LeakyReLU, Sigmoid, Tanh, ReLU6, HardSigmoid, HardSwish, SiLU, GELU): the output has
+/// the input's shape; no parameters. A
 /// ReLU right after a convolution or dense layer runs in place in that layer's output.
 /// </summary>
 internal sealed class ActivationLayer : LayerDefinition
@@ -21,7 +22,8 @@ internal sealed class ActivationLayer : LayerDefinition
     public override bool IsActivation => true;
 
     public override LayerSpec Parse(LayerArguments arguments) =>
-        new ActivationSpec(Kind, Kind == LayerKind.LeakyReLU ? arguments.Float("slope", 0.01f) : 0f);
+        new ActivationSpec(Kind, Kind == LayerKind.LeakyReLU ? arguments.Float("slope", 0.01f) : 0f,
+            Kind == LayerKind.GELU && (arguments.NamedBool("ApproximateTanh") ?? false));
 
     public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new ActivationSpec(Kind, Kind == LayerKind.LeakyReLU ? 0.1f : 0f) };
 
@@ -46,6 +48,7 @@ internal sealed class ActivationLayer : LayerDefinition
             LayerKind.LeakyReLU => (Format.FloatLiteral((float)System.Math.Sqrt(2.0 / (1.0 + ((double)slope * slope)))),
                 $"sqrt(2 / (1 + {Format.Float(slope)}^2)) for the LeakyReLU that follows"),
             LayerKind.Tanh => (Format.FloatLiteral(5f / 3f), "5/3 for the Tanh that follows"),
+            LayerKind.ReLU6 => (Format.FloatLiteral((float)System.Math.Sqrt(2.0)), "sqrt(2) for the ReLU6 that follows (a ReLU's)"),
             _ => ("1f", $"1 for the {Kind} that follows"),
         };
     }
@@ -60,11 +63,15 @@ internal sealed class ActivationLayer : LayerDefinition
         }
     }
 
-    public override string Describe(LayerShape layer) =>
-        Kind == LayerKind.LeakyReLU ? $"LeakyReLU({Format.Float(((ActivationSpec)layer.Layer).Slope)})" : Kind.ToString();
+    public override string Describe(LayerShape layer) => Kind switch
+    {
+        LayerKind.LeakyReLU => $"LeakyReLU({Format.Float(((ActivationSpec)layer.Layer).Slope)})",
+        LayerKind.GELU when ((ActivationSpec)layer.Layer).ApproximateTanh => "GELU(tanh)",
+        _ => Kind.ToString(),
+    };
 
     public override string Info(LayerShape layer) =>
-        $"new {InfoText.Runtime}.ActivationInfo({layer.Index}, {InfoText.Kind(layer)}, {InfoText.Shape(layer.Input)}, {layer.ParameterOffset}{(Kind == LayerKind.LeakyReLU ? ", " + Format.FloatLiteral(((ActivationSpec)layer.Layer).Slope) : "")})";
+        $"new {InfoText.Runtime}.ActivationInfo({layer.Index}, {InfoText.Kind(layer)}, {InfoText.Shape(layer.Input)}, {layer.ParameterOffset}{(Kind == LayerKind.LeakyReLU ? ", " + Format.FloatLiteral(((ActivationSpec)layer.Layer).Slope) : "")}{(((ActivationSpec)layer.Layer).ApproximateTanh ? ", approximateTanh: true" : "")})";
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {

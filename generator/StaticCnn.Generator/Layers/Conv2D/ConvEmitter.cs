@@ -15,9 +15,9 @@ internal static class ConvEmitter
         int ic = layer.Input.C;
         int h = layer.Input.H;
         int wi = layer.Input.W;
-        int p = layer.Padding;
-        int k = layer.KernelSize;
-        int s = layer.Stride;
+        Window window = layer.Window;
+        int taps = window.KernelHeight * window.KernelWidth;
+        int icG = ic / ConvPlanner.Groups(layer);
         int hp = plan.PaddedHeight;
         int wp = plan.PaddedWidth;
         int plane = hp * wp;
@@ -32,7 +32,7 @@ internal static class ConvEmitter
             if (plan.CopiesIntoPadded)
             {
                 w.Line($"// Copy the {layer.Input} input into the middle of the zero-padded {ic}x{hp}x{wp} buffer (its border is never written).");
-                Loops.PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
+                Loops.PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (window.PadTop * wp) + window.PadLeft, plane, wp);
             }
 
             if (plan.Winograd is WinogradPlan winograd)
@@ -54,12 +54,12 @@ internal static class ConvEmitter
         else if (plan.FiltersInLanes is not null)
         {
             KernelEmitter.EmitGemm(w, plan.Forward! with { Name = plan.Forward!.Name + "Gemm" },
-                $"[{layer.Index}] forward GEMM, filters in lanes: {Format.Int(ho * wo)} pixels x {oc} filters, {Format.Int((long)ic * k * k)} taps each.");
+                $"[{layer.Index}] forward GEMM, filters in lanes: {Format.Int(ho * wo)} pixels x {oc} filters, {Format.Int((long)icG * taps)} taps each.");
         }
         else
         {
             KernelEmitter.EmitGemm(w, plan.Forward! with { Name = plan.Forward!.Name + "Gemm" },
-                $"[{layer.Index}] forward tap GEMM: {oc} filters x {Format.Int(plan.Forward!.Columns)} columns, {Format.Int((long)ic * k * k)} taps each.");
+                $"[{layer.Index}] forward tap GEMM: {oc} filters x {Format.Int(plan.Forward!.Columns)} columns, {Format.Int((long)icG * taps)} taps each.");
         }
     }
 
@@ -114,8 +114,9 @@ internal static class ConvEmitter
     {
         LayerShape layer = plan.Shape;
         int ic = layer.Input.C;
-        int k = layer.KernelSize;
-        int s = layer.Stride;
+        Window window = layer.Window;
+        int k = window.KernelHeight;
+        int kh = window.KernelHeight, kw = window.KernelWidth;
         int wp = plan.PaddedWidth;
         int plane = plan.PaddedHeight * wp;
         int ho = layer.Output.H;
@@ -147,19 +148,7 @@ internal static class ConvEmitter
         }
         else
         {
-            w.Line($"// im2col: row (c*{k} + ky)*{k} + kx, column oy*{wo} + ox holds xp[c][oy*{s} + ky][ox*{s} + kx].");
-            using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
-            using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-            using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
-            {
-                w.Line($"ref float src = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (ky * {wp}) + kx);");
-                w.Line($"ref float dst = ref TS.At(ref ws, {plan.Columns!.Offset} + (((ci * {k}) + ky) * {k} + kx) * {plan.WideRowStride});");
-                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
-                using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
-                {
-                    w.Line($"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {s * wp}) + (ox * {s}));");
-                }
-            }
+            Im2ColLoops(w, plan, gather: true);
         }
 
         TapGemm forward = plan.Forward!;
@@ -186,7 +175,7 @@ internal static class ConvEmitter
     private static void EmitFiltersInLanes(IndentedWriter w, ConvPlan plan, FiltersInLanesPlan lanes)
     {
         LayerShape layer = plan.Shape;
-        int k = layer.KernelSize, wp = plan.PaddedWidth, oc = layer.Output.C;
+        int k = layer.Window.KernelHeight, wp = plan.PaddedWidth, oc = layer.Output.C;
         int pixels = layer.Output.H * layer.Output.W;
         ActivationPlan? relu = plan.FusedRelu;
         w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
@@ -220,7 +209,7 @@ internal static class ConvEmitter
             ? "// All tile rows at once (V and M fit in L2). U[xi][o][c] = (G W[o][c] G^T)[xi] is in t (PrepareWeights keeps it current)."
             : $"// {winograd.ChunkRows} tile rows at a time, so that V and M ({Format.Count(16L * (ic + oc) * winograd.ChunkTiles)} floats) stay in L2. U[xi][o][c] = (G W[o][c] G^T)[xi] is in t (PrepareWeights keeps it current).");
         WinogradChunks(w, winograd, plan.Padded.Offset, wp, plane, ic, oc, width, layer.Output.H * width,
-            $"ref TS.At(ref p, {layer.BiasOffset})", plan.Output.Offset, relu?.Output.Offset ?? plan.Output.Offset, relu is not null, addBias: true);
+            $"ref TS.At(ref p, {layer.BiasOffset})", plan.Output.Offset, relu?.Output.Offset ?? plan.Output.Offset, relu is not null, addBias: layer.BiasCount > 0);
     }
 
     public static void EmitBackward(IndentedWriter w, ConvPlan plan)
@@ -229,9 +218,9 @@ internal static class ConvEmitter
         int ic = layer.Input.C;
         int h = layer.Input.H;
         int wi = layer.Input.W;
-        int p = layer.Padding;
-        int k = layer.KernelSize;
-        int s = layer.Stride;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth;
+        int icG = ic / ConvPlanner.Groups(layer), ocG = layer.Output.C / ConvPlanner.Groups(layer);
         int wp = plan.PaddedWidth;
         int plane = plan.PaddedHeight * wp;
         int ho = layer.Output.H;
@@ -243,10 +232,13 @@ internal static class ConvEmitter
         string transformed = plan.WinogradInputGradient is null ? "" : ", ref float t";
         using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, bool inputGradient{transformed}) {Names.KernelConstraints}"))
         {
-            w.Line($"// db[o] += sum of dY[o] over the {ho}x{wo} output.");
-            using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+            if (layer.BiasCount > 0)
             {
-                w.Line($"TS.At(ref g, {layer.BiasOffset} + co) += global::StaticCnn.Kernels.Reductions.Sum<TS, TV>(ref TS.At(ref ws, {plan.OutputGradient.Offset} + (co * {outPlane})), {outPlane});");
+                w.Line($"// db[o] += sum of dY[o] over the {ho}x{wo} output.");
+                using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+                {
+                    w.Line($"TS.At(ref g, {layer.BiasOffset} + co) += global::StaticCnn.Kernels.Reductions.Sum<TS, TV>(ref TS.At(ref ws, {plan.OutputGradient.Offset} + (co * {outPlane})), {outPlane});");
+                }
             }
 
             // The spread dY feeds the input gradient and, unless they walk the compact dY, the weight gradients:
@@ -268,9 +260,11 @@ internal static class ConvEmitter
                 }
             }
 
-            w.Line(plan.Implicit
-                ? $"// dW[o][c][ky][kx] += sum over j of dY[o][j] * xp[c][j + ky*{wp} + kx]."
-                : "// dW[o][r] += sum over j of dY[o][j] * columns[r][j].");
+            w.Line(!plan.Implicit
+                ? "// dW[o][r] += sum over j of dY[o][j] * columns[r][j]."
+                : window.DilationHeight == 1 && window.DilationWidth == 1
+                    ? $"// dW[o][c][ky][kx] += sum over j of dY[o][j] * xp[c][j + ky*{wp} + kx]."
+                    : $"// dW[o][c][ky][kx] += sum over j of dY[o][j] * xp[c][j + ky*{window.DilationHeight * wp} + kx*{window.DilationWidth}] (dilated taps).");
             foreach (TapReduce reduce in plan.WeightGradient)
             {
                 w.Line($"{reduce.Name}<TS, TV>({Names.KernelArguments});");
@@ -280,7 +274,7 @@ internal static class ConvEmitter
             {
                 int columns = outPlane;
                 int stride = plan.OuterProductStride;
-                int taps = k * k;
+                int taps = kh * kw;
                 w.Line($"// As outer products with the filters in the lanes: dYT[j][o] = dY[o][j] over the {Format.Int(columns)} output pixels,");
                 w.Line($"// dWT[tap][c][o] = sum over oy, ox of xp[c][oy*{wp} + ox + tap offset] * dYT[oy*{wo} + ox][o] (one GEMM per tap), then dW[o][c][tap] += dWT[tap][c][o].");
                 using (w.Block($"for (int co = 0; co < {oc}; co++)"))
@@ -347,22 +341,11 @@ internal static class ConvEmitter
                 w.Line("// dColumns[r][j] = sum over o of W[o][r] * dY[o][j]; then col2im adds every column back onto its input cell.");
                 w.Line($"{plan.ColumnGradientGemm!.Name}<TS, TV>({Names.KernelArguments});");
                 w.Line($"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {plan.PaddedGradient.Offset}), {ic * plane});");
-                using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
-                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
-                {
-                    w.Line($"ref float src = ref TS.At(ref ws, {plan.ColumnGradient!.Offset} + (((ci * {k}) + ky) * {k} + kx) * {plan.WideRowStride});");
-                    w.Line($"ref float dst = ref TS.At(ref ws, {plan.PaddedGradient.Offset} + (ci * {plane}) + (ky * {wp}) + kx);");
-                    using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
-                    using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
-                    {
-                        w.Line($"TS.At(ref dst, (oy * {s * wp}) + (ox * {s})) += TS.At(ref src, (oy * {wo}) + ox);");
-                    }
-                }
+                Im2ColLoops(w, plan, gather: false);
 
-                if (p > 0)
+                if (plan.CopiesIntoPadded)
                 {
-                    Loops.PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
+                    Loops.PlaneRowCopy(w, ic, h, wi, plan.PaddedGradient.Offset + (window.PadTop * wp) + window.PadLeft, plane, wp, plan.InputGradient.Offset, h * wi, wi);
                 }
             }
         }
@@ -370,7 +353,7 @@ internal static class ConvEmitter
         w.Line();
         foreach (TapReduce reduce in plan.WeightGradient)
         {
-            KernelEmitter.EmitReduce(w, reduce, $"[{layer.Index}] weight gradient: {oc} filters x {Format.Int((long)ic * k * k)} weights, each a sum over {Format.Int(reduce.Columns)} columns.");
+            KernelEmitter.EmitReduce(w, reduce, $"[{layer.Index}] weight gradient: {oc} filters x {Format.Int((long)icG * kh * kw)} weights, each a sum over {Format.Int(reduce.Columns)} columns.");
             w.Line();
         }
 
@@ -386,11 +369,49 @@ internal static class ConvEmitter
         }
         else if (plan.Implicit)
         {
-            KernelEmitter.EmitGemm(w, plan.InputGradientGemm!, $"[{layer.Index}] input gradient over the middle rows of the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm!.Columns)} columns, {Format.Int((long)oc * k * k)} taps each.");
+            KernelEmitter.EmitGemm(w, plan.InputGradientGemm!, $"[{layer.Index}] input gradient over the middle rows of the padded grid: {ic} channels x {Format.Int(plan.InputGradientGemm!.Columns)} columns, {Format.Int((long)ocG * kh * kw)} taps each.");
         }
         else
         {
-            KernelEmitter.EmitGemm(w, plan.ColumnGradientGemm!, $"[{layer.Index}] gradient of the im2col columns: {Format.Int((long)ic * k * k)} rows x {Format.Int(plan.ColumnGradientGemm!.Columns)} columns, {oc} taps each.");
+            KernelEmitter.EmitGemm(w, plan.ColumnGradientGemm!, $"[{layer.Index}] gradient of the im2col columns: {Format.Int((long)ic * kh * kw)} rows x {Format.Int(plan.ColumnGradientGemm!.Columns)} columns, {ocG} taps each.");
+        }
+    }
+
+    /// <summary>
+    /// im2col (gather) or col2im (scatter, adding): column row (c*kh + ky)*kw + kx, column oy*Wo + ox, holds
+    /// xp[c][oy*sh + ky*dh][ox*sw + kx*dw] of the padded input (or adds its gradient back onto that cell).
+    /// </summary>
+    private static void Im2ColLoops(IndentedWriter w, ConvPlan plan, bool gather)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth, sh = window.StrideHeight, sw = window.StrideWidth;
+        int wp = plan.PaddedWidth, plane = plan.PaddedHeight * wp, ho = layer.Output.H, wo = layer.Output.W;
+        string tapRow = window.DilationHeight == 1 ? "(ky * " + wp + ")" : $"(ky * {window.DilationHeight * wp})";
+        string tapColumn = window.DilationWidth == 1 ? "kx" : $"(kx * {window.DilationWidth})";
+        string dilated = window.DilationHeight == 1 && window.DilationWidth == 1 ? "" : $", taps {window.DilationHeight}x{window.DilationWidth} apart";
+        if (gather)
+        {
+            w.Line($"// im2col: row (c*{kh} + ky)*{kw} + kx, column oy*{wo} + ox holds xp[c][oy*{sh} + ky][ox*{sw} + kx]{dilated}.");
+        }
+
+        int buffer = gather ? plan.Columns!.Offset : plan.ColumnGradient!.Offset;
+        int grid = gather ? plan.Padded.Offset : plan.PaddedGradient.Offset;
+        using (w.Block($"for (int ci = 0; ci < {layer.Input.C}; ci++)"))
+        using (w.Block($"for (int ky = 0; ky < {kh}; ky++)"))
+        using (w.Block($"for (int kx = 0; kx < {kw}; kx++)"))
+        {
+            string cells = $"ref float {(gather ? "src" : "dst")} = ref TS.At(ref ws, {grid} + (ci * {plane}) + {tapRow} + {tapColumn});";
+            string columns = $"ref float {(gather ? "dst" : "src")} = ref TS.At(ref ws, {buffer} + (((ci * {kh}) + ky) * {kw} + kx) * {plan.WideRowStride});";
+            w.Line(gather ? cells : columns);
+            w.Line(gather ? columns : cells);
+            using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+            using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+            {
+                w.Line(gather
+                    ? $"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {sh * wp}) + (ox * {sw}));"
+                    : $"TS.At(ref dst, (oy * {sh * wp}) + (ox * {sw})) += TS.At(ref src, (oy * {wo}) + ox);");
+            }
         }
     }
 

@@ -16,32 +16,36 @@ internal static class ConvPlanner
     public static ConvPlan Plan(LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient, Workspace workspace)
     {
         var plan = new ConvPlan(layer, input, output, inputGradient, outputGradient);
-        int k = layer.KernelSize;
-        int p = layer.Padding;
-        int s = layer.Stride;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth;
+        int dh = window.DilationHeight, dw = window.DilationWidth;
         int ic = layer.Input.C;
         int oc = layer.Output.C;
-        int hp = layer.Input.H + (2 * p);
-        int wp = layer.Input.W + (2 * p);
+        int groups = Groups(layer);
+        int icG = ic / groups, ocG = oc / groups;
+        int hp = layer.Input.H + window.PadTop + window.PadBottom;
+        int wp = layer.Input.W + window.PadLeft + window.PadRight;
         int plane = hp * wp;
-        int taps = k * k;
-        int fanIn = ic * taps;
+        int taps = kh * kw;
+        int fanIn = icG * taps;
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         int n = layer.Index;
         int weights = layer.ParameterOffset;
+        int? bias = layer.BiasCount > 0 ? layer.BiasOffset : null;
+        int groupRows = groups > 1 ? ocG : 0;
         plan.PaddedHeight = hp;
         plan.PaddedWidth = wp;
-        plan.Implicit = s == 1;
-        plan.CopiesIntoPadded = p > 0;
-        plan.Padded = p > 0
+        plan.Implicit = window.StrideHeight == 1 && window.StrideWidth == 1;
+        plan.CopiesIntoPadded = window.PadTop + window.PadBottom + window.PadLeft + window.PadRight > 0;
+        plan.Padded = plan.CopiesIntoPadded
             ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
             : input;
 
         if (plan.Implicit)
         {
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
-            // last k-1 of every row wrap around and are discarded, or, for blocks that fit whole output rows,
+            // last (kw-1)*dw of every row wrap around and are discarded, or, for blocks that fit whole output rows,
             // j = oy*Wo + ox with no wrapped columns (ColumnMap).
             if (UsesWinograd(layer))
             {
@@ -59,42 +63,42 @@ internal static class ConvPlanner
             {
                 int columns = ho * wp;
                 var map = new ColumnMap(ho, wo, wp);
-                RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, map: map), wide = Blocking.ForGemm(oc, columns, wide: true, map: map);
+                RegisterBlock narrow = Blocking.ForGemm(ocG, columns, wide: false, map: map), wide = Blocking.ForGemm(ocG, columns, wide: true, map: map);
                 int stride = Blocking.RowStride(columns, narrow, wide);
                 plan.WideWidth = wp;
                 plan.WideRowStride = stride;
                 plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wp} before compaction");
                 var loops = new List<TapLoop>();
-                List<Tap> windowTaps = WindowTaps(k, wp, loops, ic, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
+                List<Tap> windowTaps = WindowTaps(kh, kw, dh * wp, dw, loops, icG, taps, plane, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
                 plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                     Operand.Parameters, weights, fanIn, plan.Padded.Offset, loops, windowTaps,
-                    plan.Wide.Offset, stride, layer.BiasOffset, map);
-                plan.Kernel = $"implicit GEMM, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
+                    plan.Wide.Offset, stride, bias, map, GroupRows: groupRows, BGroupStep: icG * plane);
+                plan.Kernel = $"implicit GEMM{(groups > 1 ? $" per group ({groups} groups of {ocG} filter{(ocG == 1 ? "" : "s")} over {icG} channel{(icG == 1 ? "" : "s")})" : "")}, filters x vectors per register block {narrow}{(map.Compact(narrow.Vectors, Blocking.Lanes) ? " compact" : "")} (AVX2) / {wide}{(map.Compact(wide.Vectors, Blocking.MaxLanes) ? " compact" : "")} (AVX-512)";
             }
 
-            // Backward reads the output gradient spread back onto rows of width Wp, with k-1 zero rows (and
-            // columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
-            int margin = ((k - 1) * wp) + (k - 1);
+            // Backward reads the output gradient spread back onto rows of width Wp, with the window's span - 1 zero rows
+            // (and columns) before it, so that the input gradient is again a tap GEMM over the padded grid.
+            int margin = ((window.SpanHeight - 1) * wp) + (window.SpanWidth - 1);
             int gradientStride = RoundUp(margin + plane + Blocking.MaxColumnFloats, Blocking.MaxLanes);
             plan.WideGradientMargin = margin;
             plan.WideGradientRowStride = gradientStride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
 
-            if (oc >= OuterProductFilters)
+            if (groups == 1 && oc >= OuterProductFilters)
             {
-                AddOuterProductWeightGradient(plan, oc, ic, k, wp, plane, workspace);
+                AddOuterProductWeightGradient(plan, oc, ic, kh, kw, dh, dw, wp, plane, workspace);
             }
-            else if (k > 1 && wo % Blocking.MaxLanes == 0)
+            else if (taps > 1 && wo % Blocking.MaxLanes == 0)
             {
                 // Rows of a whole number of the widest vector: walk the valid columns of each output row over the
                 // compact dY instead of the wide rows' wrapped zeros.
-                AddWeightGradient(plan, layer, oc, ho * wo, Operand.Workspace, plan.OutputGradient.Offset, ho * wo,
-                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn, new ColumnMap(ho, wo, wp));
+                AddWeightGradient(plan, layer, oc, ho * wo, plan.OutputGradient.Offset, ho * wo,
+                    plan.Padded.Offset, icG, taps, kh, kw, dh, dw, wp, plane, fanIn, groupRows, new ColumnMap(ho, wo, wp));
             }
             else
             {
-                AddWeightGradient(plan, layer, oc, ho * wp, Operand.Workspace, plan.WideGradient.Offset + margin, gradientStride,
-                    plan.Padded.Offset, ic, taps, k, wp, plane, fanIn);
+                AddWeightGradient(plan, layer, oc, ho * wp, plan.WideGradient.Offset + margin, gradientStride,
+                    plan.Padded.Offset, icG, taps, kh, kw, dh, dw, wp, plane, fanIn, groupRows);
             }
 
             if (plan.Winograd is not null && UsesWinogradInputGradient(layer))
@@ -107,52 +111,71 @@ internal static class ConvPlanner
             // The input gradient is needed only in the middle of the padded grid: its GEMM starts at the first input
             // cell and covers the H input rows, compact (rows of W) where the block allows, else rows of Wp.
             int h = layer.Input.H, wi = layer.Input.W;
-            var mapX = new ColumnMap(h, wi, wp, (p * wp) + p);
+            var mapX = new ColumnMap(h, wi, wp, (window.PadTop * wp) + window.PadLeft);
             int columnsX = h * wp;
-            RegisterBlock narrowX = Blocking.ForGemm(ic, columnsX, wide: false, map: mapX), wideX = Blocking.ForGemm(ic, columnsX, wide: true, map: mapX);
+            RegisterBlock narrowX = Blocking.ForGemm(icG, columnsX, wide: false, map: mapX), wideX = Blocking.ForGemm(icG, columnsX, wide: true, map: mapX);
             int paddedStride = Blocking.RowStride(columnsX, narrowX, wideX);
             plan.PaddedGradientRowStride = paddedStride;
             plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
             var backLoops = new List<TapLoop>();
-            List<Tap> backTaps = WindowTaps(k, wp, backLoops, oc, taps, gradientStride, forward: false, CodeBudget.UnrollWindow(taps, narrowX, wideX), fanIn);
+            List<Tap> backTaps = WindowTaps(kh, kw, dh * wp, dw, backLoops, ocG, taps, gradientStride, forward: false, CodeBudget.UnrollWindow(taps, narrowX, wideX), fanIn);
+
+            // Row c (group g = c / (C/G)) reads W[g*K/G + o][c - g*C/G]: row-linear c*taps, plus (K/G - 1)*fanIn per group.
             plan.InputGradientGemm = new TapGemm($"{plan.MethodPrefix}InputGradient", ic, narrowX, wideX, columnsX,
                 Operand.Parameters, weights, taps, plan.WideGradient.Offset + margin, backLoops, backTaps,
-                plan.PaddedGradient.Offset, paddedStride, null, mapX);
+                plan.PaddedGradient.Offset, paddedStride, null, mapX,
+                GroupRows: groups > 1 ? icG : 0, AGroupStep: fanIn * (ocG - 1), BGroupStep: ocG * gradientStride);
         }
         else
         {
-            // Stride > 1: gather the receptive fields into columns (im2col), then GEMM.
+            // Strided: gather the receptive fields into columns (im2col), then GEMM, one group's rows at a time.
             int columns = ho * wo;
-            RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(oc, columns, wide: true, shiftedLoads: false);
+            int rows = ic * taps;
+            RegisterBlock narrow = Blocking.ForGemm(ocG, columns, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(ocG, columns, wide: true, shiftedLoads: false);
             RegisterBlock narrowC = Blocking.ForGemm(fanIn, columns, wide: false, shiftedLoads: false), wideC = Blocking.ForGemm(fanIn, columns, wide: true, shiftedLoads: false);
             int stride = Math.Max(Blocking.RowStride(columns, narrow, wide), Blocking.RowStride(columns, narrowC, wideC));
             plan.WideWidth = wo;
             plan.WideRowStride = stride;
-            plan.Columns = workspace.Add($"C{n}", (long)fanIn * stride, $"[{n}] im2col: {fanIn} rows of {columns} receptive-field values");
+            plan.Columns = workspace.Add($"C{n}", (long)rows * stride, $"[{n}] im2col: {rows} rows of {columns} receptive-field values");
             plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
             plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
                 Operand.Parameters, weights, fanIn, plan.Columns.Offset,
                 new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
-                plan.Wide.Offset, stride, layer.BiasOffset);
-            plan.Kernel = $"im2col + GEMM, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
+                plan.Wide.Offset, stride, bias, GroupRows: groupRows, BGroupStep: fanIn * stride);
+            plan.Kernel = $"im2col + GEMM{(groups > 1 ? $" per group ({groups} groups)" : "")}, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
 
             plan.WideGradientRowStride = stride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
-            AddColumnWeightGradient(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, fanIn);
+            AddChannelGroups(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, stride, fanIn, layer.ParameterOffset, fanIn,
+                $"{plan.MethodPrefix}WeightGradient", groupRows, fanIn * stride);
 
-            plan.ColumnGradient = workspace.Add($"CG{n}", (long)fanIn * stride, $"[{n}] gradient of the im2col columns");
-            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", fanIn, narrowC, wideC, columns,
+            plan.ColumnGradient = workspace.Add($"CG{n}", (long)rows * stride, $"[{n}] gradient of the im2col columns");
+
+            // Column row r (group g = r / fanIn) reads W[g*K/G + o][r - g*fanIn]: row-linear r, plus (K/G - 1)*fanIn per group.
+            plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", rows, narrowC, wideC, columns,
                 Operand.Parameters, weights, 1, plan.WideGradient.Offset,
-                new[] { new TapLoop("co", oc, fanIn, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
-                plan.ColumnGradient.Offset, stride, null);
+                new[] { new TapLoop("co", ocG, fanIn, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                plan.ColumnGradient.Offset, stride, null,
+                GroupRows: groups > 1 ? fanIn : 0, AGroupStep: fanIn * (ocG - 1), BGroupStep: ocG * stride);
             plan.PaddedGradientRowStride = plane;
-            plan.PaddedGradient = p > 0
+            plan.PaddedGradient = plan.CopiesIntoPadded
                 ? workspace.Add($"PG{n}", (long)ic * plane, $"[{n}] input gradient over the padded {hp}x{wp} grid")
                 : inputGradient;
         }
 
         return plan;
     }
+
+    /// <summary>The layer's channel groups (a depthwise convolution's are its input channels).</summary>
+    public static int Groups(LayerShape layer) => layer.Layer is ConvSpec { Depthwise: true } ? layer.Input.C : ((ConvSpec)layer.Layer).Groups;
+
+    /// <summary>
+    /// A convolution the special forward kernels (Winograd, filters in lanes, shifted rows) take: one group, no
+    /// dilation, a square kernel. Any padding: they read the padded grid.
+    /// </summary>
+    private static bool Plain(LayerShape layer) =>
+        Groups(layer) == 1 && layer.Window.DilationHeight == 1 && layer.Window.DilationWidth == 1
+        && layer.Window.KernelHeight == layer.Window.KernelWidth && layer.Window.StrideHeight == 1 && layer.Window.StrideWidth == 1;
 
     /// <summary>Input channels from which a 3x3 convolution runs Winograd F(2x2, 3x3): below it (first layers) the
     /// GEMMs' reduction is too short to pay for the transforms.</summary>
@@ -163,7 +186,7 @@ internal static class ConvPlanner
     /// height and width (whole 2x2 tiles) of at least 8x8, from at least <see cref="WinogradChannels"/> channels.
     /// </summary>
     public static bool UsesWinograd(LayerShape layer) =>
-        layer.Kind == LayerKind.Conv2D && layer.KernelSize == 3 && layer.Stride == 1
+        Plain(layer) && layer.KernelSize == 3
         && layer.Output.H % 2 == 0 && layer.Output.W % 2 == 0 && layer.Output.H >= 8 && layer.Output.W >= 8
         && layer.Input.C >= WinogradChannels;
 
@@ -195,7 +218,7 @@ internal static class ConvPlanner
     /// an even height and width.
     /// </summary>
     public static bool UsesWinogradInputGradient(LayerShape layer) =>
-        UsesWinograd(layer) && layer.Padding == 1 && layer.Input.H % 2 == 0 && layer.Input.W % 2 == 0 && layer.Output.C >= WinogradChannels;
+        UsesWinograd(layer) && layer.Window is { PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1 } && layer.Input.H % 2 == 0 && layer.Input.W % 2 == 0 && layer.Output.C >= WinogradChannels;
 
     /// <summary>
     /// One Winograd F(2x2, 3x3) pass: <paramref name="rows"/> output planes from <paramref name="reduction"/> input
@@ -235,7 +258,7 @@ internal static class ConvPlanner
     /// pixels fits one output row. LeNet-5's conv 2 (16 filters, 10x10): 4.4 us against 5.6 us over kx-shifted rows.
     /// </summary>
     public static bool UsesFiltersInLanes(LayerShape layer) =>
-        layer.Kind == LayerKind.Conv2D && layer.Stride == 1 && !UsesWinograd(layer)
+        Plain(layer) && !UsesWinograd(layer) && layer.BiasCount > 0
         && layer.Output.C % Blocking.Lanes == 0 && layer.Output.W % Blocking.Lanes != 0
         && layer.Output.H * layer.Output.W >= Blocking.Lanes
         && Blocking.ForPixelRows(layer.Output.H, layer.Output.W, layer.Output.C, Blocking.Lanes, 16).Rows >= 2;
@@ -284,8 +307,8 @@ internal static class ConvPlanner
     /// </summary>
     public static bool UsesShiftedRows(LayerShape layer)
     {
-        int k = layer.KernelSize, wo = layer.Output.W, wp = layer.Input.W + (2 * layer.Padding);
-        return layer.Kind == LayerKind.Conv2D && layer.Stride == 1 && k > 1 && wo % Blocking.Lanes != 0 && 5 * (wp - wo) >= wp;
+        int k = layer.KernelSize, wo = layer.Output.W, wp = layer.Input.W + layer.Window.PadLeft + layer.Window.PadRight;
+        return Plain(layer) && k > 1 && wo % Blocking.Lanes != 0 && 5 * (wp - wo) >= wp;
     }
 
     /// <summary>
@@ -306,7 +329,7 @@ internal static class ConvPlanner
         plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {wo}");
         int taps = k * k;
         var loops = new List<TapLoop>();
-        List<Tap> list = WindowTaps(k, wo, loops, ic, taps, k * block, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide), columnStep: block);
+        List<Tap> list = WindowTaps(k, k, wo, block, loops, ic, taps, k * block, forward: true, CodeBudget.UnrollWindow(taps, narrow, wide));
 
         plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
             Operand.Parameters, layer.ParameterOffset, ic * taps, plan.ShiftedRows.Offset, loops, list,
@@ -326,13 +349,14 @@ internal static class ConvPlanner
     }
 
     /// <summary>
-    /// The taps of a k x k window, unrolled completely when the register blocks fit the unrolling budget
+    /// The taps of a kh x kw window, unrolled completely when the register blocks fit the unrolling budget
     /// (<see cref="CodeBudget.UnrollWindow"/>), otherwise one row at a time inside a loop over window rows. Adds
     /// the loop over channels (forward: input channels; backward: filters).
     /// </summary>
-    /// <param name="columnStep">B floats between window columns: 1 in the padded grid; for shifted rows, one shifted copy.</param>
-    private static List<Tap> WindowTaps(int k, int wp, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, bool unrollAll,
-        int aChannelStep = 0, int columnStep = 1)
+    /// <param name="rowStep">B floats between window rows: dilation * Wp in the padded grid; for shifted rows, the output width.</param>
+    /// <param name="columnStep">B floats between window columns: the dilation in the padded grid; for shifted rows, one shifted copy.</param>
+    private static List<Tap> WindowTaps(int kh, int kw, int rowStep, int columnStep, List<TapLoop> loops, int channels, int taps, int bChannelStep, bool forward, bool unrollAll,
+        int aChannelStep = 0)
     {
         int sign = forward ? 1 : -1;
         loops.Add(forward
@@ -341,18 +365,18 @@ internal static class ConvPlanner
         var list = new List<Tap>();
         if (unrollAll)
         {
-            for (int ky = 0; ky < k; ky++)
+            for (int ky = 0; ky < kh; ky++)
             {
-                for (int kx = 0; kx < k; kx++)
+                for (int kx = 0; kx < kw; kx++)
                 {
-                    list.Add(new Tap((ky * k) + kx, sign * ((ky * wp) + (kx * columnStep)), 0, $"ky={ky}, kx={kx}"));
+                    list.Add(new Tap((ky * kw) + kx, sign * ((ky * rowStep) + (kx * columnStep)), 0, $"ky={ky}, kx={kx}"));
                 }
             }
         }
         else
         {
-            loops.Add(new TapLoop("ky", k, k, sign * wp, 0));
-            for (int kx = 0; kx < k; kx++)
+            loops.Add(new TapLoop("ky", kh, kw, sign * rowStep, 0));
+            for (int kx = 0; kx < kw; kx++)
             {
                 list.Add(new Tap(kx, sign * kx * columnStep, 0, $"kx={kx}"));
             }
@@ -374,7 +398,7 @@ internal static class ConvPlanner
     /// dYT[j][o..]: no horizontal sums, the forward pass's register blocking. The result dWT[tap][c][o] is added
     /// into the gradients' [o][c][tap] layout at the end.
     /// </summary>
-    private static void AddOuterProductWeightGradient(ConvPlan plan, int oc, int ic, int k, int wp, int plane, Workspace workspace)
+    private static void AddOuterProductWeightGradient(ConvPlan plan, int oc, int ic, int kh, int kw, int dh, int dw, int wp, int plane, Workspace workspace)
     {
         int n = plan.Index;
         RegisterBlock narrow = Blocking.ForGemm(ic, oc, wide: false, shiftedLoads: false), wide = Blocking.ForGemm(ic, oc, wide: true, shiftedLoads: false);
@@ -384,66 +408,69 @@ internal static class ConvPlanner
         int ho = plan.Shape.Output.H, wo = plan.Shape.Output.W;
         int pixels = ho * wo;
         plan.TransposedGradient = workspace.Add($"DYT{n}", (long)pixels * stride, $"[{n}] dY transposed: {pixels} pixels x {oc} filters (rows of {stride})");
-        plan.TransposedWeightGradient = workspace.Add($"DWT{n}", (long)k * k * ic * stride, $"[{n}] dW transposed: {k * k} taps x {ic} channels x {oc} filters");
-        for (int ky = 0; ky < k; ky++)
+        plan.TransposedWeightGradient = workspace.Add($"DWT{n}", (long)kh * kw * ic * stride, $"[{n}] dW transposed: {kh * kw} taps x {ic} channels x {oc} filters");
+        for (int ky = 0; ky < kh; ky++)
         {
-            for (int kx = 0; kx < k; kx++)
+            for (int kx = 0; kx < kw; kx++)
             {
-                int t = (ky * k) + kx;
+                int t = (ky * kw) + kx;
                 plan.OuterProducts.Add(new TapGemm($"{plan.MethodPrefix}WeightGradientTap{t}", ic, narrow, wide, oc,
-                    Operand.Workspace, plan.Padded.Offset + (ky * wp) + kx, plane, plan.TransposedGradient.Offset,
+                    Operand.Workspace, plan.Padded.Offset + (ky * dh * wp) + (kx * dw), plane, plan.TransposedGradient.Offset,
                     new[] { new TapLoop("oy", ho, wp, wo * stride, 0), new TapLoop("ox", wo, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
                     plan.TransposedWeightGradient.Offset + (t * ic * stride), stride, null));
             }
         }
     }
 
-    private static void AddWeightGradient(ConvPlan plan, LayerShape layer, int oc, int columns, Operand a, int aOffset, int aStride,
-        int padded, int ic, int taps, int k, int wp, int plane, int fanIn, ColumnMap? rows = null)
+    /// <summary>
+    /// dW[o][c][ky][kx] += sum over j of dY[o][j] * xp[c][j + ky*dh*Wp + kx*dw]: a tap reduction per filter block, the
+    /// window's taps unrolled (or one row at a time for large windows); for a grouped convolution, each filter's group
+    /// reads its own channels.
+    /// </summary>
+    private static void AddWeightGradient(ConvPlan plan, LayerShape layer, int oc, int columns, int aOffset, int aStride,
+        int padded, int icG, int taps, int kh, int kw, int dh, int dw, int wp, int plane, int fanIn, int groupRows, ColumnMap? rows = null)
     {
         int gradients = layer.ParameterOffset;
-        if (k == 1)
+        if (taps == 1)
         {
             // 1x1: one tap per input channel, so the taps of a group are consecutive channels.
-            AddChannelGroups(plan, oc, columns, aOffset, aStride, padded, plane, ic, gradients, fanIn, $"{plan.MethodPrefix}WeightGradient");
+            AddChannelGroups(plan, oc, columns, aOffset, aStride, padded, plane, icG, gradients, fanIn, $"{plan.MethodPrefix}WeightGradient", groupRows, icG * plane);
             return;
         }
 
-        var (mr, t) = Blocking.ForReduce(oc, Math.Min(taps, NetworkPlanner.FullUnrollTaps), columns, wide: false);
-        var loops = new List<TapLoop> { new("ci", ic, 0, plane, taps) };
+        var (mr, t) = Blocking.ForReduce(groupRows > 0 ? groupRows : oc, Math.Min(taps, NetworkPlanner.FullUnrollTaps), columns, wide: false);
+        var loops = new List<TapLoop> { new("ci", icG, 0, plane, taps) };
         var all = new List<Tap>();
         if (taps <= NetworkPlanner.FullUnrollTaps)
         {
-            for (int ky = 0; ky < k; ky++)
+            for (int ky = 0; ky < kh; ky++)
             {
-                for (int kx = 0; kx < k; kx++)
+                for (int kx = 0; kx < kw; kx++)
                 {
-                    all.Add(new Tap(0, (ky * wp) + kx, (ky * k) + kx, $"ky={ky}, kx={kx}"));
+                    all.Add(new Tap(0, (ky * dh * wp) + (kx * dw), (ky * kw) + kx, $"ky={ky}, kx={kx}"));
                 }
             }
         }
         else
         {
-            loops.Add(new TapLoop("ky", k, 0, wp, k));
-            (mr, t) = Blocking.ForReduce(oc, k, columns, wide: false);
-            for (int kx = 0; kx < k; kx++)
+            loops.Add(new TapLoop("ky", kh, 0, dh * wp, kw));
+            (mr, t) = Blocking.ForReduce(groupRows > 0 ? groupRows : oc, kw, columns, wide: false);
+            for (int kx = 0; kx < kw; kx++)
             {
-                all.Add(new Tap(0, kx, kx, $"kx={kx}"));
+                all.Add(new Tap(0, kx * dw, kx, $"kx={kx}"));
             }
         }
 
         plan.WeightGradient.Add(new TapReduce($"{plan.MethodPrefix}WeightGradient", oc, mr, columns, false,
-            a, aOffset, aStride, Operand.Workspace, padded, loops, Chunk(all, t),
-            Operand.Gradients, gradients, fanIn, null, rows));
+            Operand.Workspace, aOffset, aStride, Operand.Workspace, padded, loops, Chunk(all, t),
+            Operand.Gradients, gradients, fanIn, null, rows, groupRows, icG * plane));
     }
 
-    private static void AddColumnWeightGradient(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int cols, int fanIn) =>
-        AddChannelGroups(plan, oc, columns, aOffset, aStride, cols, plan.WideRowStride, fanIn, plan.Shape.ParameterOffset, fanIn, $"{plan.MethodPrefix}WeightGradient");
-
     /// <summary>dW[o][r] += sum_j dY[o][j] * B[r][j] for consecutive rows r of B: a loop over groups of rows plus a tail.</summary>
-    private static void AddChannelGroups(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int b, int bRowStride, int rows, int gradients, int fanIn, string name)
+    private static void AddChannelGroups(ConvPlan plan, int oc, int columns, int aOffset, int aStride, int b, int bRowStride, int rows, int gradients, int fanIn, string name,
+        int groupRows, int bGroupStep)
     {
-        var (mr, t) = Blocking.ForReduce(oc, rows, columns, wide: false);
+        var (mr, t) = Blocking.ForReduce(groupRows > 0 ? groupRows : oc, rows, columns, wide: false);
         int groups = rows / t;
         var taps = new List<Tap>();
         for (int i = 0; i < t; i++)
@@ -456,7 +483,7 @@ internal static class ConvPlanner
             plan.WeightGradient.Add(new TapReduce(name, oc, mr, columns, false,
                 Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
                 new[] { new TapLoop("grp", groups, 0, t * bRowStride, t) }, new[] { taps },
-                Operand.Gradients, gradients, fanIn, null));
+                Operand.Gradients, gradients, fanIn, null, null, groupRows, bGroupStep));
         }
 
         int tail = rows % t;
@@ -469,11 +496,11 @@ internal static class ConvPlanner
                 tailTaps.Add(new Tap(0, (first + i) * bRowStride, first + i, $"row {first + i}"));
             }
 
-            var (mrt, _) = Blocking.ForReduce(oc, tail, columns, wide: false);
+            var (mrt, _) = Blocking.ForReduce(groupRows > 0 ? groupRows : oc, tail, columns, wide: false);
             plan.WeightGradient.Add(new TapReduce(name + "Tail", oc, mrt, columns, false,
                 Operand.Workspace, aOffset, aStride, Operand.Workspace, b,
                 Array.Empty<TapLoop>(), new[] { tailTaps },
-                Operand.Gradients, gradients, fanIn, null));
+                Operand.Gradients, gradients, fanIn, null, null, groupRows, bGroupStep));
         }
     }
 

@@ -20,28 +20,29 @@ internal static class PoolEmitter
         int c = layer.Input.C;
         int h = layer.Input.H;
         int wi = layer.Input.W;
-        int p = layer.Padding;
-        int k = layer.KernelSize;
-        int s = layer.Stride;
+        Window window = layer.Window;
+        int pt = window.PadTop, pl = window.PadLeft;
+        int kh = window.KernelHeight, kw = window.KernelWidth;
+        int sh = window.StrideHeight, sw = window.StrideWidth;
         int wp = plan.PaddedWidth;
         int plane = plan.PaddedHeight * wp;
         int ho = layer.Output.H;
         int wo = layer.Output.W;
-        List<(int Ky, int Kx)> taps = Taps(k);
+        List<(int Ky, int Kx)> taps = Taps(kh, kw);
         bool loops = CodeBudget.PoolLoops(layer);
 
         string rule = max
             ? (plan.RowPairs is null
                 ? "the largest cell of each window (NaN wins; padding never does), branch-free"
                 : "vector maxima of row pairs, then of adjacent columns (NaN wins)")
-            : $"each output is the window's sum / {Divisor(plan)} (padded cells count as zeros)";
+            : $"each output is the window's sum / {Divisor(plan)}{(((PoolSpec)layer.Layer).CountIncludePadding ? " (padded cells count as zeros)" : "")}";
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {rule}.</summary>");
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             if (plan.CopiesIntoPadded)
             {
                 w.Line($"// Copy the input into the middle of the padded buffer; its border holds {(max ? "-infinity" : "zeros")} from construction.");
-                Loops.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (p * wp) + p, plane, wp);
+                Loops.PlaneRowCopy(w, c, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (pt * wp) + pl, plane, wp);
             }
 
             if (plan.RowPairs is BufferPlan pairs)
@@ -96,19 +97,19 @@ internal static class PoolEmitter
                 using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
                 using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
                 {
-                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
+                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {sh * wp}));");
                     w.Line($"int output = {plan.Output.Offset} + (((ci * {ho}) + oy) * {wo});");
                     using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
                     {
-                        w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
+                        w.Line($"ref float x = ref TS.At(ref row, ox * {sw});");
                         if (max)
                         {
                             w.Line("float best = TS.At(ref x, 0);");
                             if (loops)
                             {
-                                w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
-                                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                w.Line($"// The {kh}x{kw} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
+                                using (w.Block($"for (int ky = 0; ky < {kh}; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {kw}; kx++)"))
                                 {
                                     w.Line($"best = global::StaticCnn.Kernels.SimdScalar.Max(best, TS.At(ref x, (ky * {wp}) + kx));");
                                 }
@@ -133,9 +134,9 @@ internal static class PoolEmitter
                             w.Line("float sum = 0f;");
                             if (loops)
                             {
-                                w.Line($"// The {k}x{k} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
-                                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                w.Line($"// The {kh}x{kw} window is above the unrolling budget ({CodeBudget.PoolUnrollTaps} cells): loop over it.");
+                                using (w.Block($"for (int ky = 0; ky < {kh}; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {kw}; kx++)"))
                                 {
                                     w.Line($"sum += TS.At(ref x, (ky * {wp}) + kx);");
                                 }
@@ -171,15 +172,16 @@ internal static class PoolEmitter
         int c = layer.Input.C;
         int h = layer.Input.H;
         int wi = layer.Input.W;
-        int p = layer.Padding;
-        int k = layer.KernelSize;
-        int s = layer.Stride;
+        Window window = layer.Window;
+        int pt = window.PadTop, pl = window.PadLeft;
+        int kh = window.KernelHeight, kw = window.KernelWidth;
+        int sh = window.StrideHeight, sw = window.StrideWidth;
         int wp = plan.PaddedWidth;
         int plane = plan.PaddedHeight * wp;
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         int outputs = c * ho * wo;
-        List<(int Ky, int Kx)> taps = Taps(k);
+        List<(int Ky, int Kx)> taps = Taps(kh, kw);
         bool loops = CodeBudget.PoolLoops(layer);
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}, backward: {(max ? "each output's gradient goes to the cell that won" : $"each output's gradient / {Divisor(plan)} goes to every cell of its window")}.</summary>");
@@ -206,12 +208,12 @@ internal static class PoolEmitter
                 using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
                 using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
                 {
-                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {s * wp}));");
+                    w.Line($"ref float row = ref TS.At(ref ws, {plan.Padded.Offset} + (ci * {plane}) + (oy * {sh * wp}));");
                     w.Line($"int output = ((ci * {ho}) + oy) * {wo};");
                     using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
                     {
-                        w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
-                        w.Line($"int origin = (ci * {h * wi}) + (((oy * {s}) - {p}) * {wi}) + (ox * {s}) - {p};");
+                        w.Line($"ref float x = ref TS.At(ref row, ox * {sw});");
+                        w.Line($"int origin = (ci * {h * wi}) + (((oy * {sh}) - {pt}) * {wi}) + (ox * {sw}) - {pl};");
                         w.Line("float best = TS.At(ref y, output + ox);");
                         w.Line("int at;");
                         using (w.Block("if (best > float.NegativeInfinity)"))
@@ -219,8 +221,8 @@ internal static class PoolEmitter
                             if (loops)
                             {
                                 w.Line("at = -1;");
-                                using (w.Block($"for (int ky = 0; ky < {k} && at < 0; ky++)"))
-                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                using (w.Block($"for (int ky = 0; ky < {kh} && at < 0; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {kw}; kx++)"))
                                 {
                                     w.Line($"if (TS.At(ref x, (ky * {wp}) + kx) == best) {{ at = origin + (ky * {wi}) + kx; break; }}");
                                 }
@@ -240,10 +242,10 @@ internal static class PoolEmitter
 
                         using (w.Block("else"))
                         {
-                            if (p > 0)
+                            if (pt > 0 || pl > 0)
                             {
                                 w.Line("best = float.NegativeInfinity;");
-                                w.Line($"at = (ci * {h * wi}) + (global::System.Math.Max((oy * {s}) - {p}, 0) * {wi}) + global::System.Math.Max((ox * {s}) - {p}, 0);");
+                                w.Line($"at = (ci * {h * wi}) + (global::System.Math.Max((oy * {sh}) - {pt}, 0) * {wi}) + global::System.Math.Max((ox * {sw}) - {pl}, 0);");
                             }
                             else
                             {
@@ -251,7 +253,7 @@ internal static class PoolEmitter
                                 w.Line("at = origin;");
                             }
 
-                            if (loops || p > 0 || k > 1)
+                            if (loops || pt > 0 || pl > 0 || kh * kw > 1)
                             {
                                 // A 1x1 window without padding has no cell to compare with its first one.
                                 w.Line("float v;");
@@ -259,8 +261,8 @@ internal static class PoolEmitter
 
                             if (loops)
                             {
-                                using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                                using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                                using (w.Block($"for (int ky = 0; ky < {kh}; ky++)"))
+                                using (w.Block($"for (int kx = 0; kx < {kw}; kx++)"))
                                 {
                                     w.Line($"v = TS.At(ref x, (ky * {wp}) + kx); if (v > best || float.IsNaN(v)) {{ best = v; at = origin + (ky * {wi}) + kx; }}");
                                 }
@@ -269,7 +271,7 @@ internal static class PoolEmitter
                             {
                                 foreach ((int ky, int kx) in taps)
                                 {
-                                    if (p == 0 && ky == 0 && kx == 0)
+                                    if (pt == 0 && pl == 0 && ky == 0 && kx == 0)
                                     {
                                         continue;
                                     }
@@ -293,15 +295,15 @@ internal static class PoolEmitter
             using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
             using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
             {
-                w.Line($"ref float row = ref TS.At(ref ws, {target} + (ci * {targetPlane}) + (oy * {s * targetRow}));");
+                w.Line($"ref float row = ref TS.At(ref ws, {target} + (ci * {targetPlane}) + (oy * {sh * targetRow}));");
                 using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
                 {
                     w.Line($"float share = TS.At(ref ws, {plan.OutputGradient.Offset} + (((ci * {ho}) + oy) * {wo}) + ox) / {DivisorExpression(plan)};");
-                    w.Line($"ref float x = ref TS.At(ref row, ox * {s});");
+                    w.Line($"ref float x = ref TS.At(ref row, ox * {sw});");
                     if (loops)
                     {
-                        using (w.Block($"for (int ky = 0; ky < {k}; ky++)"))
-                        using (w.Block($"for (int kx = 0; kx < {k}; kx++)"))
+                        using (w.Block($"for (int ky = 0; ky < {kh}; ky++)"))
+                        using (w.Block($"for (int kx = 0; kx < {kw}; kx++)"))
                         {
                             w.Line($"TS.At(ref x, (ky * {targetRow}) + kx) += share;");
                         }
@@ -309,7 +311,7 @@ internal static class PoolEmitter
                     else
                     {
                         var adds = new List<string>();
-                        foreach ((int ky, int kx) in Taps(k))
+                        foreach ((int ky, int kx) in Taps(kh, kw))
                         {
                             adds.Add($"TS.At(ref x, {(ky * targetRow) + kx}) += share;");
                         }
@@ -324,42 +326,53 @@ internal static class PoolEmitter
 
             if (plan.CopiesIntoPadded)
             {
-                Loops.PlaneRowCopy(w, c, h, wi, target + (p * wp) + p, plane, wp, plan.InputGradient.Offset, h * wi, wi);
+                Loops.PlaneRowCopy(w, c, h, wi, target + (pt * wp) + pl, plane, wp, plan.InputGradient.Offset, h * wi, wi);
             }
         }
 
         w.Line();
     }
 
-    /// <summary>"4", or, when ceil-rounded windows hang over the edge, the cells of each window inside the padded input.</summary>
+    /// <summary>"4", or, when windows differ, which cells each one divides by.</summary>
     private static string Divisor(PoolPlan plan) =>
-        plan.Overhangs ? "(the window's cells inside the padded input)" : Format.Int(plan.Shape.KernelSize * plan.Shape.KernelSize);
+        !((PoolSpec)plan.Shape.Layer).CountIncludePadding ? "(the window's real cells, padding not counted)"
+        : plan.Overhangs ? "(the window's cells inside the padded input)"
+        : Format.Int(plan.Shape.Window.KernelHeight * plan.Shape.Window.KernelWidth);
 
     /// <summary>
-    /// The average's divisor as C#: k*k, or for overhanging windows min(k, H + 2P - oy*S) * min(k, W + 2P - ox*S),
-    /// PyTorch's (hend - hstart) * (wend - wstart) with the ends clipped to the padded input.
+    /// The average's divisor as C#: kh*kw; for overhanging windows min(kh, H + Pt + Pb - oy*Sh) * min(kw, W + Pl + Pr - ox*Sw),
+    /// PyTorch's (hend - hstart) * (wend - wstart) with the ends clipped to the padded input; without counting the padding
+    /// (count_include_pad false, TensorFlow's 'same'), the window's cells inside the input itself.
     /// </summary>
     private static string DivisorExpression(PoolPlan plan)
     {
         LayerShape layer = plan.Shape;
-        int k = layer.KernelSize;
-        int s = layer.Stride;
-        if (!plan.Overhangs)
+        Window w = layer.Window;
+        int kh = w.KernelHeight, kw = w.KernelWidth, sh = w.StrideHeight, sw = w.StrideWidth;
+        if (!((PoolSpec)layer.Layer).CountIncludePadding)
         {
-            return Format.FloatLiteral(k * k);
+            int h = layer.Input.H, wi = layer.Input.W;
+            string rows = $"(global::System.Math.Min((oy * {sh}) - {w.PadTop} + {kh}, {h}) - global::System.Math.Max((oy * {sh}) - {w.PadTop}, 0))";
+            string columns = $"(global::System.Math.Min((ox * {sw}) - {w.PadLeft} + {kw}, {wi}) - global::System.Math.Max((ox * {sw}) - {w.PadLeft}, 0))";
+            return $"(float)({rows} * {columns})";
         }
 
-        int hLimit = layer.Input.H + (2 * layer.Padding);
-        int wLimit = layer.Input.W + (2 * layer.Padding);
-        return $"(float)(global::System.Math.Min({k}, {hLimit} - (oy * {s})) * global::System.Math.Min({k}, {wLimit} - (ox * {s})))";
+        if (!plan.Overhangs)
+        {
+            return Format.FloatLiteral(kh * kw);
+        }
+
+        int hLimit = layer.Input.H + w.PadTop + w.PadBottom;
+        int wLimit = layer.Input.W + w.PadLeft + w.PadRight;
+        return $"(float)(global::System.Math.Min({kh}, {hLimit} - (oy * {sh})) * global::System.Math.Min({kw}, {wLimit} - (ox * {sw})))";
     }
 
-    private static List<(int, int)> Taps(int k)
+    private static List<(int, int)> Taps(int kh, int kw)
     {
         var taps = new List<(int, int)>();
-        for (int ky = 0; ky < k; ky++)
+        for (int ky = 0; ky < kh; ky++)
         {
-            for (int kx = 0; kx < k; kx++)
+            for (int kx = 0; kx < kw; kx++)
             {
                 taps.Add((ky, kx));
             }

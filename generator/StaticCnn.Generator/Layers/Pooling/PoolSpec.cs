@@ -2,14 +2,22 @@ using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Layers;
 
-/// <summary>[MaxPool2D(size, stride, padding)] or [AvgPool2D(size, stride, padding)] as written.</summary>
+/// <summary>[MaxPool2D(size, stride, padding, ...)] or [AvgPool2D(size, stride, padding, ...)] as written.</summary>
 /// <param name="PoolKind">MaxPool2D or AvgPool2D.</param>
-/// <param name="Size">Window size F.</param>
-/// <param name="Stride">Stride as declared: 0 means the window size.</param>
-/// <param name="Padding">Padding on every side (-infinity for max pooling, zeros counted in the average).</param>
-/// <param name="Rounding">How the output size is rounded, after the network's default is applied.</param>
-/// <param name="RoundingSetOnLayer">The layer sets Rounding itself (rather than inheriting the network's).</param>
-internal sealed record PoolSpec(LayerKind PoolKind, int Size, int Stride, int Padding, Rounding Rounding = Rounding.Exact, bool RoundingSetOnLayer = false) : LayerSpec
+/// <param name="Window">Size, stride (0: the window size), padding and rounding as declared.</param>
+/// <param name="CountIncludePadding">
+/// Average pooling: padded cells count in the divisor (PyTorch's count_include_pad). Defaults to true, to false under
+/// 'same' padding (TensorFlow's rule) unless set.
+/// </param>
+internal sealed record PoolSpec(LayerKind PoolKind, WindowSpec Window, bool CountIncludePadding = true) : LayerSpec
 {
     public override LayerKind Kind => PoolKind;
+
+    /// <summary>A pooling layer with a square window, as the contract declares it.</summary>
+    public PoolSpec(LayerKind poolKind, int size, int stride, int padding, Rounding rounding = Rounding.Exact, bool roundingSetOnLayer = false)
+        : this(poolKind, WindowSpec.Square("size", size, stride, padding, rounding, roundingSetOnLayer))
+    {
+    }
+
+    public Rounding Rounding => Window.Rounding;
 }
