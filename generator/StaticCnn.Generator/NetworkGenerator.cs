@@ -131,7 +131,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         NetworkPlan? plan = NetworkPlanner.Plan(spec, shapes, out _);
         // Invalid weights are reported by the analyzer; the network is then generated without them, so the SCNN error
         // is the only one the user sees.
-        EquatableArray<float>? baked = weights is { IsValid: true } ? weights.Parameters : null;
+        EquatableArray<float>? baked = weights is { IsValid: true } ? weights.Values : null;
         return new GeneratedSource(hint, plan is null ? InvalidNetworkEmitter.Emit(spec) : NetworkEmitter.Emit(plan, baked));
     }
 

@@ -39,6 +39,33 @@ public interface INetwork
     /// <summary>Gradients of the loss with respect to <see cref="Parameters"/>, same length and layout.</summary>
     Span<float> Gradients { get; }
 
+    /// <summary>Floats of state that is saved with the weights but not learned (BatchNorm running statistics); 0 for most networks.</summary>
+    int BufferCount { get; }
+
+    /// <summary>
+    /// The buffers, layer by layer: per BatchNorm its running mean [C], running variance [C] and number of batches
+    /// tracked (1 value), PyTorch's <c>state_dict</c> buffers. Training-mode forward passes update them; writes are seen
+    /// by the next Forward.
+    /// </summary>
+    Span<float> Buffers { get; }
+
+    /// <summary>
+    /// Training or evaluation mode (PyTorch's <c>model.train()</c> / <c>model.eval()</c>); false, evaluation, on a new
+    /// network. In training mode BatchNorm normalises with the statistics of the batch being run (all the samples of a
+    /// ForwardBatch; a per-sample Forward is a batch of one) and updates its running statistics, and Dropout drops; in
+    /// evaluation mode BatchNorm uses the running statistics (folded into the layer before it) and Dropout is the
+    /// identity. Networks without either layer compute the same in both modes. The batched inference
+    /// <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/> always evaluates.
+    /// </summary>
+    bool Training { get; set; }
+
+    /// <summary>
+    /// The seed of Dropout's masks (default 0): the mask of a sample depends only on this seed, the training step (one
+    /// per training-mode forward call), the layer and the sample's position in its batch, so it is the same whatever
+    /// the worker count.
+    /// </summary>
+    int TrainingSeed { get; set; }
+
     /// <summary>
     /// The SIMD width the kernels run with; defaults to <see cref="SimdSupport.Default"/>. Setting a width this
     /// machine cannot run throws <see cref="NotSupportedException"/>.

@@ -19,6 +19,16 @@ public static class NetworkErrors
         throw new InvalidOperationException(
             $"{networkName}: Backward needs the activations of a Forward on this instance; call Forward first.");
 
+    /// <summary>
+    /// Throws <see cref="InvalidOperationException"/>: a training-mode BatchNorm needs at least two values per channel
+    /// (PyTorch raises the same), which a batch of one sample over a flat input, or over a 1x1 plane, does not have.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowBatchNormNeedsValues(string layer, int channels, long values) =>
+        throw new InvalidOperationException(
+            $"{layer} normalises each of its {channels} channels over the batch, but a training-mode pass gives it {values} value{(values == 1 ? "" : "s")} per channel; " +
+            "it needs at least 2 (PyTorch: \"Expected more than 1 value per channel when training\"). Run a batch of several samples (ForwardBatch), or set Training = false.");
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a batch count outside [0, limit].</summary>
     [DoesNotReturn]
     public static void ThrowCount(string networkName, int count, int limit, string limitName) =>

@@ -121,11 +121,28 @@ internal static class DiagnosticDescriptors
         "Softmax is not the last layer",
         "Softmax turns the network's outputs into probabilities; it belongs at the end, after the layer that computes the logits.");
 
+    public static readonly DiagnosticDescriptor DropoutProbability = Error("SCNN0026", Shapes,
+        "Dropout probability outside [0, 1)",
+        "Dropout zeroes each value with probability p and scales the others by 1 / (1 - p): p must be at least 0 and less than 1.");
+
+    public static readonly DiagnosticDescriptor BatchNormFeatures = Error("SCNN0027", Shapes,
+        "BatchNorm features do not match its input",
+        "BatchNorm(features) states how many channels (after a convolution: BatchNorm2d) or features (after a Dense: BatchNorm1d) it normalises, as PyTorch's num_features; it must equal its input's.");
+
+    public static readonly DiagnosticDescriptor BatchNormTwice = Warning("SCNN0028", Design,
+        "BatchNorm right after BatchNorm",
+        "A BatchNorm's output already has the mean and variance its weight and bias give it; a second one right after it has nothing left to normalise and only adds parameters.");
+
+    public static readonly DiagnosticDescriptor BatchNormArgument = Error("SCNN0029", Shapes,
+        "BatchNorm epsilon or momentum out of range",
+        "A BatchNorm's epsilon must be a positive finite number (it keeps the division by sqrt(variance + epsilon) finite) and its momentum a number in [0, 1] (PyTorch's convention: the weight of the new batch statistic).");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         NotPartial, LayersOnOtherDeclaration, LayerWithoutNetwork, NoLayers, NonPositive, NotWhole, WindowTooLarge,
         PoolPaddingTooLarge, SpatialAfterFlat, Overflow, SlopeNotFinite, ContainingTypeNotPartial, StaticClass,
         UnknownRounding, CeilConvolution, MemberClash, PaddingCoversKernel, ConsecutiveActivations, StrideSkipsInput,
-        DenseDominates, WindowLoops, GroupsDoNotDivide, PaddingConflict, UnknownEnumValue, SoftmaxNotLast);
+        DenseDominates, WindowLoops, GroupsDoNotDivide, PaddingConflict, UnknownEnumValue, SoftmaxNotLast, DropoutProbability,
+        BatchNormFeatures, BatchNormTwice, BatchNormArgument);
 
     private static readonly Dictionary<Rule, DiagnosticDescriptor> ByRule = new()
     {
@@ -154,6 +171,10 @@ internal static class DiagnosticDescriptors
         [Rule.PaddingConflict] = PaddingConflict,
         [Rule.UnknownEnumValue] = UnknownEnumValue,
         [Rule.SoftmaxNotLast] = SoftmaxNotLast,
+        [Rule.DropoutProbability] = DropoutProbability,
+        [Rule.BatchNormFeatures] = BatchNormFeatures,
+        [Rule.BatchNormTwice] = BatchNormTwice,
+        [Rule.BatchNormArgument] = BatchNormArgument,
     };
 
     public static DiagnosticDescriptor For(Rule rule) => ByRule[rule];

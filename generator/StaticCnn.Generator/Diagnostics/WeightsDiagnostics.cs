@@ -23,15 +23,15 @@ internal static class WeightsDiagnostics
 
     public static readonly DiagnosticDescriptor MissingTensor = Error("SCNN0042",
         "Weights file lacks a layer's tensor",
-        "Every Conv2D and Dense layer needs \"i.weight\" and \"i.bias\", where i is the layer's 0-based position, as in a PyTorch nn.Sequential of the same layers.");
+        "Every tensor of every layer must be in the file under its PyTorch state_dict name \"i.name\", where i is the layer's module index in a PyTorch nn.Sequential of the same layers (its 0-based position, plus one per implied Flatten before it): a Conv2D's or Dense's \"i.weight\" and \"i.bias\" (no bias with Bias = false), a BatchNorm's \"i.weight\" and \"i.bias\" and its buffers \"i.running_mean\", \"i.running_var\" and \"i.num_batches_tracked\".");
 
     public static readonly DiagnosticDescriptor WrongShape = Error("SCNN0043",
         "Weights tensor has the wrong shape",
-        "Conv2D weights are [filters, inChannels, k, k] and Dense weights [units, inputs], biases [filters] or [units]: PyTorch's layout.");
+        "Conv2D weights are [filters, inChannels / groups, kh, kw] and Dense weights [units, inputs], biases [filters] or [units]; a BatchNorm's weight, bias, running_mean and running_var are [channels] (or [features] after flat data) and its num_batches_tracked is a scalar, shape []: PyTorch's layout.");
 
     public static readonly DiagnosticDescriptor WrongDType = Error("SCNN0044",
         "Weights tensor has an unsupported dtype",
-        "Baked weights are read from F32, F64, F16 or BF16 tensors and stored as float32.");
+        "Baked weights and buffers are read from F32, F64, F16 or BF16 tensors and stored as float32. A BatchNorm's num_batches_tracked, which PyTorch saves as an I64 scalar, may also be I64 or I32; every other tensor must be a float type.");
 
     public static readonly DiagnosticDescriptor UnexpectedTensor = Error("SCNN0045",
         "Weights file has a tensor the network does not use",
@@ -39,7 +39,7 @@ internal static class WeightsDiagnostics
 
     public static readonly DiagnosticDescriptor NotFinite = Error("SCNN0046",
         "Weights tensor holds NaN or infinity",
-        "Baked weights must be finite numbers.");
+        "Baked weights and buffers must be finite numbers.");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         FileNotFound, Unreadable, MissingTensor, WrongShape, WrongDType, UnexpectedTensor, NotFinite);

@@ -6,7 +6,9 @@ namespace StaticCnn.Generator.Emit;
 /// <summary>
 /// Writes the weights a network bakes in (<c>[Network(..., Weights = "file.safetensors")]</c>): the floats as a
 /// constant array the compiler stores in the assembly's read-only data (a <c>ReadOnlySpan&lt;float&gt;</c> over it
-/// allocates nothing), and the members that expose and restore them.
+/// allocates nothing), and the members that expose and restore them. The array holds the parameters and then the
+/// buffers (BatchNorm running statistics; none for most networks), so <c>BakedParameters</c> and
+/// <c>BakedBuffers</c> are its two slices at <c>ParameterCount</c>.
 /// </summary>
 internal static class BakedWeightsEmitter
 {
@@ -19,17 +21,33 @@ internal static class BakedWeightsEmitter
         w.Line($"/// The weights baked in at compile time from {Text.Xml(file)}, in the layout of <see cref=\"Parameters\"/>.");
         w.Line("/// They live in the assembly's read-only data: reading them allocates nothing.");
         w.Line("/// </summary>");
-        w.Line($"public static global::System.ReadOnlySpan<float> BakedParameters => {kernels}.BakedParameters;");
+        w.Line($"public static global::System.ReadOnlySpan<float> BakedParameters => {kernels}.BakedValues.Slice(0, ParameterCount);");
         w.Line();
-        w.Line("/// <summary>Sets <see cref=\"Parameters\"/> back to <see cref=\"BakedParameters\"/>, as the constructor does.</summary>");
-        w.Line("public void RestoreBakedParameters() => BakedParameters.CopyTo(_storage.Parameters);");
+        w.Line("/// <summary>");
+        w.Line($"/// The buffers baked in at compile time from {Text.Xml(file)} (BatchNorm running statistics; empty when the");
+        w.Line("/// network has none), in the layout of <see cref=\"Buffers\"/>. Read-only data too.");
+        w.Line("/// </summary>");
+        w.Line($"public static global::System.ReadOnlySpan<float> BakedBuffers => {kernels}.BakedValues.Slice(ParameterCount, BufferCount);");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Sets <see cref=\"Parameters\"/> and <see cref=\"Buffers\"/> back to <see cref=\"BakedParameters\"/> and");
+        w.Line("/// <see cref=\"BakedBuffers\"/>, as the constructor does.");
+        w.Line("/// </summary>");
+        using (w.Block("public void RestoreBakedParameters()"))
+        {
+            w.Line("BakedParameters.CopyTo(_storage.Parameters);");
+            w.Line("BakedBuffers.CopyTo(_storage.Buffers);");
+        }
     }
 
-    /// <summary>The data, inside the file-local kernels class.</summary>
+    /// <summary>
+    /// The data, inside the file-local kernels class: <paramref name="values"/> holds the parameters followed by the
+    /// buffers (<see cref="Weights.BakedWeights.Values"/>).
+    /// </summary>
     public static void EmitData(IndentedWriter w, EquatableArray<float> values, string file)
     {
-        w.Line($"/// <summary>The {Format.Count(values.Count)} parameters read from {Text.Xml(file)} at compile time.</summary>");
-        w.Line("public static global::System.ReadOnlySpan<float> BakedParameters => new float[]");
+        w.Line($"/// <summary>The {Format.Count(values.Count)} values read from {Text.Xml(file)} at compile time: the parameters, then the buffers.</summary>");
+        w.Line("public static global::System.ReadOnlySpan<float> BakedValues => new float[]");
         w.Line("{");
         var line = new StringBuilder();
         for (int i = 0; i < values.Count; i++)

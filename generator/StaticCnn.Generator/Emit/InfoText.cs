@@ -37,5 +37,5 @@ internal static class InfoText
         $"new {Runtime}.TensorInfo[] {{ {string.Join(", ", layer.Parameters.Select(Tensor))} }}";
 
     private static string Tensor(ParameterSpec tensor) =>
-        $"new({Text.Literal(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions.Select(d => Format.Int(d)))} }}, {Runtime}.TensorRole.{tensor.Role}, {Format.Int(tensor.Offset)})";
+        $"new({Text.Literal(tensor.Name)}, new int[] {{ {string.Join(", ", tensor.Dimensions.Select(d => Format.Int(d)))} }}, {Runtime}.TensorRole.{tensor.Role}, {Format.Int(tensor.Offset)}{(tensor.Buffer ? ", true" : "")})";
 }

@@ -31,6 +31,9 @@ internal static class InvalidNetworkEmitter
                 w.Line("/// <summary>Not available: the declaration has errors.</summary>");
                 w.Line("public const int ParameterCount = 0;");
                 w.Line();
+                w.Line("/// <summary>Not available: the declaration has errors.</summary>");
+                w.Line("public const int BufferCount = 0;");
+                w.Line();
                 w.Line("/// <summary>Throws: the declaration has errors.</summary>");
                 w.Line($"public {type.Name}() => {fail};");
                 w.Line();
@@ -50,6 +53,15 @@ internal static class InvalidNetworkEmitter
                 w.Line($"public global::System.Span<float> Gradients => {fail};");
                 w.Line();
                 w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public global::System.Span<float> Buffers => {fail};");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public bool Training {{ get => {fail}; set => {fail}; }}");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public int TrainingSeed {{ get => {fail}; set => {fail}; }}");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
                 w.Line($"public global::StaticCnn.Kernels.SimdWidth VectorWidth {{ get => {fail}; set => {fail}; }}");
                 w.Line();
                 w.Line($"int global::StaticCnn.INetwork.InputLength => InputLength;");
@@ -57,6 +69,8 @@ internal static class InvalidNetworkEmitter
                 w.Line($"int global::StaticCnn.INetwork.OutputLength => OutputLength;");
                 w.Line();
                 w.Line($"int global::StaticCnn.INetwork.ParameterCount => ParameterCount;");
+                w.Line();
+                w.Line($"int global::StaticCnn.INetwork.BufferCount => BufferCount;");
                 w.Line();
                 w.Line("global::StaticCnn.TensorShape global::StaticCnn.INetwork.InputShape => InputShape;");
                 w.Line();

@@ -210,12 +210,23 @@ internal static class KernelEmitter
             w.Line($"ref float a = ref TS.At(ref {a}, {Names.Plus(Format.Int(k.AOffset), Names.RowTimes(row, 0, k.ARowStride), GroupTerm(k.GroupRows, k.AGroupStep))});");
             w.Line($"ref float b = ref TS.At(ref {Names.Ref(k.B)}, {Names.Plus(Format.Int(k.BOffset + map.Origin), "bj", GroupTerm(k.GroupRows, k.BGroupStep))});");
             GemmLoops(w, k, 0, "a", "b", mr, nr, offsets);
-            string output = direct.Relu ? "the ReLU of the sums" : "the sums";
+            string output = (direct.Affine is null ? "the sums" : $"the sums scaled and shifted by layer {direct.Affine.Layer}'s BatchNorm") + (direct.Relu ? " through the ReLU" : "");
             w.Line($"// Stores: {output} into the output where direct, else the sums into the padded rows.");
             using (w.Block("if (direct)"))
             {
+                if (direct.Affine is AffineEpilogue affine)
+                {
+                    for (int m = 0; m < mr; m++)
+                    {
+                        w.Line($"TV s{m} = TS.Broadcast(TS.At(ref g, {Names.Plus(Format.Int(affine.Scale), row, m == 0 ? "" : Format.Int(m))})), h{m} = TS.Broadcast(TS.At(ref g, {Names.Plus(Format.Int(affine.Shift), row, m == 0 ? "" : Format.Int(m))}));");
+                    }
+                }
+
                 Stores(w, mr, nr, (m, v) =>
-                    $"TS.Store({(direct.Relu ? $"TS.Max(c{m}{v}, TS.Zero)" : $"c{m}{v}")}, ref ws, {Names.Plus(Format.Int(direct.Output), Names.RowTimes(row, m, direct.Plane), "j", Names.Lane(v))});");
+                {
+                    string value = direct.Affine is null ? $"c{m}{v}" : $"TS.MultiplyAdd(c{m}{v}, s{m}, h{m})";
+                    return $"TS.Store({(direct.Relu ? $"TS.Max({value}, TS.Zero)" : value)}, ref ws, {Names.Plus(Format.Int(direct.Output), Names.RowTimes(row, m, direct.Plane), "j", Names.Lane(v))});";
+                });
             }
 
             using (w.Block("else"))

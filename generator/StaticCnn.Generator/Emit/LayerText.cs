@@ -68,6 +68,11 @@ internal static class LayerText
         lines.AddRange(rows.Select(Row));
         lines.Add(new string('-', lines[1].Length));
         lines.Add($"Total parameters: {Format.Count(shapes.ParameterCount)} ({Format.Count(shapes.ParameterCount * 4L)} bytes as float32)");
+        if (shapes.BufferCount > 0)
+        {
+            lines.Add($"Buffers (BatchNorm running statistics, not learned): {Format.Count(shapes.BufferCount)} floats");
+        }
+
         lines.Add($"Multiply-adds per sample: {Format.Count(macs)} forward");
         lines.Add($"Activation memory per sample: {Format.Count(activations)} bytes (the input and every layer's output, kept for Backward)");
         lines.Add($"Input {shapes.Input} ({Format.Count(shapes.Input.Length)} floats) -> output {shapes.Output} ({Format.Count(shapes.Output.Length)} floats)");

@@ -14,11 +14,11 @@ namespace StaticCnn.Generator.Emit;
 /// </summary>
 internal static class NetworkEmitter
 {
-    private const string Storage = "global::StaticCnn.Kernels.NetworkStorage";
-    private const string Span = "global::System.Span<float>";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+    internal const string Storage = "global::StaticCnn.Kernels.NetworkStorage";
+    internal const string Span = "global::System.Span<float>";
+    internal const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
 
-    private static readonly (string Width, string Simd, string Vector)[] Paths =
+    internal static readonly (string Width, string Simd, string Vector)[] Paths =
     {
         ("Vector512", "global::StaticCnn.Kernels.Simd512", "global::System.Runtime.Intrinsics.Vector512<float>"),
         ("Vector256", "global::StaticCnn.Kernels.Simd256", "global::System.Runtime.Intrinsics.Vector256<float>"),
@@ -84,13 +84,16 @@ internal static class NetworkEmitter
         w.Line($"/// <summary>Number of learnable floats: {Format.Count(shapes.ParameterCount)}.</summary>");
         w.Line($"public const int ParameterCount = {Format.Int(shapes.ParameterCount)};");
         w.Line();
+        w.Line($"/// <summary>Floats of state saved with the weights but not learned (BatchNorm running statistics): {Format.Count(shapes.BufferCount)}.</summary>");
+        w.Line($"public const int BufferCount = {Format.Int(shapes.BufferCount)};");
+        w.Line();
         w.Line($"private readonly {Storage} _storage;");
         w.Line();
         w.Line("/// <summary>");
         if (baked)
         {
             w.Line("/// Allocates every buffer the network needs, once, and sets the parameters to the weights baked in at");
-            w.Line("/// compile time (<see cref=\"BakedParameters\"/>). Forward and Backward allocate nothing after this.");
+            w.Line("/// compile time (<see cref=\"BakedParameters\"/>, and the buffers to <see cref=\"BakedBuffers\"/>). Forward and Backward allocate nothing after this.");
         }
         else
         {
@@ -102,8 +105,10 @@ internal static class NetworkEmitter
         using (w.Block($"public {plan.Spec.Type.Name}()"))
         {
             string transformed = plan.TransformedLength > 0 ? $"{kernels}.TransformedLength" : "0";
-            w.Line($"_storage = new {Storage}(ParameterCount, {kernels}.WorkspaceLength, {transformed}, new {kernels}Batch(),");
-            w.Line($"    new global::StaticCnn.Kernels.BatchLayout({plan.Input.Offset}, InputLength, {plan.Last.Output.Offset}, OutputLength, {plan.Last.OutputGradient.Offset}, {plan.InputGradient.Offset}));");
+            string buffers = shapes.BufferCount > 0 ? "BufferCount, " : "";
+            w.Line($"_storage = new {Storage}(ParameterCount, {buffers}{kernels}.WorkspaceLength, {transformed}, new {kernels}Batch(),");
+            string inference = plan.Inference is { } inferencePlan ? $", {inferencePlan.Last.Output.Offset}" : "";
+            w.Line($"    new global::StaticCnn.Kernels.BatchLayout({plan.Input.Offset}, InputLength, {plan.Last.Output.Offset}, OutputLength, {plan.Last.OutputGradient.Offset}, {plan.InputGradient.Offset}{inference}));");
             w.Line(baked ? "RestoreBakedParameters();" : "InitializeParameters(0);");
         }
 
@@ -132,6 +137,36 @@ internal static class NetworkEmitter
         w.Line("/// <summary>dLoss/dParameters accumulated by Backward; same length and layout as <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public {Span} Gradients => _storage.Gradients;");
         w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The buffers: per BatchNorm its running mean, running variance and number of batches tracked (PyTorch's");
+        w.Line("/// <c>state_dict</c> buffers); training-mode passes update them. Writes are seen by the next Forward.");
+        w.Line("/// </summary>");
+        w.Line($"public {Span} Buffers => _storage.Buffers;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line(plan.ModeDependent
+            ? "/// Training or evaluation mode (false, evaluation, on a new network): in training mode BatchNorm normalises with the"
+            : "/// Training or evaluation mode (false, evaluation, on a new network); this network's layers compute the same in both.");
+        if (plan.ModeDependent)
+        {
+            w.Line("/// statistics of the batch being run and updates its running statistics, and Dropout drops values. The batched");
+            w.Line("/// inference <c>Forward(inputs, outputs, count)</c> always evaluates.");
+        }
+
+        w.Line("/// </summary>");
+        w.Line("public bool Training");
+        w.Line("{");
+        w.Line("    get => _storage.Training;");
+        w.Line("    set => _storage.Training = value;");
+        w.Line("}");
+        w.Line();
+        w.Line("/// <summary>The seed of Dropout's masks (they depend on it, the training step, the layer and the sample's place in its batch).</summary>");
+        w.Line("public int TrainingSeed");
+        w.Line("{");
+        w.Line("    get => _storage.TrainingSeed;");
+        w.Line("    set => _storage.TrainingSeed = value;");
+        w.Line("}");
+        w.Line();
         w.Line("/// <summary>The SIMD width the kernels run with; setting one this machine cannot run throws <see cref=\"global::System.NotSupportedException\"/>.</summary>");
         w.Line("public global::StaticCnn.Kernels.SimdWidth VectorWidth");
         w.Line("{");
@@ -149,6 +184,8 @@ internal static class NetworkEmitter
         w.Line();
         w.Line("int global::StaticCnn.INetwork.ParameterCount => ParameterCount;");
         w.Line();
+        w.Line("int global::StaticCnn.INetwork.BufferCount => BufferCount;");
+        w.Line();
         w.Line("global::StaticCnn.TensorShape global::StaticCnn.INetwork.InputShape => InputShape;");
         w.Line();
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> global::StaticCnn.INetwork.Layers => Layers;");
@@ -163,8 +200,26 @@ internal static class NetworkEmitter
         {
             LengthCheck(w, "input", name, $"InputLength ({input})", "InputLength");
             LengthCheck(w, "output", name, "OutputLength", "OutputLength");
-            Dispatch(w, kernels, "Forward", "_storage, input, output");
-            w.Line("_storage.MarkForward();");
+            if (plan.ModeDependent)
+            {
+                using (w.Block("if (_storage.Training)"))
+                {
+                    w.Line("// A batch of one in slot 0, in training mode, keeping its activations for Backward.");
+                    w.Line("_storage.ForwardSample(input, output);");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line("// The inference plan (BatchNorm folded, Dropout left out); a Backward after it recomputes the activations.");
+                    Dispatch(w, kernels, "Forward", "_storage, input, output");
+                    w.Line("_storage.MarkInferenceForward();");
+                }
+            }
+            else
+            {
+                Dispatch(w, kernels, "Forward", "_storage, input, output");
+                w.Line("_storage.MarkForward();");
+            }
         }
 
         w.Line();
@@ -188,7 +243,19 @@ internal static class NetworkEmitter
                 w.Line($"global::StaticCnn.NetworkErrors.ThrowBackwardBeforeForward({Text.Literal(name)});");
             }
 
-            Dispatch(w, kernels, "Backward", "_storage, outputGradient, inputGradient");
+            if (plan.ModeDependent)
+            {
+                using (w.Block("if (_storage.NeedsRecompute)"))
+                {
+                    w.Line("_storage.RecomputeForward();");
+                }
+
+                w.Line("_storage.BackwardBatch(outputGradient, inputGradient, 1);");
+            }
+            else
+            {
+                Dispatch(w, kernels, "Backward", "_storage, outputGradient, inputGradient");
+            }
         }
 
         w.Line();
@@ -214,12 +281,18 @@ internal static class NetworkEmitter
             w.Line("/// <inheritdoc/>");
             using (w.Block($"public override void Backward({Storage} storage, float[] gradients, int first, int count, bool inputGradients)"))
             {
-                WidthSwitch(w, "storage.Width", (simd, vector) => $"{kernels}.BackwardSlots<{simd}, {vector}>(storage, gradients, first, count, inputGradients);");
+                WidthSwitch(w, "storage.Width", (simd, vector) => plan.ModeDependent
+                    ? $"{kernels}.TrainingBackwardSlots<{simd}, {vector}>(storage, gradients, first, count, inputGradients, 0, false);"
+                    : $"{kernels}.BackwardSlots<{simd}, {vector}>(storage, gradients, first, count, inputGradients);");
             }
 
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line($"public override void Prepare(float[] workspace) => {kernels}.Prepare(workspace);");
+            if (plan.ModeDependent)
+            {
+                ModeEmitter.EmitBatchOverrides(w, plan, kernels);
+            }
             foreach (string prepare in PrepareMethods(plan))
             {
                 w.Line();
@@ -229,7 +302,7 @@ internal static class NetworkEmitter
         }
     }
 
-    private static void WidthSwitch(IndentedWriter w, string width, System.Func<string, string, string> call)
+    internal static void WidthSwitch(IndentedWriter w, string width, System.Func<string, string, string> call)
     {
         using (w.Block($"switch ({width})"))
         {
@@ -360,6 +433,11 @@ internal static class NetworkEmitter
         w.Line("/// uniform U(-b, b), b = gain * sqrt(3 / fanIn), with the gain of the activation that follows the layer");
         w.Line("/// (torch.nn.init.calculate_gain: ReLU sqrt(2), Tanh 5/3, otherwise 1); every bias zero. Each layer draws");
         w.Line("/// from its own stream of the seed.");
+        if (plan.Shapes.BufferCount > 0)
+        {
+            w.Line("/// BatchNorm: weight 1, bias 0, and its buffers reset (running mean 0, running variance 1, no batches tracked).");
+        }
+
         w.Line("/// </summary>");
         using (w.Block("public void InitializeParameters(int seed)"))
         {
@@ -367,6 +445,11 @@ internal static class NetworkEmitter
             if (plan.Shapes.ParameterCount > 0)
             {
                 w.Line($"{Span} p = _storage.Parameters;");
+            }
+
+            if (plan.Shapes.BufferCount > 0)
+            {
+                w.Line($"{Span} b = _storage.Buffers;");
             }
 
             for (int i = 0; i < layers.Count; i++)
@@ -380,7 +463,9 @@ internal static class NetworkEmitter
                 LayerShape? next = layers.Skip(i + 1).FirstOrDefault(l => !l.Definition.PassesGainThrough);
                 (string gain, string why) = next?.Definition.Gain(next) ?? ("1f", "1 (no activation follows)");
                 ParameterSpec? kaiming = layer.Parameters.FirstOrDefault(t => t.Init == ParameterInit.KaimingUniform);
-                w.Line($"// [{layer.Index}] {LayerText.Describe(layer)}{(kaiming is null ? "" : $": fan-in {Format.Count(kaiming.FanIn)}, gain {why}")}.");
+                w.Line(kaiming is not null
+                    ? $"// [{layer.Index}] {LayerText.Describe(layer)}: fan-in {Format.Count(kaiming.FanIn)}, gain {why}."
+                    : $"// [{layer.Index}] {LayerText.Describe(layer)}: {string.Join(", ", layer.Parameters.Select(t => $"{t.Name} {(t.Init == ParameterInit.Ones ? 1 : 0)}"))}.");
                 if (kaiming is not null)
                 {
                     w.Line($"var random{layer.Index} = new global::StaticCnn.DeterministicRandom(seed, {layer.Index});");
@@ -388,10 +473,12 @@ internal static class NetworkEmitter
 
                 foreach (ParameterSpec tensor in layer.Parameters)
                 {
+                    string span = tensor.Buffer ? "b" : "p";
                     w.Line(tensor.Init switch
                     {
-                        ParameterInit.KaimingUniform => $"global::StaticCnn.ParameterInitializer.KaimingUniform(p.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}), {Format.Int(tensor.FanIn)}, {gain}, ref random{layer.Index});",
-                        _ => $"p.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}).Clear();",
+                        ParameterInit.KaimingUniform => $"global::StaticCnn.ParameterInitializer.KaimingUniform({span}.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}), {Format.Int(tensor.FanIn)}, {gain}, ref random{layer.Index});",
+                        ParameterInit.Ones => $"{span}.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}).Fill(1f);",
+                        _ => $"{span}.Slice({Format.Int(tensor.Offset)}, {Format.Int(tensor.Length)}).Clear();",
                     });
                 }
             }
@@ -441,12 +528,12 @@ internal static class NetworkEmitter
             w.Line($"/// <summary>Writes the constant parts of the workspace (padding that is not zero).</summary>");
             using (w.Block("public static void Prepare(float[] workspace)"))
             {
-                if (plan.NegativeInfinityFills.Count == 0)
+                if (!plan.EveryNegativeInfinityFill.Any())
                 {
                     w.Line("// Every padded border is zero, as the new array already is.");
                 }
 
-                foreach (BufferPlan fill in plan.NegativeInfinityFills)
+                foreach (BufferPlan fill in plan.EveryNegativeInfinityFill)
                 {
                     w.Line($"// {fill.Comment}: max pooling never picks padding.");
                     w.Line($"new {Span}(workspace, {fill.Offset}, {fill.Length}).Fill(float.NegativeInfinity);");
@@ -455,15 +542,26 @@ internal static class NetworkEmitter
 
             EmitPrepareWeights(w, plan, backward: false);
             EmitPrepareWeights(w, plan, backward: true);
-            w.Line();
-            EmitForward(w, plan, slots: false);
-            w.Line();
-            EmitBackward(w, plan, slots: false);
-            w.Line();
-            EmitForward(w, plan, slots: true);
-            w.Line();
-            EmitBackward(w, plan, slots: true);
-            foreach (LayerPlan layer in plan.Layers)
+            if (plan.Inference is { } inference)
+            {
+                ModeEmitter.EmitKernels(w, plan);
+                w.Line();
+                EmitForward(w, inference, slots: false);
+                w.Line();
+                EmitForward(w, inference, slots: true);
+            }
+            else
+            {
+                w.Line();
+                EmitForward(w, plan, slots: false);
+                w.Line();
+                EmitBackward(w, plan, slots: false);
+                w.Line();
+                EmitForward(w, plan, slots: true);
+                w.Line();
+                EmitBackward(w, plan, slots: true);
+            }
+            foreach (LayerPlan layer in plan.EveryLayer)
             {
                 layer.EmitKernels(w);
             }
@@ -486,7 +584,17 @@ internal static class NetworkEmitter
 
     private static void EmitForward(IndentedWriter w, NetworkPlan plan, bool slots)
     {
-        if (slots)
+        if (plan.IsInference)
+        {
+            w.Line(slots
+                ? "/// <summary>Batched inference over slots [first, first + count) with the inference plan: BatchNorm folded, Dropout left out (PrepareEvaluation ran first).</summary>"
+                : "/// <summary>Inference over one sample with the inference plan: BatchNorm folded into the layer before it, Dropout left out.</summary>");
+            if (slots)
+            {
+                w.Line(Names.AggressiveOptimization);
+            }
+        }
+        else if (slots)
         {
             w.Line("/// <summary>Forward over batch slots [first, first + count), layer by layer: each layer runs over every slot before the next.</summary>");
             w.Line(Names.AggressiveOptimization);
@@ -502,7 +610,12 @@ internal static class NetworkEmitter
         using (w.Block(signature))
         {
             References(w, slots, "storage.Gradients");
-            TransformedReference(w, plan.TransformsForwardWeights, slots ? null : "PrepareWeights");
+            if (plan.IsInference && !slots)
+            {
+                w.Line("PrepareEvaluation(storage);");
+            }
+
+            TransformedReference(w, plan.TransformsForwardWeights || plan.ReadsEvaluationState, slots || !plan.TransformsForwardWeights ? null : "PrepareWeights");
 
             bool perSample = !slots;
             if (!slots)
@@ -520,6 +633,11 @@ internal static class NetworkEmitter
             {
                 w.Line();
                 LayerComment(w, layer.Shape);
+                if (layer.Affine is { } affine)
+                {
+                    w.Line($"//     with layer {affine.Layer}'s BatchNorm folded in: y = scale * y + shift per channel, scale and shift from the running statistics");
+                }
+
                 if (layer.ForwardPerSlot)
                 {
                     PerSlot(w, slots, false, layer.ForwardStatement);
@@ -607,10 +725,10 @@ internal static class NetworkEmitter
     /// </summary>
     private const int SampleMajorParameters = 256 * 1024;
 
-    private static bool LayerMajor(NetworkPlan plan) => plan.Shapes.ParameterCount > SampleMajorParameters;
+    internal static bool LayerMajor(NetworkPlan plan) => plan.Shapes.ParameterCount > SampleMajorParameters;
 
     /// <summary>Opens the loop over the slots of a sample-major batched pass (nothing for per-sample or layer-major code).</summary>
-    private static IndentedWriter.Scope? SampleLoop(IndentedWriter w, NetworkPlan plan, bool slots)
+    internal static IndentedWriter.Scope? SampleLoop(IndentedWriter w, NetworkPlan plan, bool slots)
     {
         if (!slots || LayerMajor(plan))
         {
@@ -624,7 +742,7 @@ internal static class NetworkEmitter
     }
 
     /// <summary>One layer's statement: on the sample's workspace, or in a loop over the batch slots' workspaces.</summary>
-    private static void PerSlot(IndentedWriter w, bool slots, bool guarded, string statement)
+    internal static void PerSlot(IndentedWriter w, bool slots, bool guarded, string statement)
     {
         IndentedWriter.Scope? guard = guarded ? w.Block("if (wantInput)") : null;
         if (slots)
@@ -643,7 +761,7 @@ internal static class NetworkEmitter
         guard?.Dispose();
     }
 
-    private static void LayerComment(IndentedWriter w, LayerShape layer)
+    internal static void LayerComment(IndentedWriter w, LayerShape layer)
     {
         w.Line($"// {LayerText.Heading(layer)}");
         string arithmetic = LayerText.OutputArithmetic(layer);
@@ -680,7 +798,7 @@ internal static class NetworkEmitter
         w.Line($"/// <summary>Brings the transformed weights the {(backward ? "backward" : "forward")} pass uses up to date with the parameters (each layer skips the work when its weights did not change).</summary>");
         using (w.Block($"public static void {(backward ? "PrepareBackwardWeights" : "PrepareWeights")}({Storage} storage)"))
         {
-            foreach (LayerPlan layer in plan.Layers)
+            foreach (LayerPlan layer in plan.EveryLayer)
             {
                 layer.EmitPrepareWeights(w, backward);
             }
@@ -691,7 +809,7 @@ internal static class NetworkEmitter
     /// The reference to the transformed-weights array, when a pass multiplies with it; a per-sample pass first brings
     /// it up to date (<paramref name="prepare"/>), a batched one finds it prepared before the workers started.
     /// </summary>
-    private static void TransformedReference(IndentedWriter w, bool needed, string? prepare)
+    internal static void TransformedReference(IndentedWriter w, bool needed, string? prepare)
     {
         if (!needed)
         {
@@ -706,7 +824,7 @@ internal static class NetworkEmitter
         w.Line("ref float t = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Transformed);");
     }
 
-    private static void References(IndentedWriter w, bool slots, string gradients)
+    internal static void References(IndentedWriter w, bool slots, string gradients)
     {
         w.Line("ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(storage.Parameters);");
         w.Line($"ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference({gradients});");

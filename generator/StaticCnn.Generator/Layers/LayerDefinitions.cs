@@ -26,6 +26,8 @@ internal static class LayerDefinitions
         new GlobalPoolLayer(LayerKind.GlobalMaxPool2D),
         new FlattenLayer(),
         new DenseLayer(),
+        new BatchNormLayer(),
+        new DropoutLayer(),
         new SoftmaxLayer(),
     };
 

@@ -88,7 +88,11 @@ internal sealed record TapGemm(
 /// The C,H,W output a forward GEMM may store into directly, planes of <paramref name="Plane"/> floats; with
 /// <paramref name="Relu"/>, the ReLU of the sums (a fused ReLU runs in place: the output is its output too).
 /// </summary>
-internal sealed record DirectOutput(int Output, int Plane, bool Relu);
+/// <remarks>
+/// With <paramref name="Affine"/> (a BatchNorm folded into the layer at inference), each sum is scaled and shifted by its
+/// filter's row of the transformed array (passed as the gradients argument) before the ReLU.
+/// </remarks>
+internal sealed record DirectOutput(int Output, int Plane, bool Relu, AffineEpilogue? Affine = null);
 
 /// <summary>
 /// How an implicit convolution's columns map onto its padded input: output pixel (oy, ox) reads from

@@ -9,6 +9,13 @@ namespace StaticCnn.Generator.Planning;
 /// <summary>A region of the workspace or of the transformed-weights array at a constant offset.</summary>
 internal sealed record BufferPlan(string Name, int Offset, int Length, string Comment);
 
+/// <summary>
+/// A folded BatchNorm: per channel c, y = scale[c] * x + shift[c], the rows at <paramref name="Scale"/> and
+/// <paramref name="Shift"/> of the transformed array, from the running statistics (<paramref name="Layer"/>: the
+/// BatchNorm's number, for comments).
+/// </summary>
+internal sealed record AffineEpilogue(int Scale, int Shift, int Layer);
+
 /// <summary>How a network runs: every buffer at a constant offset and every kernel with its blocking.</summary>
 internal sealed class NetworkPlan
 {
@@ -48,11 +55,35 @@ internal sealed class NetworkPlan
 
     public LayerPlan Last => Layers[Layers.Count - 1];
 
+    /// <summary>The layers of this plan, then those of its inference plan if it has one: every layer whose kernels the file holds.</summary>
+    public IEnumerable<LayerPlan> EveryLayer => Inference is null ? Layers : System.Linq.Enumerable.Concat(Layers, Inference.Layers);
+
+    /// <summary>Buffers of this plan and of its inference plan whose border must hold negative infinity.</summary>
+    public IEnumerable<BufferPlan> EveryNegativeInfinityFill =>
+        Inference is null ? NegativeInfinityFills : System.Linq.Enumerable.Concat(NegativeInfinityFills, Inference.NegativeInfinityFills);
+
     /// <summary>Some forward pass multiplies with transformed weights (Winograd's U): PrepareWeights has work.</summary>
-    public bool TransformsForwardWeights => Layers.Exists(l => l.ReadsTransformedForward);
+    public bool TransformsForwardWeights => System.Linq.Enumerable.Any(EveryLayer, l => l.ReadsTransformedForward);
 
     /// <summary>Some backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
-    public bool TransformsBackwardWeights => Layers.Exists(l => l.ReadsTransformedBackward);
+    public bool TransformsBackwardWeights => System.Linq.Enumerable.Any(EveryLayer, l => l.ReadsTransformedBackward);
+
+    /// <summary>Some layer applies evaluation-mode BatchNorm scales and shifts (folded or not), kept in the transformed array.</summary>
+    public bool ReadsEvaluationState => Layers.Exists(l => l.Affine is not null || l.Kind == LayerKind.BatchNorm);
+
+    /// <summary>Some layer computes differently in training and evaluation mode (BatchNorm, Dropout).</summary>
+    public bool ModeDependent => Layers.Exists(l => l.ModeDependent);
+
+    /// <summary>
+    /// For a network with BatchNorm or Dropout, the plan inference runs: every BatchNorm right after a convolution or
+    /// dense layer folded into that layer's outputs (its scale and shift applied as they are stored), Dropout left
+    /// out, in buffers of its own after the training plan's (the input buffer shared). Null for other networks, whose
+    /// one plan serves both.
+    /// </summary>
+    public NetworkPlan? Inference { get; set; }
+
+    /// <summary>This is an inference plan: its kernels are called with the transformed array in place of the gradients.</summary>
+    public bool IsInference { get; set; }
 }
 
 /// <summary>
@@ -86,8 +117,17 @@ internal abstract class LayerPlan
 
     public int Index => Shape.Index;
 
-    /// <summary>"Layer3Conv2D": the prefix of this layer's generated methods.</summary>
-    public string MethodPrefix => $"Layer{Shape.Index}{Shape.Kind}";
+    /// <summary>"Layer3Conv2D" ("Infer3Conv2D" in an inference plan): the prefix of this layer's generated methods.</summary>
+    public string MethodPrefix => $"{(Inference ? "Infer" : "Layer")}{Shape.Index}{Shape.Kind}";
+
+    /// <summary>The layer belongs to an inference plan (<see cref="NetworkPlan.Inference"/>).</summary>
+    public bool Inference { get; set; }
+
+    /// <summary>
+    /// A BatchNorm folded into this layer's outputs in the inference plan: y = scale * (W x + b) + shift per channel,
+    /// scale and shift read from the transformed array (PrepareEvaluation keeps them current); null otherwise.
+    /// </summary>
+    public AffineEpilogue? Affine { get; set; }
 
     /// <summary>"[2] Conv2D(16, 5x5, s1) 6x14x14 -> 16x10x10".</summary>
     public string Heading => Emit.LayerText.Heading(Shape);
@@ -130,6 +170,38 @@ internal abstract class LayerPlan
 
     /// <summary>The statements of PrepareWeights (or PrepareBackwardWeights) that bring this layer's transformed weights up to date.</summary>
     public virtual void EmitPrepareWeights(IndentedWriter w, bool backward)
+    {
+    }
+
+    // ---- layers that compute differently in training and evaluation mode (BatchNorm, Dropout) -------------
+
+    /// <summary>The layer computes differently in training and evaluation mode: the network gets a training mode.</summary>
+    public virtual bool ModeDependent => false;
+
+    /// <summary>
+    /// A training-mode pass needs every sample of the batch at this layer (BatchNorm's statistics): the layer's part 0
+    /// ends a phase, a sync combines the samples, and its part 1 starts the next phase.
+    /// </summary>
+    public virtual bool EndsTrainingPhase => false;
+
+    /// <summary>The layer's statement in a forward pass in the given mode (<paramref name="part"/>: before or after its phase's sync).</summary>
+    public virtual string ModeForwardStatement(bool training, int part) => ForwardStatement;
+
+    /// <summary>The layer's statement in a backward pass in the given mode (<paramref name="part"/>: before or after its phase's sync).</summary>
+    public virtual string ModeBackwardStatement(bool first, bool training, int part) => BackwardStatement(first);
+
+    /// <summary>The statements that combine the samples after the training-mode forward phase this layer ends.</summary>
+    public virtual void EmitForwardSync(IndentedWriter w)
+    {
+    }
+
+    /// <summary>The statements that combine the samples after the training-mode backward phase this layer ends.</summary>
+    public virtual void EmitBackwardSync(IndentedWriter w)
+    {
+    }
+
+    /// <summary>The statements that prepare an evaluation-mode pass (BatchNorm's scale and shift from its running statistics).</summary>
+    public virtual void EmitPrepareEvaluation(IndentedWriter w)
     {
     }
 

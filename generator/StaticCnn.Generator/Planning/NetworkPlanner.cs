@@ -77,10 +77,78 @@ internal static class NetworkPlanner
             layer.Complete();
         }
 
+        if (plan.ModeDependent)
+        {
+            plan.Inference = PlanInference(spec, shapes, plan, workspace, out error);
+            if (plan.Inference is null)
+            {
+                return null;
+            }
+        }
+
         plan.WorkspaceLength = (int)workspace.Length;
         plan.TransformedLength = (int)workspace.TransformedLength;
         return plan;
     }
+
+    /// <summary>
+    /// The inference plan of a network with BatchNorm or Dropout (<see cref="NetworkPlan.Inference"/>): the layers again,
+    /// in buffers of their own after the training plan's, but a BatchNorm right after a convolution or dense layer folded
+    /// into that layer (its evaluation-mode scale and shift applied to the layer's outputs as they are stored, so that a
+    /// ReLU after it fuses with the layer as it would without the BatchNorm) and Dropout, the identity at inference,
+    /// left out. Other BatchNorms (after pooling, on the input) stay as evaluation-mode layers.
+    /// </summary>
+    private static NetworkPlan? PlanInference(NetworkSpec spec, NetworkShapes shapes, NetworkPlan training, Workspace workspace, out ShapeError? error)
+    {
+        error = null;
+        var plan = new NetworkPlan(spec, shapes) { IsInference = true, Slack = training.Slack, Input = training.Input, InputGradient = training.InputGradient };
+        BufferPlan input = training.Input, inputGradient = training.InputGradient;
+        workspace.NamePrefix = "i";
+        for (int i = 0; i < shapes.Layers.Count; i++)
+        {
+            LayerShape layer = shapes.Layers[i];
+            bool alone = plan.Layers.Count == 0 && i == shapes.Layers.Count - 1;
+            if ((layer.Kind == LayerKind.Dropout && !alone) || (layer.Kind == LayerKind.BatchNorm && i > 0 && Folds(shapes.Layers[i - 1])))
+            {
+                // Dropout is the identity at inference (kept only when nothing else would be left); a folded BatchNorm is
+                // computed by the layer before it.
+                continue;
+            }
+
+            LayerPlan layerPlan = layer.Definition.Plan(layer, new PlanContext(plan, workspace, input, inputGradient, training));
+            layerPlan.Inference = true;
+            if (i + 1 < shapes.Layers.Count && shapes.Layers[i + 1].Kind == LayerKind.BatchNorm && Folds(layer))
+            {
+                layerPlan.Affine = ((Layers.BatchNormPlan)training.Layers[i + 1]).Folded;
+            }
+
+            if (workspace.Overflowed)
+            {
+                error = TooLarge(spec, layer, workspace.Length);
+                return null;
+            }
+
+            plan.Layers.Add(layerPlan);
+            input = layerPlan.Output;
+            inputGradient = layerPlan.OutputGradient;
+        }
+
+        for (int i = 0; i + 1 < plan.Layers.Count; i++)
+        {
+            plan.Layers[i].Fuse(plan.Layers[i + 1]);
+        }
+
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            layer.Complete();
+        }
+
+        workspace.NamePrefix = "";
+        return plan;
+    }
+
+    /// <summary>A layer a BatchNorm right after it folds into at inference: a convolution or dense layer.</summary>
+    private static bool Folds(LayerShape layer) => layer.Kind is LayerKind.Conv2D or LayerKind.DepthwiseConv2D or LayerKind.Dense;
 
     /// <summary>
     /// The floats of a window layer's padded input grid (with a ceil-rounded pool's overhang), counted in long: a

@@ -5,8 +5,9 @@ namespace StaticCnn.Generator.Planning;
 /// <summary>What a layer kind's planner gets: the network's plan and workspace, and the buffers its input lives in.</summary>
 internal sealed class PlanContext
 {
-    public PlanContext(NetworkPlan network, Workspace workspace, BufferPlan input, BufferPlan inputGradient)
+    public PlanContext(NetworkPlan network, Workspace workspace, BufferPlan input, BufferPlan inputGradient, NetworkPlan? training = null)
     {
+        Training = training;
         Network = network;
         Workspace = workspace;
         Input = input;
@@ -14,6 +15,15 @@ internal sealed class PlanContext
     }
 
     public NetworkPlan Network { get; }
+
+    /// <summary>Planning the inference plan (its buffers' names get an "i" in front, <see cref="Workspace.NamePrefix"/>).</summary>
+    public bool Inference => Training is not null;
+
+    /// <summary>When planning the inference plan, the training plan (complete): state a layer shares between the two lives there.</summary>
+    public NetworkPlan? Training { get; }
+
+    /// <summary>The training plan's plan of <paramref name="layer"/>, when planning the inference plan.</summary>
+    public LayerPlan? TrainingPlanOf(LayerShape layer) => Training?.Layers[layer.Index - 1];
 
     public Workspace Workspace { get; }
 

@@ -11,6 +11,9 @@ internal sealed class Workspace
 
     public long Length { get; private set; }
 
+    /// <summary>Put in front of every buffer's name ("i" while the inference plan is laid out), so that the layout shows which plan owns it.</summary>
+    public string NamePrefix { get; set; } = "";
+
     public long TransformedLength { get; private set; }
 
     public bool Overflowed => Length > NetworkPlanner.MaxWorkspace || TransformedLength > NetworkPlanner.MaxWorkspace;
@@ -20,7 +23,7 @@ internal sealed class Workspace
     {
         long offset = RoundUp(TransformedLength, Blocking.MaxLanes);
         TransformedLength = offset + length;
-        var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
+        var buffer = new BufferPlan(NamePrefix + name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
         _plan.TransformedBuffers.Add(buffer);
         return buffer;
     }
@@ -29,7 +32,7 @@ internal sealed class Workspace
     {
         long offset = RoundUp(Length, Blocking.MaxLanes);
         Length = offset + length + _plan.Slack;
-        var buffer = new BufferPlan(name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
+        var buffer = new BufferPlan(NamePrefix + name, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(length, int.MaxValue), comment);
         _plan.Buffers.Add(buffer);
         return buffer;
     }

@@ -30,6 +30,10 @@ internal enum Rule
     PaddingConflict,
     GroupsDoNotDivide,
     SoftmaxNotLast,
+    DropoutProbability,
+    BatchNormFeatures,
+    BatchNormTwice,
+    BatchNormArgument,
 }
 
 /// <summary>A different value for one attribute argument that makes the layer fit, for messages and code fixes.</summary>

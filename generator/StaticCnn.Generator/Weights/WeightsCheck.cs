@@ -23,20 +23,31 @@ internal enum WeightsRule
 /// <summary>A broken weights rule with its finished message.</summary>
 internal sealed record WeightsProblem(WeightsRule Rule, string Message);
 
-/// <summary>The parameters to bake in (contract layout), or the first problem that prevents it.</summary>
-internal sealed record BakedWeights(EquatableArray<float> Parameters, WeightsProblem? Problem)
+/// <summary>
+/// The values to bake in, or the first problem that prevents it. <see cref="Values"/> holds the network's parameters
+/// (contract layout) followed by its <see cref="BufferCount"/> buffer values (BatchNorm running statistics, in the
+/// layout of <c>Buffers</c>): the generated class stores them in one constant array and slices it into
+/// <c>BakedParameters</c> and <c>BakedBuffers</c> at <c>ParameterCount</c>.
+/// </summary>
+internal sealed record BakedWeights(EquatableArray<float> Values, int BufferCount, WeightsProblem? Problem)
 {
     public bool IsValid => Problem is null;
+
+    /// <summary>Number of parameters at the start of <see cref="Values"/>.</summary>
+    public int ParameterCount => Values.Count - BufferCount;
 }
 
 /// <summary>
 /// Checks a safetensors file against a network's layers, in the names and shapes of a PyTorch
-/// <c>nn.Sequential</c> of the same layers: layer #i is module <c>i - 1</c>, so LeNet-5's first convolution is
-/// "0.weight" <c>[6, 1, 5, 5]</c> and "0.bias" <c>[6]</c>, its first Dense "7.weight" <c>[120, 400]</c>. A Dense
-/// declared straight after a spatial layer (the implied Flatten) shifts the indices after it by one, because the
-/// PyTorch model needs an <c>nn.Flatten()</c> there. Every
-/// parameterised layer needs both tensors with exactly its shape; F32, F64, F16 and BF16 are converted to
-/// float32; a tensor the network does not have is an error too. Pure: the generator and the analyzer share it.
+/// <c>nn.Sequential</c> <c>state_dict</c> of the same layers: layer #i is module <c>i - 1</c>, so LeNet-5's first
+/// convolution is "0.weight" <c>[6, 1, 5, 5]</c> and "0.bias" <c>[6]</c>, its first Dense "7.weight" <c>[120, 400]</c>.
+/// A Dense declared straight after a spatial layer (the implied Flatten) shifts the indices after it by one, because
+/// the PyTorch model needs an <c>nn.Flatten()</c> there. Every tensor of every layer must be there with exactly its
+/// shape: weights and biases, and a BatchNorm's "weight", "bias" and buffers "running_mean", "running_var" and
+/// "num_batches_tracked" (shape <c>[]</c>). F32, F64, F16 and BF16 are converted to float32; the batch count
+/// num_batches_tracked, which PyTorch writes as I64, may also be I64 or I32 (or any of the float types); no other
+/// tensor may be an integer. A tensor the network does not have is an error too. Parameters and buffers go to
+/// separate layouts (a buffer's offset is into the buffers). Pure: the generator and the analyzer share it.
 /// </summary>
 internal static class WeightsCheck
 {
@@ -72,6 +83,7 @@ internal static class WeightsCheck
         }
 
         var parameters = new float[shapes.ParameterCount];
+        var buffers = new float[shapes.BufferCount];
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
         int[] modules = ModuleNames.Indices(shapes.Layers.Select(l => l.Kind == LayerKind.Dense && !l.Input.Flat).ToArray());
         for (int index = 0; index < shapes.Layers.Count; index++)
@@ -85,12 +97,17 @@ internal static class WeightsCheck
                 string name = ModuleNames.Tensor(moduleIndex, tensor.Name);
                 long[] shape = tensor.Dimensions.Select(d => (long)d).ToArray();
                 int offset = tensor.Offset;
+                bool counter = tensor.Role == ParameterRole.BatchesTracked;
+                float[] target = tensor.Buffer ? buffers : parameters;
                 expectedNames.Add(name);
                 string role = $"{layer.Name} ({layer.Input} -> {layer.Output})";
                 if (!byName.TryGetValue(name, out SafeTensorEntry? entry))
                 {
+                    string buffer = !tensor.Buffer ? ""
+                        : counter ? " (a buffer of PyTorch's state_dict: the BatchNorm's count of training batches, an int64 scalar)"
+                        : " (a buffer of PyTorch's state_dict: the BatchNorm's running statistics)";
                     return Fail(WeightsRule.MissingTensor,
-                        $"{label} has no tensor \"{name}\"; {role} needs it with shape {Dims(shape)} (names follow a PyTorch nn.Sequential of the same layers: layer #{layer.Index} is module {module}{(impliedFlattens > 0 ? $", counting {impliedFlattens} implied Flatten module(s) before it" : "")}).");
+                        $"{label} has no tensor \"{name}\"; {role} needs it with shape {Dims(shape)}{buffer} (names follow a PyTorch nn.Sequential of the same layers: layer #{layer.Index} is module {module}{(impliedFlattens > 0 ? $", counting {impliedFlattens} implied Flatten module(s) before it" : "")}).");
                 }
 
                 if (!entry.Shape.SequenceEqual(shape))
@@ -100,10 +117,12 @@ internal static class WeightsCheck
                 }
 
                 int size = ElementSize(entry.DType);
-                if (size == 0)
+                bool integer = IsInteger(entry.DType);
+                if (size == 0 || (integer && !counter))
                 {
-                    return Fail(WeightsRule.WrongDType,
-                        $"{label}: tensor \"{name}\" is {entry.DType}; StaticCnn reads F32, F64, F16 or BF16.");
+                    return Fail(WeightsRule.WrongDType, counter
+                        ? $"{label}: tensor \"{name}\" is {entry.DType}; a BatchNorm's num_batches_tracked is read from I64 (as PyTorch writes it) or I32, or from F32, F64, F16 or BF16."
+                        : $"{label}: tensor \"{name}\" is {entry.DType}; StaticCnn reads F32, F64, F16 or BF16{(integer ? " (integers only for a BatchNorm's num_batches_tracked)" : "")}.");
                 }
 
                 long count = shape.Aggregate(1L, (a, b) => a * b);
@@ -113,10 +132,10 @@ internal static class WeightsCheck
                         $"{label}: tensor \"{name}\" ({entry.DType} {Dims(shape)}) should take {count * size} bytes but its data_offsets span {entry.End - entry.Begin}.");
                 }
 
-                Convert(bytes, dataStart + entry.Begin, entry.DType, parameters, offset, (int)count);
+                Convert(bytes, dataStart + entry.Begin, entry.DType, target, offset, (int)count);
                 for (int i = 0; i < count; i++)
                 {
-                    float value = parameters[offset + i];
+                    float value = target[offset + i];
                     if (float.IsNaN(value) || float.IsInfinity(value))
                     {
                         return Fail(WeightsRule.NotFinite,
@@ -133,22 +152,25 @@ internal static class WeightsCheck
                 $"{label} has a tensor \"{extra.Name}\" {Dims(extra.Shape)} that no layer of the network uses (expected exactly: {string.Join(", ", expectedNames.Select(n => "\"" + n + "\""))}).");
         }
 
-        return new BakedWeights(new EquatableArray<float>(parameters), null);
+        return new BakedWeights(new EquatableArray<float>(parameters.Concat(buffers)), buffers.Length, null);
     }
 
     private static BakedWeights Fail(WeightsRule rule, string message) =>
-        new(EquatableArray<float>.Empty, new WeightsProblem(rule, message));
+        new(EquatableArray<float>.Empty, 0, new WeightsProblem(rule, message));
 
     private static string Dims(long[] shape) =>
         "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
     private static int ElementSize(string dtype) => dtype switch
     {
-        "F32" => 4,
-        "F64" => 8,
+        "F32" or "I32" => 4,
+        "F64" or "I64" => 8,
         "F16" or "BF16" => 2,
         _ => 0,
     };
+
+    /// <summary>The integer dtypes read (for num_batches_tracked only).</summary>
+    private static bool IsInteger(string dtype) => dtype is "I64" or "I32";
 
     /// <summary>Little-endian elements of <paramref name="dtype"/> at <paramref name="start"/> into float32.</summary>
     private static void Convert(byte[] bytes, long start, string dtype, float[] target, int offset, int count)
@@ -158,6 +180,24 @@ internal static class WeightsCheck
         byte[] element = new byte[8];
         for (int i = 0; i < count; i++, at += size)
         {
+            if (IsInteger(dtype))
+            {
+                // A batch count: a little-endian two's-complement integer, rounded to the nearest float32.
+                long integer = 0;
+                for (int b = size - 1; b >= 0; b--)
+                {
+                    integer = (integer << 8) | bytes[at + b];
+                }
+
+                if (size == 4)
+                {
+                    integer = unchecked((int)integer);
+                }
+
+                target[offset + i] = integer;
+                continue;
+            }
+
             if (dtype == "F16")
             {
                 target[offset + i] = HalfToSingle((ushort)(bytes[at] | (bytes[at + 1] << 8)));

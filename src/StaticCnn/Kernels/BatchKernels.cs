@@ -38,6 +38,51 @@ public abstract class BatchKernels
     public virtual void PrepareBackwardWeights(NetworkStorage storage)
     {
     }
+
+    /// <summary>
+    /// Phases of a <see cref="NetworkStorage.ForwardBatch"/> in <paramref name="training"/> mode: 1, or in training mode
+    /// one more per BatchNorm layer, whose batch statistics need every sample of the batch before the next phase.
+    /// </summary>
+    public virtual int ForwardPhases(bool training) => 1;
+
+    /// <summary>
+    /// One phase of a forward pass that keeps its activations for backward (<see cref="NetworkStorage.ForwardBatch"/>),
+    /// over slots [<paramref name="first"/>, first + count), in training or evaluation mode. By default (networks
+    /// whose layers compute the same in both modes) <see cref="Forward(NetworkStorage, int, int)"/>.
+    /// </summary>
+    public virtual void Forward(NetworkStorage storage, int first, int count, int phase, bool training) => Forward(storage, first, count);
+
+    /// <summary>
+    /// Between training-mode forward phases <paramref name="phase"/> and phase + 1, on the calling thread: the BatchNorm
+    /// that ends the phase combines the samples' statistics (in sample order: the same numbers whatever the worker
+    /// count) and updates its running statistics.
+    /// </summary>
+    public virtual void ForwardSync(NetworkStorage storage, int count, int phase)
+    {
+    }
+
+    /// <summary>Phases of a <see cref="NetworkStorage.BackwardBatch"/> after a forward in <paramref name="training"/> mode.</summary>
+    public virtual int BackwardPhases(bool training) => 1;
+
+    /// <summary>One phase of a backward pass; by default <see cref="Backward(NetworkStorage, float[], int, int, bool)"/>.</summary>
+    public virtual void Backward(NetworkStorage storage, float[] gradients, int first, int count, bool inputGradients, int phase, bool training) =>
+        Backward(storage, gradients, first, count, inputGradients);
+
+    /// <summary>
+    /// Between training-mode backward phases, on the calling thread: the BatchNorm that ends the phase combines the
+    /// samples' gradient sums and adds its weight and bias gradients into <see cref="NetworkStorage.Gradients"/>.
+    /// </summary>
+    public virtual void BackwardSync(NetworkStorage storage, int count, int phase)
+    {
+    }
+
+    /// <summary>
+    /// Before an evaluation-mode pass, on the calling thread: every BatchNorm's scale and shift from its running
+    /// statistics (a BatchNorm after a convolution or dense layer is folded into that layer's outputs).
+    /// </summary>
+    public virtual void PrepareEvaluation(NetworkStorage storage)
+    {
+    }
 }
 
 /// <summary>Where a sample's input, output and their gradients live in every workspace.</summary>
@@ -47,4 +92,12 @@ public abstract class BatchKernels
 /// <param name="OutputLength">Floats per output sample.</param>
 /// <param name="OutputGradient">Offset of dLoss/dOutput.</param>
 /// <param name="InputGradient">Offset of dLoss/dInput.</param>
-public readonly record struct BatchLayout(int Input, int InputLength, int Output, int OutputLength, int OutputGradient, int InputGradient);
+/// <param name="InferenceOutput">
+/// Offset of the last layer's output in batched inference, for a network whose inference runs a plan of its own
+/// (BatchNorm folded, Dropout left out); -1: <paramref name="Output"/>.
+/// </param>
+public readonly record struct BatchLayout(int Input, int InputLength, int Output, int OutputLength, int OutputGradient, int InputGradient, int InferenceOutput = -1)
+{
+    /// <summary>Where batched inference finds each sample's output.</summary>
+    public int InferenceResult => InferenceOutput < 0 ? Output : InferenceOutput;
+}

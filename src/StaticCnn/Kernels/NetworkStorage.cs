@@ -25,12 +25,21 @@ public sealed class NetworkStorage
     private bool _backward;
     private bool _inputGradients;
     private int _count;
+    private int _phase;
+    private bool _training;
 
     /// <summary>Allocates every array a network needs, <paramref name="transformedLength"/> floats of transformed weights included.</summary>
     public NetworkStorage(int parameterCount, int workspaceLength, int transformedLength)
+        : this(parameterCount, 0, workspaceLength, transformedLength)
+    {
+    }
+
+    /// <summary>Allocates every array a network needs, <paramref name="bufferCount"/> floats of buffers (running statistics) included.</summary>
+    public NetworkStorage(int parameterCount, int bufferCount, int workspaceLength, int transformedLength)
     {
         Parameters = new float[parameterCount];
         Gradients = new float[parameterCount];
+        Buffers = new float[bufferCount];
         Workspace = new float[workspaceLength];
         Transformed = new float[transformedLength];
         _slots = [Workspace];
@@ -42,7 +51,17 @@ public sealed class NetworkStorage
     /// included, with the kernels and layout its batched APIs run.
     /// </summary>
     public NetworkStorage(int parameterCount, int workspaceLength, int transformedLength, BatchKernels kernels, BatchLayout layout)
-        : this(parameterCount, workspaceLength, transformedLength)
+        : this(parameterCount, 0, workspaceLength, transformedLength, kernels, layout)
+    {
+    }
+
+    /// <summary>
+    /// Allocates every array a network needs, <paramref name="bufferCount"/> floats of buffers and
+    /// <paramref name="transformedLength"/> floats of transformed weights included, with the kernels and layout its
+    /// batched APIs run.
+    /// </summary>
+    public NetworkStorage(int parameterCount, int bufferCount, int workspaceLength, int transformedLength, BatchKernels kernels, BatchLayout layout)
+        : this(parameterCount, bufferCount, workspaceLength, transformedLength)
     {
         _kernels = kernels;
         _layout = layout;
@@ -54,6 +73,21 @@ public sealed class NetworkStorage
 
     /// <summary>The accumulated gradients, same layout as <see cref="Parameters"/>.</summary>
     public readonly float[] Gradients;
+
+    /// <summary>State saved with the weights but not learned: the BatchNorm layers' running statistics.</summary>
+    public readonly float[] Buffers;
+
+    /// <summary>Training mode (BatchNorm uses batch statistics, Dropout drops); false, evaluation, on a new network.</summary>
+    public bool Training;
+
+    /// <summary>The seed of Dropout's masks.</summary>
+    public int TrainingSeed;
+
+    /// <summary>Training-mode forward calls so far: the step that Dropout's masks depend on.</summary>
+    public long TrainingStep;
+
+    /// <summary>The mode of the forward pass whose activations the slots hold (its backward runs in the same mode).</summary>
+    public bool ForwardTraining { get; private set; }
 
     /// <summary>Activations and scratch space, every buffer at an offset fixed by the generator.</summary>
     public readonly float[] Workspace;
@@ -78,6 +112,7 @@ public sealed class NetworkStorage
     {
         HasForward = true;
         BatchCount = 0;
+        NeedsRecompute = false;
     }
 
     /// <summary>One workspace per batch slot; slot 0 is <see cref="Workspace"/>.</summary>
@@ -148,6 +183,7 @@ public sealed class NetworkStorage
         HasForward = false;
         BatchCount = 0;
         Kernels.PrepareWeights(this);
+        Kernels.PrepareEvaluation(this);
         int chunk = ActiveWorkers(count) == 1 ? 1 : _slots.Length;
         for (int start = 0; start < count; start += chunk)
         {
@@ -164,9 +200,89 @@ public sealed class NetworkStorage
     {
         HasForward = false;
         BatchCount = 0;
-        Kernels.PrepareWeights(this);
-        ForwardChunk(inputs, outputs, 0, count);
+        BatchKernels kernels = Kernels;
+        kernels.PrepareWeights(this);
+        bool training = Training;
+        if (training)
+        {
+            TrainingStep++;
+        }
+        else
+        {
+            kernels.PrepareEvaluation(this);
+        }
+
+        BatchLayout layout = _layout;
+        for (int i = 0; i < count; i++)
+        {
+            inputs.Slice(i * layout.InputLength, layout.InputLength).CopyTo(_slots[i].AsSpan(layout.Input, layout.InputLength));
+        }
+
+        int phases = kernels.ForwardPhases(training);
+        for (int phase = 0; phase < phases; phase++)
+        {
+            if (ActiveWorkers(count) == 1)
+            {
+                kernels.Forward(this, 0, count, phase, training);
+            }
+            else
+            {
+                Launch(backward: false, count, inputGradients: false, phase, training);
+            }
+
+            if (phase + 1 < phases)
+            {
+                kernels.ForwardSync(this, count, phase);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _slots[i].AsSpan(layout.Output, layout.OutputLength).CopyTo(outputs.Slice(i * layout.OutputLength, layout.OutputLength));
+        }
+
+        ForwardTraining = training;
         BatchCount = count;
+    }
+
+    /// <summary>
+    /// The last per-sample Forward ran the inference plan (BatchNorm folded, Dropout left out), which keeps no
+    /// activations for backward: a Backward first recomputes the training plan's forward in evaluation mode.
+    /// </summary>
+    public bool NeedsRecompute { get; private set; }
+
+    /// <summary>Records a per-sample evaluation-mode Forward of a network with BatchNorm or Dropout, run by the inference plan in slot 0.</summary>
+    public void MarkInferenceForward()
+    {
+        HasForward = true;
+        BatchCount = 0;
+        NeedsRecompute = true;
+    }
+
+    /// <summary>
+    /// Before a per-sample Backward after an evaluation-mode Forward: the training plan's forward on slot 0's input in
+    /// evaluation mode (the running statistics, no dropout), which keeps the activations the backward pass reads.
+    /// </summary>
+    public void RecomputeForward()
+    {
+        BatchKernels kernels = Kernels;
+        kernels.PrepareWeights(this);
+        kernels.PrepareEvaluation(this);
+        kernels.Forward(this, 0, 1, 0, training: false);
+        ForwardTraining = false;
+        BatchCount = 1;
+        NeedsRecompute = false;
+    }
+
+    /// <summary>
+    /// A per-sample Forward of a network with BatchNorm or Dropout: a batch of one in slot 0, in the current mode, whose
+    /// activations the per-sample Backward uses.
+    /// </summary>
+    public void ForwardSample(ReadOnlySpan<float> input, Span<float> output)
+    {
+        ForwardBatch(input, output, 1);
+        HasForward = true;
+        NeedsRecompute = false;
     }
 
     /// <summary>
@@ -185,14 +301,29 @@ public sealed class NetworkStorage
 
         bool wantInput = !inputGradients.IsEmpty;
         kernels.PrepareBackwardWeights(this);
-        if (ActiveWorkers(count) == 1)
+        bool training = ForwardTraining;
+        int phases = kernels.BackwardPhases(training);
+        int workers = ActiveWorkers(count);
+        for (int phase = 0; phase < phases; phase++)
         {
-            kernels.Backward(this, Gradients, 0, count, wantInput);
+            if (workers == 1)
+            {
+                kernels.Backward(this, Gradients, 0, count, wantInput, phase, training);
+            }
+            else
+            {
+                Launch(backward: true, count, wantInput, phase, training);
+            }
+
+            if (phase + 1 < phases)
+            {
+                kernels.BackwardSync(this, count, phase);
+            }
         }
-        else
+
+        if (workers > 1)
         {
-            Launch(backward: true, count, wantInput);
-            for (int w = 0; w < ActiveWorkers(count); w++)
+            for (int w = 0; w < workers; w++)
             {
                 Add(_workerGradients[w], Gradients);
             }
@@ -224,22 +355,25 @@ public sealed class NetworkStorage
         }
         else
         {
-            Launch(backward: false, count, inputGradients: false);
+            Launch(backward: false, count, inputGradients: false, phase: -1, training: false);
         }
 
         for (int i = 0; i < count; i++)
         {
-            _slots[i].AsSpan(layout.Output, layout.OutputLength).CopyTo(outputs.Slice((start + i) * layout.OutputLength, layout.OutputLength));
+            _slots[i].AsSpan(layout.InferenceResult, layout.OutputLength).CopyTo(outputs.Slice((start + i) * layout.OutputLength, layout.OutputLength));
         }
     }
 
     private int ActiveWorkers(int count) => Math.Min(_workers, count);
 
-    private void Launch(bool backward, int count, bool inputGradients)
+    /// <summary>Runs one pass on the workers; <paramref name="phase"/> -1 is batched inference, otherwise a phase of a pass that keeps activations.</summary>
+    private void Launch(bool backward, int count, bool inputGradients, int phase, bool training)
     {
         _backward = backward;
         _count = count;
         _inputGradients = inputGradients;
+        _phase = phase;
+        _training = training;
         _pool!.Run(_work);
     }
 
@@ -257,12 +391,20 @@ public sealed class NetworkStorage
         if (_backward)
         {
             float[] gradients = _workerGradients[worker];
-            Array.Clear(gradients);
-            _kernels!.Backward(this, gradients, first, count, _inputGradients);
+            if (_phase == 0)
+            {
+                Array.Clear(gradients);
+            }
+
+            _kernels!.Backward(this, gradients, first, count, _inputGradients, _phase, _training);
+        }
+        else if (_phase < 0)
+        {
+            _kernels!.Forward(this, first, count);
         }
         else
         {
-            _kernels!.Forward(this, first, count);
+            _kernels!.Forward(this, first, count, _phase, _training);
         }
     }
 

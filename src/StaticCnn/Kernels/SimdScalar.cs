@@ -55,9 +55,14 @@ public readonly struct SimdScalar : ISimd<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float At(ref float source, nint offset) => ref Unsafe.Add(ref source, offset);
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// a * b + addend, fused exactly where the vector kernels' MultiplyAdd is (x64 FMA3, ARM64): a vector loop's scalar
+    /// tail then rounds as its vectors do, so that one value comes out the same whichever loop computes it (a folded
+    /// BatchNorm's epilogue against the BatchNorm layer's own pass). Unfused elsewhere, as the vectors are.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MultiplyAdd(float a, float b, float addend) => (a * b) + addend;
+    public static float MultiplyAdd(float a, float b, float addend) =>
+        Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? MathF.FusedMultiplyAdd(a, b, addend) : (a * b) + addend;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

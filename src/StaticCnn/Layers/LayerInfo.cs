@@ -50,7 +50,10 @@ public abstract record LayerInfo
     public int BiasCount => Tensor(TensorRole.Bias)?.Length ?? 0;
 
     /// <summary>Every learnable float of the layer.</summary>
-    public int ParameterCount => Tensors.Sum(t => t.Length);
+    public int ParameterCount => Tensors.Where(t => !t.IsBuffer).Sum(t => t.Length);
+
+    /// <summary>Floats of the layer's buffers (running statistics) in <see cref="INetwork.Buffers"/>.</summary>
+    public int BufferCount => Tensors.Where(t => t.IsBuffer).Sum(t => t.Length);
 
     /// <summary>Index of the layer's bias in <see cref="INetwork.Parameters"/> (right after its weight).</summary>
     public int BiasOffset => Tensor(TensorRole.Bias)?.Offset ?? (ParameterOffset + WeightCount);

@@ -12,6 +12,21 @@ public enum TensorRole
 
     /// <summary>One bias per filter or unit (learnable).</summary>
     Bias,
+
+    /// <summary>A BatchNorm's scale per channel, gamma (learnable; PyTorch's <c>weight</c>).</summary>
+    Scale,
+
+    /// <summary>A BatchNorm's shift per channel, beta (learnable; PyTorch's <c>bias</c>).</summary>
+    Shift,
+
+    /// <summary>A BatchNorm's running mean (a buffer).</summary>
+    RunningMean,
+
+    /// <summary>A BatchNorm's running variance (a buffer).</summary>
+    RunningVariance,
+
+    /// <summary>A BatchNorm's number of training batches seen (a buffer; PyTorch stores it as an int64 scalar).</summary>
+    BatchesTracked,
 }
 
 /// <summary>
@@ -23,8 +38,9 @@ public enum TensorRole
 /// <param name="Name">The name after the module's index, such as <c>"weight"</c>.</param>
 /// <param name="Shape">PyTorch's shape, such as <c>[16, 6, 5, 5]</c>.</param>
 /// <param name="Role">What the tensor is for.</param>
-/// <param name="Offset">Index of its first float in <see cref="INetwork.Parameters"/>.</param>
-public sealed record TensorInfo(string Name, IReadOnlyList<int> Shape, TensorRole Role, int Offset)
+/// <param name="Offset">Index of its first float in <see cref="INetwork.Parameters"/> (a buffer: in <see cref="INetwork.Buffers"/>).</param>
+/// <param name="IsBuffer">State saved with the weights but not learned (running statistics), in <see cref="INetwork.Buffers"/>.</param>
+public sealed record TensorInfo(string Name, IReadOnlyList<int> Shape, TensorRole Role, int Offset, bool IsBuffer = false)
 {
     /// <summary>Floats in the tensor: the product of its shape.</summary>
     public int Length

@@ -112,9 +112,14 @@ public static class OnnxExporter
 
         graph.String(OnnxFields.Graph.Name, options.GraphName);
         ReadOnlySpan<float> parameters = network.Parameters;
+        ReadOnlySpan<float> buffers = network.Buffers;
         foreach (ParameterTensor tensor in tensors)
         {
-            graph.Message(OnnxFields.Graph.Initializer, Initializer(tensor, parameters.Slice(tensor.Offset, tensor.Length)));
+            // BatchNormalization in inference form reads the running statistics; the batch count has no use there.
+            if (tensor.Role != TensorRole.BatchesTracked)
+            {
+                graph.Message(OnnxFields.Graph.Initializer, Initializer(tensor, (tensor.IsBuffer ? buffers : parameters).Slice(tensor.Offset, tensor.Length)));
+            }
         }
 
         graph.String(OnnxFields.Graph.DocString, network.Summary);

@@ -23,9 +23,22 @@ public static class NetworkInitializer
 
         Span<float> parameters = network.Parameters;
         IReadOnlyList<LayerInfo> layers = network.Layers;
+        Span<float> buffers = network.Buffers;
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
+            if (layer.Kind == LayerKind.BatchNorm)
+            {
+                // PyTorch's reset_parameters and reset_running_stats: weight 1, bias 0, mean 0, variance 1, no batches.
+                foreach (TensorInfo tensor in layer.Tensors)
+                {
+                    Span<float> values = (tensor.IsBuffer ? buffers : parameters).Slice(tensor.Offset, tensor.Length);
+                    values.Fill(tensor.Role is TensorRole.Scale or TensorRole.RunningVariance ? 1f : 0f);
+                }
+
+                continue;
+            }
+
             if (layer.WeightCount == 0)
             {
                 continue;

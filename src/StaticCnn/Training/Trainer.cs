@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -43,6 +44,14 @@ public sealed class Trainer : IDisposable
     private float _batchScale;
     private int _augmentationEpoch;
 
+    // Networks with BatchNorm or Dropout train through the master's batched calls (ForwardBatch/BackwardBatch over the
+    // whole mini-batch, split over its own BatchWorkers): BatchNorm's statistics are the whole batch's, and Dropout's
+    // masks depend on the sample's place in the batch, whatever the worker count.
+    private readonly bool _batched;
+    private float[] _batchInputs = [];
+    private float[] _batchLogits = [];
+    private float[] _batchGradients = [];
+
     /// <summary>Creates a trainer; <paramref name="factory"/> is called once per worker, the first network becoming <see cref="Network"/>.</summary>
     /// <exception cref="ArgumentException">The factory's networks differ in shape, or the optimizer's parameter count is not the network's.</exception>
     public Trainer(Func<INetwork> factory, ILoss loss, Optimizer optimizer, TrainerOptions? options = null)
@@ -84,6 +93,11 @@ public sealed class Trainer : IDisposable
         _batch = new int[Options.BatchSize];
         _shuffleSeed = SubSeed(Options.Seed, 1);
         _augmentationSeed = SubSeed(Options.Seed, 2);
+        _batched = Network.Layers.Any(l => l.Kind is LayerKind.BatchNorm or LayerKind.Dropout);
+        if (_batched)
+        {
+            Network.TrainingSeed = SubSeed(Options.Seed, 3);
+        }
         _gradientWork = GradientWork;
         _evaluationWork = EvaluationWork;
         _pool = new WorkerPool(_workers.Length);
@@ -125,6 +139,7 @@ public sealed class Trainer : IDisposable
 
         var history = new List<EpochSummary>(epochs);
         float[]? best = stopping is { RestoreBest: true } ? new float[Network.ParameterCount] : null;
+        float[]? bestBuffers = stopping is { RestoreBest: true } ? new float[Network.BufferCount] : null;
         double bestScore = double.PositiveInfinity;
         int bestEpoch = 0;
         int stale = 0;
@@ -149,6 +164,7 @@ public sealed class Trainer : IDisposable
                 if (best is not null)
                 {
                     Network.Parameters.CopyTo(best);
+                    Network.Buffers.CopyTo(bestBuffers);
                 }
             }
             else if (stopping is not null && ++stale >= stopping.Patience)
@@ -161,6 +177,7 @@ public sealed class Trainer : IDisposable
         if (best is not null && bestEpoch != history[^1].Epoch)
         {
             best.AsSpan().CopyTo(Network.Parameters);
+            bestBuffers.AsSpan().CopyTo(Network.Buffers);
         }
 
         return new TrainingHistory(history, bestEpoch, stoppedEarly);
@@ -222,6 +239,18 @@ public sealed class Trainer : IDisposable
         _batchCount = indices.Length;
         _batchScale = 1f / indices.Length;
         _augmentationEpoch = EpochsCompleted;
+        if (_batched)
+        {
+            try
+            {
+                return ComputeGradientsBatched(data, indices.Length);
+            }
+            finally
+            {
+                _data = null;
+            }
+        }
+
         try
         {
             _pool.Run(_gradientWork);
@@ -249,13 +278,81 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Evaluates the master parameters on <paramref name="data"/> with every worker (each takes a contiguous share):
-    /// accuracy, confusion matrix and the mean of <see cref="Loss"/>.
+    /// The batched step of a network with BatchNorm or Dropout: the whole batch through the master's ForwardBatch in
+    /// training mode, the loss per sample, its BackwardBatch (split over <see cref="INetwork.BatchWorkers"/>).
+    /// </summary>
+    private BatchResult ComputeGradientsBatched(ImageDataset data, int count)
+    {
+        INetwork network = Network;
+        if (network.BatchCapacity < count)
+        {
+            network.BatchCapacity = count;
+        }
+
+        if (network.BatchWorkers != _workers.Length)
+        {
+            network.BatchWorkers = _workers.Length;
+        }
+
+        int inputs = network.InputLength, outputs = network.OutputLength;
+        if (_batchInputs.Length < count * inputs)
+        {
+            _batchInputs = new float[count * inputs];
+            _batchLogits = new float[count * outputs];
+            _batchGradients = new float[count * outputs];
+        }
+
+        ImageAugmentation? augmentation = Options.Augmentation is { IsIdentity: false } a ? a : null;
+        for (int k = 0; k < count; k++)
+        {
+            int index = _batch[k];
+            Span<float> target = _batchInputs.AsSpan(k * inputs, inputs);
+            if (augmentation is not null)
+            {
+                var random = new DeterministicRandom(_augmentationSeed ^ (_augmentationEpoch * -1640531535), index);
+                augmentation.Apply(data.Sample(index), target, data.SampleShape, ref random);
+            }
+            else
+            {
+                data.Sample(index).CopyTo(target);
+            }
+        }
+
+        network.Training = true;
+        network.ZeroGradients();
+        network.ForwardBatch(_batchInputs.AsSpan(0, count * inputs), _batchLogits.AsSpan(0, count * outputs), count);
+        double loss = 0;
+        int correct = 0;
+        for (int k = 0; k < count; k++)
+        {
+            Span<float> logits = _batchLogits.AsSpan(k * outputs, outputs);
+            Span<float> gradient = _batchGradients.AsSpan(k * outputs, outputs);
+            int label = data.Label(_batch[k]);
+            loss += Loss.Compute(logits, label, gradient);
+            if (Logits.ArgMax(logits) == label)
+            {
+                correct++;
+            }
+
+            for (int i = 0; i < gradient.Length; i++)
+            {
+                gradient[i] *= _batchScale;
+            }
+        }
+
+        network.BackwardBatch(_batchGradients.AsSpan(0, count * outputs), Span<float>.Empty, count);
+        return new BatchResult(count, loss / count, correct);
+    }
+
+    /// <summary>
+    /// Evaluates the master parameters (and buffers) on <paramref name="data"/> in evaluation mode with every worker
+    /// (each takes a contiguous share): accuracy, confusion matrix and the mean of <see cref="Loss"/>.
     /// </summary>
     public EvaluationResult Evaluate(ImageDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         Evaluator.Check(Network, data);
+        Network.Training = false;
         foreach (Worker worker in _workers)
         {
             if (worker.Confusion?.ClassCount != data.ClassCount)
@@ -405,6 +502,8 @@ public sealed class Trainer : IDisposable
         if (w > 0)
         {
             Network.Parameters.CopyTo(worker.Network.Parameters);
+            Network.Buffers.CopyTo(worker.Network.Buffers);
+            worker.Network.Training = false;
         }
 
         int start = (int)((long)data.Count * w / _workers.Length);

@@ -18,6 +18,7 @@ public sealed class ParameterTensor
         Layer = layer;
         ModuleIndex = moduleIndex;
         Role = tensor.Role;
+        IsBuffer = tensor.IsBuffer;
         _shape = [.. tensor.Shape];
         Offset = tensor.Offset;
         Length = tensor.Length;
@@ -39,12 +40,19 @@ public sealed class ParameterTensor
     public bool IsBias => Role == TensorRole.Bias;
 
     /// <summary>
+    /// A buffer (running statistics): its floats are in <see cref="INetwork.Buffers"/> at <see cref="Offset"/>, not in
+    /// the parameters; PyTorch's <c>num_batches_tracked</c> (<see cref="TensorRole.BatchesTracked"/>) is an int64 scalar
+    /// in a file.
+    /// </summary>
+    public bool IsBuffer { get; }
+
+    /// <summary>
     /// PyTorch's shape: Conv2D weight <c>[filters, inChannels / groups, kh, kw]</c>, Dense weight <c>[units, inputs]</c>,
     /// a bias <c>[count]</c>.
     /// </summary>
     public IReadOnlyList<int> Shape => _shape;
 
-    /// <summary>Index of the tensor's first float in <see cref="INetwork.Parameters"/>.</summary>
+    /// <summary>Index of the tensor's first float in <see cref="INetwork.Parameters"/> (a buffer's: in <see cref="INetwork.Buffers"/>).</summary>
     public int Offset { get; }
 
     /// <summary>Number of floats (the product of <see cref="Shape"/>).</summary>
@@ -54,9 +62,20 @@ public sealed class ParameterTensor
     public string ShapeText => "[" + string.Join(", ", _shape) + "]";
 
     /// <summary>The name, shape and owning layer, for messages.</summary>
-    public override string ToString() => $"'{Name}' {ShapeText} ({Layer.Kind} layer {Layer.Index} {Role.ToString().ToLowerInvariant()})";
+    public override string ToString() => $"'{Name}' {ShapeText} ({Layer.Kind} layer {Layer.Index} {RoleText})";
 
     internal int[] ShapeArray => _shape;
+
+    /// <summary>The role in words, for messages: "weight", "bias", "running variance", ...</summary>
+    internal string RoleText => Role switch
+    {
+        TensorRole.Scale => "scale",
+        TensorRole.Shift => "shift",
+        TensorRole.RunningMean => "running mean",
+        TensorRole.RunningVariance => "running variance",
+        TensorRole.BatchesTracked => "batch count",
+        _ => Role.ToString().ToLowerInvariant(),
+    };
 }
 
 /// <summary>
@@ -83,7 +102,10 @@ public sealed class ParameterTensor
 /// </remarks>
 public static class ParameterTensors
 {
-    /// <summary>The learnable tensors of <paramref name="network"/>, in parameter order.</summary>
+    /// <summary>
+    /// The tensors of <paramref name="network"/>'s <c>state_dict</c>: layer by layer its parameters (weight, bias) and
+    /// then its buffers (running_mean, running_var, num_batches_tracked), as PyTorch orders them.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The network's <see cref="INetwork.Layers"/> are inconsistent with its parameter count.</exception>
     public static IReadOnlyList<ParameterTensor> Of(INetwork network)
     {
@@ -92,19 +114,27 @@ public static class ParameterTensors
         int[] modules = ModuleIndices(network);
         var tensors = new List<ParameterTensor>();
         int expectedOffset = 0;
+        int expectedBuffer = 0;
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
             foreach (TensorInfo tensor in layer.Tensors)
             {
-                if (tensor.Offset != expectedOffset)
+                ref int expected = ref tensor.IsBuffer ? ref expectedBuffer : ref expectedOffset;
+                if (tensor.Offset != expected)
                 {
-                    throw Inconsistent(network, layer, $"its tensor '{tensor.Name}' starts at {tensor.Offset}, expected {expectedOffset}");
+                    throw Inconsistent(network, layer, $"its {(tensor.IsBuffer ? "buffer" : "tensor")} '{tensor.Name}' starts at {tensor.Offset}, expected {expected}");
                 }
 
                 tensors.Add(new ParameterTensor(ModuleNames.Tensor(modules[i], tensor.Name), layer, modules[i], tensor));
-                expectedOffset = checked(expectedOffset + tensor.Length);
+                expected = checked(expected + tensor.Length);
             }
+        }
+
+        if (expectedBuffer != network.BufferCount)
+        {
+            throw new InvalidOperationException(
+                $"The network's layers hold {expectedBuffer} buffer values but its BufferCount is {network.BufferCount}.");
         }
 
         if (expectedOffset != network.ParameterCount)

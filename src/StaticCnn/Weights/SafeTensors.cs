@@ -12,8 +12,9 @@ using Microsoft.Win32.SafeHandles;
 namespace StaticCnn;
 
 /// <summary>
-/// Saves and loads a network's parameters in the safetensors format, under the names and shapes of the PyTorch
-/// <c>nn.Sequential</c> of the same layers (see <see cref="ParameterTensors"/>), so that
+/// Saves and loads a network's parameters and buffers (BatchNorm running statistics) in the safetensors format, under
+/// the names and shapes of the PyTorch <c>nn.Sequential</c> <c>state_dict</c> of the same layers (see
+/// <see cref="ParameterTensors"/>), so that
 /// <c>model.load_state_dict(safetensors.torch.load_file(path))</c> reads what <see cref="Save"/> writes, and
 /// <see cref="Load(INetwork, string)"/> reads what <c>safetensors.torch.save_file(model.state_dict(), path)</c> writes.
 /// </summary>
@@ -24,14 +25,17 @@ namespace StaticCnn;
 /// <c>"__metadata__"</c> object of strings, then the raw little-endian tensor data.
 /// </para>
 /// <para>
-/// Saving writes float32 (<c>F32</c>) tensors in parameter order, and <c>"format": "pt"</c> in the metadata. Loading is
-/// strict and all-or-nothing: the header must be valid JSON within the file, every data byte must belong to exactly
-/// one tensor whose offsets match its dtype and shape, the file must be exactly as long as its header says, the file
-/// must hold exactly the network's tensors with exactly PyTorch's shapes, and the element type must be <c>F32</c>,
-/// or <c>F16</c>, <c>BF16</c> or <c>F64</c>, which are converted to float32 (F16 and BF16 exactly, F64 rounded to
-/// nearest). Any violation throws <see cref="InvalidDataException"/> naming the first mismatch, and leaves
-/// <see cref="INetwork.Parameters"/> untouched: the tensors are read into a scratch buffer and copied over only
-/// when all of them have been read.
+/// Saving writes the tensors in <c>state_dict</c> order (<see cref="ParameterTensors.Of"/>): float32 (<c>F32</c>),
+/// except each BatchNorm's <c>num_batches_tracked</c>, which is an int64 (<c>I64</c>) scalar (shape <c>[]</c>) as in
+/// PyTorch (its float in <see cref="INetwork.Buffers"/> truncated to an integer), and <c>"format": "pt"</c> in the
+/// metadata. Loading is strict and all-or-nothing: the header must be valid JSON within the file, every data byte
+/// must belong to exactly one tensor whose offsets match its dtype and shape, the file must be exactly as long as its
+/// header says, the file must hold exactly the network's tensors (buffers included) with exactly PyTorch's shapes,
+/// and the element type must be <c>F32</c>, or <c>F16</c>, <c>BF16</c> or <c>F64</c>, which are converted to float32
+/// (F16 and BF16 exactly, F64 rounded to nearest); <c>num_batches_tracked</c> may also be <c>I64</c> or <c>I32</c>
+/// (no other tensor may be an integer). Any violation throws <see cref="InvalidDataException"/> naming the first
+/// mismatch, and leaves <see cref="INetwork.Parameters"/> and <see cref="INetwork.Buffers"/> untouched: the tensors
+/// are read into scratch arrays and copied over only when all of them have been read.
 /// </para>
 /// </remarks>
 public static class SafeTensors
@@ -39,11 +43,11 @@ public static class SafeTensors
     private const string Memory = "safetensors data";
 
     /// <summary>
-    /// Writes <paramref name="network"/>'s parameters to <paramref name="path"/> atomically: into a temporary file in
+    /// Writes <paramref name="network"/>'s parameters and buffers to <paramref name="path"/> atomically: into a temporary file in
     /// the same directory, flushed to disk, then moved over <paramref name="path"/>, so that a reader sees either
     /// the old file or the whole new one.
     /// </summary>
-    /// <param name="network">The network whose <see cref="INetwork.Parameters"/> are saved.</param>
+    /// <param name="network">The network whose <see cref="INetwork.Parameters"/> and <see cref="INetwork.Buffers"/> are saved.</param>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="metadata">Extra <c>"__metadata__"</c> strings; <c>"format": "pt"</c> is added unless given.</param>
     public static void Save(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
@@ -53,8 +57,8 @@ public static class SafeTensors
         AtomicFile.Write(path, stream => Write(network, stream, metadata));
     }
 
-    /// <summary>Writes <paramref name="network"/>'s parameters in the safetensors format to <paramref name="destination"/>.</summary>
-    /// <param name="network">The network whose <see cref="INetwork.Parameters"/> are written.</param>
+    /// <summary>Writes <paramref name="network"/>'s parameters and buffers in the safetensors format to <paramref name="destination"/>.</summary>
+    /// <param name="network">The network whose <see cref="INetwork.Parameters"/> and <see cref="INetwork.Buffers"/> are written.</param>
     /// <param name="destination">A writable stream; it is not closed.</param>
     /// <param name="metadata">Extra <c>"__metadata__"</c> strings; <c>"format": "pt"</c> is added unless given.</param>
     public static void Write(INetwork network, Stream destination, IReadOnlyDictionary<string, string>? metadata = null)
@@ -68,20 +72,33 @@ public static class SafeTensors
         destination.Write(prefix);
         destination.Write(header);
         ReadOnlySpan<float> parameters = network.Parameters;
-        if (BitConverter.IsLittleEndian)
-        {
-            destination.Write(MemoryMarshal.AsBytes(parameters));
-            return;
-        }
-
+        ReadOnlySpan<float> buffers = network.Buffers;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            for (int start = 0; start < parameters.Length; start += chunk.Length / 4)
+            foreach (ParameterTensor tensor in tensors)
             {
-                ReadOnlySpan<float> part = parameters.Slice(start, Math.Min(chunk.Length / 4, parameters.Length - start));
-                SafeTensorsDTypes.FromSingle(part, chunk);
-                destination.Write(chunk, 0, part.Length * 4);
+                if (tensor.Role == TensorRole.BatchesTracked)
+                {
+                    // PyTorch's num_batches_tracked is an int64 scalar.
+                    BinaryPrimitives.WriteInt64LittleEndian(chunk, (long)buffers[tensor.Offset]);
+                    destination.Write(chunk, 0, 8);
+                    continue;
+                }
+
+                ReadOnlySpan<float> values = (tensor.IsBuffer ? buffers : parameters).Slice(tensor.Offset, tensor.Length);
+                if (BitConverter.IsLittleEndian)
+                {
+                    destination.Write(MemoryMarshal.AsBytes(values));
+                    continue;
+                }
+
+                for (int start = 0; start < values.Length; start += chunk.Length / 4)
+                {
+                    ReadOnlySpan<float> part = values.Slice(start, Math.Min(chunk.Length / 4, values.Length - start));
+                    SafeTensorsDTypes.FromSingle(part, chunk);
+                    destination.Write(chunk, 0, part.Length * 4);
+                }
             }
         }
         finally
@@ -90,7 +107,7 @@ public static class SafeTensors
         }
     }
 
-    /// <summary>The safetensors bytes of <paramref name="network"/>'s parameters (what <see cref="Save"/> writes).</summary>
+    /// <summary>The safetensors bytes of <paramref name="network"/>'s parameters and buffers (what <see cref="Save"/> writes).</summary>
     public static byte[] ToBytes(INetwork network, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var stream = new MemoryStream();
@@ -99,11 +116,11 @@ public static class SafeTensors
     }
 
     /// <summary>
-    /// Loads <paramref name="network"/>'s parameters from the safetensors file at <paramref name="path"/>, reading
-    /// only the byte ranges the validated header names.
+    /// Loads <paramref name="network"/>'s parameters and buffers from the safetensors file at <paramref name="path"/>,
+    /// reading only the byte ranges the validated header names.
     /// </summary>
     /// <returns>The file's <c>"__metadata__"</c> strings (empty if it has none).</returns>
-    /// <exception cref="InvalidDataException">The file is malformed or does not hold exactly this network's tensors; the parameters are unchanged.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or does not hold exactly this network's tensors; the parameters and buffers are unchanged.</exception>
     public static IReadOnlyDictionary<string, string> Load(INetwork network, string path)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -124,12 +141,13 @@ public static class SafeTensors
         SafeTensorsCopy[] copies = SafeTensorsReader.Plan(network, header, length - dataStart, path);
 
         float[] scratch = new float[network.ParameterCount];
+        float[] scratchBuffers = new float[network.BufferCount];
         byte[]? chunk = null;
         try
         {
             foreach (SafeTensorsCopy copy in copies)
             {
-                Span<float> target = scratch.AsSpan(copy.Target.Offset, copy.Target.Length);
+                Span<float> target = (copy.Target.IsBuffer ? scratchBuffers : scratch).AsSpan(copy.Target.Offset, copy.Target.Length);
                 if (copy.DType == SafeTensorsDType.F32 && BitConverter.IsLittleEndian)
                 {
                     ReadExactly(file, MemoryMarshal.AsBytes(target), dataStart + copy.Begin, path);
@@ -157,12 +175,13 @@ public static class SafeTensors
         }
 
         scratch.CopyTo(network.Parameters);
+        scratchBuffers.CopyTo(network.Buffers);
         return Metadata(header);
     }
 
-    /// <summary>Loads <paramref name="network"/>'s parameters from safetensors bytes held in memory.</summary>
+    /// <summary>Loads <paramref name="network"/>'s parameters and buffers from safetensors bytes held in memory.</summary>
     /// <returns>The <c>"__metadata__"</c> strings (empty if there are none).</returns>
-    /// <exception cref="InvalidDataException">The bytes are malformed or do not hold exactly this network's tensors; the parameters are unchanged.</exception>
+    /// <exception cref="InvalidDataException">The bytes are malformed or do not hold exactly this network's tensors; the parameters and buffers are unchanged.</exception>
     public static IReadOnlyDictionary<string, string> Load(INetwork network, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -171,21 +190,23 @@ public static class SafeTensors
         ReadOnlySpan<byte> body = data.Slice(8 + headerLength);
         SafeTensorsCopy[] copies = SafeTensorsReader.Plan(network, header, body.Length, Memory);
         float[] scratch = new float[network.ParameterCount];
+        float[] scratchBuffers = new float[network.BufferCount];
         foreach (SafeTensorsCopy copy in copies)
         {
             SafeTensorsDTypes.ToSingle(
                 copy.DType,
                 body.Slice((int)copy.Begin, (int)(copy.End - copy.Begin)),
-                scratch.AsSpan(copy.Target.Offset, copy.Target.Length));
+                (copy.Target.IsBuffer ? scratchBuffers : scratch).AsSpan(copy.Target.Offset, copy.Target.Length));
         }
 
         scratch.CopyTo(network.Parameters);
+        scratchBuffers.CopyTo(network.Buffers);
         return Metadata(header);
     }
 
-    /// <summary>Loads <paramref name="network"/>'s parameters from a stream holding one safetensors file (read to its end).</summary>
+    /// <summary>Loads <paramref name="network"/>'s parameters and buffers from a stream holding one safetensors file (read to its end).</summary>
     /// <returns>The <c>"__metadata__"</c> strings (empty if there are none).</returns>
-    /// <exception cref="InvalidDataException">The data are malformed or do not hold exactly this network's tensors; the parameters are unchanged.</exception>
+    /// <exception cref="InvalidDataException">The data are malformed or do not hold exactly this network's tensors; the parameters and buffers are unchanged.</exception>
     public static IReadOnlyDictionary<string, string> Load(INetwork network, Stream source)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -221,7 +242,8 @@ public static class SafeTensors
             foreach (ParameterTensor tensor in tensors)
             {
                 json.WriteStartObject(tensor.Name);
-                json.WriteString("dtype", "F32");
+                bool counter = tensor.Role == TensorRole.BatchesTracked;
+                json.WriteString("dtype", counter ? "I64" : "F32");
                 json.WriteStartArray("shape");
                 foreach (int d in tensor.Shape)
                 {
@@ -231,7 +253,7 @@ public static class SafeTensors
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                offset += 4L * tensor.Length;
+                offset += counter ? 8L : 4L * tensor.Length;
                 json.WriteNumberValue(offset);
                 json.WriteEndArray();
                 json.WriteEndObject();

@@ -11,12 +11,21 @@ internal enum SafeTensorsDType
     F16,
     BF16,
     F64,
+
+    /// <summary>int64: only PyTorch's num_batches_tracked buffer.</summary>
+    I64,
+
+    /// <summary>int32: only a num_batches_tracked buffer.</summary>
+    I32,
 }
 
 /// <summary>Element sizes, names and conversion to float32 (all little-endian, as the format prescribes).</summary>
 internal static class SafeTensorsDTypes
 {
-    /// <summary>The dtype names of the safetensors format that StaticCnn does not load (integers, booleans, 8-bit floats).</summary>
+    /// <summary>
+    /// The dtype names of the safetensors format that StaticCnn does not load as floats (integers, booleans, 8-bit floats);
+    /// I64 and I32 are loaded only for a BatchNorm's num_batches_tracked (see <see cref="IsInteger"/>).
+    /// </summary>
     private static readonly string[] Unsupported =
         ["BOOL", "U8", "I8", "U16", "I16", "U32", "I32", "U64", "I64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2", "C64"];
 
@@ -28,9 +37,14 @@ internal static class SafeTensorsDTypes
             case "F16": dtype = SafeTensorsDType.F16; return true;
             case "BF16": dtype = SafeTensorsDType.BF16; return true;
             case "F64": dtype = SafeTensorsDType.F64; return true;
+            case "I64": dtype = SafeTensorsDType.I64; return true;
+            case "I32": dtype = SafeTensorsDType.I32; return true;
             default: dtype = default; return false;
         }
     }
+
+    /// <summary>Whether <paramref name="dtype"/> is an integer type (only a batch counter may use one).</summary>
+    public static bool IsInteger(SafeTensorsDType dtype) => dtype is SafeTensorsDType.I64 or SafeTensorsDType.I32;
 
     public static string Explain(string name) =>
         Array.IndexOf(Unsupported, name) >= 0
@@ -42,6 +56,7 @@ internal static class SafeTensorsDTypes
         SafeTensorsDType.F32 => 4,
         SafeTensorsDType.F16 => 2,
         SafeTensorsDType.BF16 => 2,
+        SafeTensorsDType.I32 => 4,
         _ => 8,
     };
 
@@ -78,6 +93,20 @@ internal static class SafeTensorsDTypes
                 {
                     uint bits = (uint)BinaryPrimitives.ReadUInt16LittleEndian(raw.Slice(i * 2)) << 16;
                     destination[i] = BitConverter.UInt32BitsToSingle(bits);
+                }
+
+                break;
+            case SafeTensorsDType.I64:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * 8));
+                }
+
+                break;
+            case SafeTensorsDType.I32:
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(i * 4));
                 }
 
                 break;

@@ -131,15 +131,22 @@ internal static class SafeTensorsReader
                 throw SafeTensorsHeader.Bad(source, $"the file lacks tensor {tensor} {others}");
             }
 
+            bool counter = tensor.Role == TensorRole.BatchesTracked;
             if (!SafeTensorsDTypes.TryParse(entry.DType, out SafeTensorsDType dtype))
             {
-                throw SafeTensorsHeader.Bad(source, $"tensor '{entry.Name}' has {SafeTensorsDTypes.Explain(entry.DType)}");
+                throw SafeTensorsHeader.Bad(source, $"tensor '{entry.Name}' has {SafeTensorsDTypes.Explain(entry.DType)}{(counter ? "; a batch count may also be I64 (as PyTorch writes it) or I32" : string.Empty)}");
+            }
+
+            if (SafeTensorsDTypes.IsInteger(dtype) && !counter)
+            {
+                throw SafeTensorsHeader.Bad(source,
+                    $"tensor '{entry.Name}' has {SafeTensorsDTypes.Explain(entry.DType)} (an integer dtype is accepted only for a BatchNorm's num_batches_tracked, and {tensor} holds floats)");
             }
 
             if (!entry.Shape.SequenceEqual(tensor.ShapeArray.Select(d => (long)d)))
             {
                 throw SafeTensorsHeader.Bad(source,
-                    $"tensor '{entry.Name}' has shape {entry.ShapeText}, but the network's {tensor.Layer.Kind} layer {tensor.Layer.Index} {(tensor.IsBias ? "bias" : "weight")} is {tensor.ShapeText}");
+                    $"tensor '{entry.Name}' has shape {entry.ShapeText}, but the network's {tensor.Layer.Kind} layer {tensor.Layer.Index} {tensor.RoleText} is {tensor.ShapeText}");
             }
 
             copies[i] = new SafeTensorsCopy(tensor, dtype, entry.Begin, entry.End);

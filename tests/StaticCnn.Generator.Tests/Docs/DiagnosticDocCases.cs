@@ -372,5 +372,74 @@ internal static class DiagnosticDocCases
                 [Softmax]
                 public partial class Digits;
                 """)),
+        new("SCNN0026",
+            File("""
+                [Network(1, 28, 28)]
+                [Conv2D(8, 3)]
+                [ReLU]
+                [Dropout(1.5f)]
+                [Dense(10)]
+                public partial class Digits;
+                """),
+            File("""
+                [Network(1, 28, 28)]
+                [Conv2D(8, 3)]
+                [ReLU]
+                [Dropout(0.5f)]
+                [Dense(10)]
+                public partial class Digits;
+                """)),
+        new("SCNN0027",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1, Bias = false)]
+                [BatchNorm(32)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1, Bias = false)]
+                [BatchNorm(16)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """)),
+        new("SCNN0028",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1, Bias = false)]
+                [BatchNorm]
+                [BatchNorm]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1, Bias = false)]
+                [BatchNorm]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """)),
+        new("SCNN0029",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1, Bias = false)]
+                [BatchNorm(Momentum = 0.99f, Epsilon = 0f)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1, Bias = false)]
+                [BatchNorm(Momentum = 0.01f, Epsilon = 1e-3f)]
+                [ReLU]
+                [Dense(10)]
+                public partial class Photos;
+                """)),
     };
 }

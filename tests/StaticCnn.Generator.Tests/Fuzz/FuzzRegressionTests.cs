@@ -30,4 +30,44 @@ public sealed class FuzzRegressionTests
         DiagnosticAssert.Clean(GeneratorHarness.Run(declaration.Source(0)));
         GeneratorFuzzTests.RunOne(declaration, declaration.Source(0));
     }
+
+    /// <summary>
+    /// A generator bug found by the fuzz (fixed): a stride-1 Conv2D with Bias = false whose forward pass runs the GEMM over kx-shifted input rows
+    /// (ConvPlanner.AddShiftedRows: one group, no dilation, a square kernel over 1 cell, an output width that is not a
+    /// multiple of 8 and padded rows that would waste a fifth of the columns) passed layer.BiasOffset to its TapGemm
+    /// unconditionally, so every accumulator started from p[end of the weights + filter]: the next layer's parameters
+    /// (here the Dense's first weight is added to the convolution's output), or floats past the parameters when the
+    /// convolution is the last layer (garbage such as 1.1E+16). Fixed: the TapGemm gets a bias offset only when the
+    /// layer has a bias.
+    /// </summary>
+    [Fact]
+    public void ConvolutionWithoutBiasOverShiftedRowsAddsNoBias()
+    {
+        // [Network(1, 3, 3)] [Conv2D(1, 2, Bias = false)] [Dense(2)]: output[0] was 0.2543 instead of 0.2875.
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 1, 3, 3, null, new[]
+        {
+            new FuzzLayer("Conv2D", 1, 2, 1, 0, null, 0f) { Bias = false },
+            new FuzzLayer("Dense", 2, 0, 0, 0, null, 0f),
+        });
+
+        GeneratorFuzzTests.RunOne(declaration, declaration.Source(0));
+    }
+
+    /// <summary>
+    /// The same bug (fixed) in its usual setting, a convolution without bias before a BatchNorm (evaluation mode): the
+    /// convolution adds the BatchNorm's gamma as its bias. [Network(1, 5, 5)] [Conv2D(4, 3, Bias = false)] [BatchNorm]
+    /// [Dense(2)]: output[0] was -0.0970 instead of -0.3127.
+    /// </summary>
+    [Fact]
+    public void ConvolutionWithoutBiasBeforeBatchNormAddsNoBias()
+    {
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 1, 5, 5, null, new[]
+        {
+            new FuzzLayer("Conv2D", 4, 3, 1, 0, null, 0f) { Bias = false },
+            new FuzzLayer("BatchNorm", 0, 0, 0, 0, null, 0f),
+            new FuzzLayer("Dense", 2, 0, 0, 0, null, 0f),
+        });
+
+        GeneratorFuzzTests.RunOne(declaration, declaration.Source(0));
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
@@ -16,11 +17,17 @@ using Xunit;
 namespace StaticCnn.Generator.Tests.Fuzz;
 
 /// <summary>
-/// A property test over random declarations (random layer sequences; counts and sizes from -2 to 1,000,000 and
-/// int.MinValue/int.MaxValue; random roundings, names and nesting), 100 to a compilation: the generator and the
-/// analyzer never throw; every declaration either gets an SCNN error or compiles with no warning or error, and
-/// either way the compiler reports nothing (no cascade); the small valid ones are emitted, loaded in a collectible
-/// AssemblyLoadContext and run against the naive reference, forward and backward.
+/// A property test over random declarations (random layer sequences of every layer kind: Conv2D with rectangular
+/// kernels, per-dimension strides, padding modes and sides, dilations, Groups and Bias; DepthwiseConv2D with the
+/// same geometry and DepthMultiplier; MaxPool2D and AvgPool2D with the same windows and CountIncludePadding;
+/// BatchNorm with features, Epsilon and Momentum; Dropout; the global poolings; every activation; Softmax anywhere;
+/// counts and sizes from -2 to 1,000,000 and int.MinValue/int.MaxValue; random roundings, names and nesting), 100 to
+/// a compilation: the generator and the analyzer never throw; every declaration either gets an SCNN error or
+/// compiles with no warning or error, and either way the compiler reports nothing (no cascade); the errors agree
+/// with the fuzz's own model (<see cref="FuzzDeclaration.ExpectedErrors"/> are all reported; a declaration compiles
+/// exactly when <see cref="FuzzDeclaration.ModelRejection"/> finds nothing, the reference deciding the arithmetic);
+/// the small valid ones are emitted, loaded in a collectible AssemblyLoadContext and run against the naive reference
+/// in evaluation mode (random BatchNorm running statistics), forward and backward.
 /// </summary>
 public sealed class GeneratorFuzzTests
 {
@@ -34,6 +41,8 @@ public sealed class GeneratorFuzzTests
     private static long _valid;
     private static long _run;
     private static long _backwardCompared;
+    private static readonly ConcurrentDictionary<string, long> RunFeatures = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, long> ErrorIds = new(StringComparer.Ordinal);
 
     [Fact]
     public void RandomDeclarationsNeverBreakTheGeneratorAndValidOnesMatchTheReference()
@@ -45,6 +54,8 @@ public sealed class GeneratorFuzzTests
         Assert.True(_valid > Batches * 5, $"only {_valid} of {_declarations} declarations were valid");
         Assert.True(_invalid > Batches * 5, $"only {_invalid} of {_declarations} declarations were invalid");
         Assert.True(_run > Batches, $"only {_run} valid declarations were run");
+        Console.WriteLine("Run against the reference, declarations with: " + Tally(RunFeatures));
+        Console.WriteLine("Invalid declarations with: " + Tally(ErrorIds));
         Console.WriteLine($"Fuzz: {_declarations} declarations, {_invalid} with SCNN errors, {_valid} valid, {_run} run against the reference ({_backwardCompared} backward).");
     }
 
@@ -80,20 +91,39 @@ public sealed class GeneratorFuzzTests
         for (int i = 0; i < batch.Length; i++)
         {
             string file = $"Source{i}.cs";
-            bool hasError = analyzer.Any(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath == file);
-            Assert.All(analyzer.Where(d => d.Location.SourceTree?.FilePath == file), d => Assert.StartsWith("SCNN", d.Id));
+            Diagnostic[] own = analyzer.Where(d => d.Location.SourceTree?.FilePath == file).ToArray();
+            string[] errors = own.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct().ToArray();
+            bool hasError = errors.Length > 0;
+            Assert.All(own, d => Assert.StartsWith("SCNN", d.Id));
             Assert.False(expectValid && hasError, GeneratorHarness.Describe(analyzer));
             Count(ref _declarations, expectValid);
+
+            // The fuzz's own model: the layer-local rules' errors are all reported, and the declaration compiles
+            // exactly when the model (the reference's arithmetic and the rules it does not know) finds nothing.
+            string[] missing = batch[i].ExpectedErrors().Except(errors).ToArray();
+            Assert.True(missing.Length == 0,
+                $"The fuzz's model expected {string.Join(", ", missing)}, but the analyzer reported\n{GeneratorHarness.Describe(own)}\nfor\n{sources[i]}");
+            string? rejection = batch[i].ModelRejection(out ReferenceNetwork? shapes);
             if (hasError)
             {
+                Assert.True(rejection is not null || (errors.All(id => id == "SCNN0010") && Huge(shapes!)),
+                    $"The fuzz's model accepts this declaration (the reference builds it), but the analyzer reported\n{GeneratorHarness.Describe(own)}\nfor\n{sources[i]}");
                 Count(ref _invalid, expectValid);
+                if (!expectValid)
+                {
+                    foreach (string id in errors)
+                    {
+                        ErrorIds.AddOrUpdate(id, 1, (_, n) => n + 1);
+                    }
+                }
+
                 continue;
             }
 
+            Assert.True(rejection is null, $"The generator accepted a declaration the fuzz's model rejects ({rejection})\n{sources[i]}");
             Count(ref _valid, expectValid);
-            ReferenceNetwork reference = new(batch[i].C, batch[i].H, batch[i].W, batch[i].ReferenceLayers());
-            if (reference.ParameterCount <= 20_000 && reference.InputLength <= 4_096
-                && reference.OutputShapes.All(s => (long)s.Channels * s.Height * s.Width <= 20_000))
+            if (shapes!.ParameterCount <= 20_000 && shapes.InputLength <= 4_096
+                && shapes.OutputShapes.All(s => (long)s.Channels * s.Height * s.Width <= 20_000) && Small(shapes))
             {
                 runnable.Add(i);
             }
@@ -128,14 +158,78 @@ public sealed class GeneratorFuzzTests
                     throw new Xunit.Sdk.XunitException($"The constructor threw {e.InnerException}\nfor\n{sources[i]}");
                 }
 
-                Compare(network, new ReferenceNetwork(batch[i].C, batch[i].H, batch[i].W, batch[i].ReferenceLayers()), sources[i], i, expectValid);
+                ReferenceNetwork reference = new(batch[i].C, batch[i].H, batch[i].W, batch[i].ReferenceLayers());
+                Compare(network, reference, sources[i], i, expectValid);
                 Count(ref _run, expectValid);
+                if (!expectValid)
+                {
+                    foreach (string feature in batch[i].Features())
+                    {
+                        RunFeatures.AddOrUpdate(feature, 1, (_, n) => n + 1);
+                    }
+                }
             }
         }
         finally
         {
             context.Unload();
         }
+    }
+
+    /// <summary>
+    /// Whether every padded input grid holds at most 20,000 floats and every windowed layer's work (output cells times
+    /// window taps) is at most 10^7: a 'same' window of 40,000 x 40,000 over a 10x8 input has a small output but a
+    /// padded grid of gigabytes in the generated network and 10^9 taps per output in the reference.
+    /// </summary>
+    private static bool Small(ReferenceNetwork shapes)
+    {
+        for (int i = 0; i < shapes.Layers.Count; i++)
+        {
+            (int C, int H, int W) input = i == 0 ? shapes.InputShape : shapes.OutputShapes[i - 1];
+            (int C, int H, int W) output = shapes.OutputShapes[i];
+            (int top, int bottom, int left, int right) = shapes.Paddings[i];
+            long taps = shapes.Layers[i] switch
+            {
+                RefConv2D conv => (long)(conv.KernelHeight != 0 ? conv.KernelHeight : conv.KernelSize) * (conv.KernelWidth != 0 ? conv.KernelWidth : conv.KernelSize) * (input.C / conv.Groups),
+                RefMaxPool2D max => (long)(max.KernelHeight != 0 ? max.KernelHeight : max.Size) * (max.KernelWidth != 0 ? max.KernelWidth : max.Size),
+                RefAvgPool2D avg => (long)(avg.KernelHeight != 0 ? avg.KernelHeight : avg.Size) * (avg.KernelWidth != 0 ? avg.KernelWidth : avg.Size),
+                RefGlobalAvgPool2D or RefGlobalMaxPool2D => (long)input.H * input.W,
+                _ => 1,
+            };
+            if ((long)input.C * ((long)input.H + top + bottom) * ((long)input.W + left + right) > 20_000
+                || taps * output.C * output.H * output.W > 10_000_000)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Tally(ConcurrentDictionary<string, long> counts) =>
+        string.Join(", ", counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
+
+    /// <summary>
+    /// Whether some activation or padded input grid of the network (by the reference's shapes and paddings) holds at
+    /// least 2^24 floats: the generator's workspace, which holds them all (and copies of padded inputs), may then
+    /// exceed an array (SCNN0010), a limit the reference, which allocates nothing up front, does not have.
+    /// </summary>
+    private static bool Huge(ReferenceNetwork shapes)
+    {
+        const long limit = 1L << 24;
+        for (int i = 0; i < shapes.Layers.Count; i++)
+        {
+            (int C, int H, int W) input = i == 0 ? shapes.InputShape : shapes.OutputShapes[i - 1];
+            (int C, int H, int W) output = shapes.OutputShapes[i];
+            (int top, int bottom, int left, int right) = shapes.Paddings[i];
+            if ((long)input.C * ((long)input.H + top + bottom) * ((long)input.W + left + right) >= limit
+                || (long)output.C * output.H * output.W >= limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Counts what the property test saw (not the regression cases, which run the same checks).</summary>
@@ -152,10 +246,27 @@ public sealed class GeneratorFuzzTests
         Assert.Equal(reference.ParameterCount, network.ParameterCount);
         Assert.Equal(reference.InputLength, network.InputLength);
         Assert.Equal(reference.OutputLength, network.OutputLength);
+        Assert.Equal(reference.BufferCount, network.BufferCount);
 
         var random = new Random(seed);
         float[] parameters = Uniform(random, network.ParameterCount, 0.5f);
         parameters.CopyTo(network.Parameters);
+
+        // Evaluation mode: every BatchNorm normalises with its running statistics, random in both (means within 0.5,
+        // variances from 0.5 to 1.5; the batch counts stay 0).
+        double[] buffers = reference.CreateDefaultBuffers();
+        for (int layer = 0; layer < reference.Layers.Count; layer++)
+        {
+            int channels = (reference.BufferCounts[layer] - 1) / 2;
+            for (int c = 0; c < channels; c++)
+            {
+                buffers[reference.BufferOffsets[layer] + c] = (float)(random.NextDouble() - 0.5);
+                buffers[reference.BufferOffsets[layer] + channels + c] = (float)(0.5 + random.NextDouble());
+            }
+        }
+
+        reference.Buffers = buffers;
+        Array.ConvertAll(buffers, v => (float)v).CopyTo(network.Buffers);
         float[] input = Uniform(random, network.InputLength, 1f);
         float[] outputGradient = Uniform(random, network.OutputLength, 1f);
         float[] output = new float[network.OutputLength];
@@ -178,17 +289,25 @@ public sealed class GeneratorFuzzTests
         }
     }
 
-    /// <summary>No ReLU/LeakyReLU input within 1e-3 of zero, and no max-pooling window whose two largest cells are within 1e-3.</summary>
+    /// <summary>
+    /// No input within 1e-3 of a kink (ReLU and LeakyReLU at 0, ReLU6 at 0 and 6, HardSigmoid and HardSwish at -3 and
+    /// 3), no max-pooling window and no global max-pooling plane whose two largest cells are within 1e-3.
+    /// </summary>
     private static bool WellConditioned(ReferenceNetwork reference)
     {
         for (int layer = 0; layer < reference.Layers.Count; layer++)
         {
             double[] x = reference.GetActivation(layer - 1);
+            (int C, int H, int W) input = layer == 0 ? reference.InputShape : reference.OutputShapes[layer - 1];
             switch (reference.Layers[layer])
             {
-                case RefReLU or RefLeakyReLU when x.Any(v => Math.Abs(v) < 1e-3):
+                case RefReLU or RefLeakyReLU when Near(x, 0):
+                case RefReLU6 when Near(x, 0, 6):
+                case RefHardSigmoid or RefHardSwish when Near(x, -3, 3):
                     return false;
-                case RefMaxPool2D pool when !PoolWellSeparated(pool, layer == 0 ? reference.InputShape : reference.OutputShapes[layer - 1], reference.OutputShapes[layer], x):
+                case RefMaxPool2D pool when !PoolWellSeparated(pool, reference.Paddings[layer], input, reference.OutputShapes[layer], x):
+                    return false;
+                case RefGlobalMaxPool2D when !PoolWellSeparated(new RefMaxPool2D(0) { KernelHeight = input.H, KernelWidth = input.W }, (0, 0, 0, 0), input, (input.C, 1, 1), x):
                     return false;
             }
         }
@@ -196,9 +315,13 @@ public sealed class GeneratorFuzzTests
         return true;
     }
 
-    private static bool PoolWellSeparated(RefMaxPool2D pool, (int C, int H, int W) input, (int C, int H, int W) output, double[] x)
+    private static bool Near(double[] x, params double[] kinks) => x.Any(v => kinks.Any(k => Math.Abs(v - k) < 1e-3));
+
+    private static bool PoolWellSeparated(RefMaxPool2D pool, (int Top, int Bottom, int Left, int Right) padding, (int C, int H, int W) input, (int C, int H, int W) output, double[] x)
     {
-        int s = pool.Stride == 0 ? pool.Size : pool.Stride;
+        int kh = pool.KernelHeight != 0 ? pool.KernelHeight : pool.Size, kw = pool.KernelWidth != 0 ? pool.KernelWidth : pool.Size;
+        int sh = pool.StrideHeight != 0 ? pool.StrideHeight : pool.Stride != 0 ? pool.Stride : kh;
+        int sw = pool.StrideWidth != 0 ? pool.StrideWidth : pool.Stride != 0 ? pool.Stride : kw;
         for (int c = 0; c < input.C; c++)
         {
             for (int oy = 0; oy < output.H; oy++)
@@ -206,11 +329,11 @@ public sealed class GeneratorFuzzTests
                 for (int ox = 0; ox < output.W; ox++)
                 {
                     double best = double.NegativeInfinity, second = double.NegativeInfinity;
-                    for (int ky = 0; ky < pool.Size; ky++)
+                    for (int ky = 0; ky < kh; ky++)
                     {
-                        for (int kx = 0; kx < pool.Size; kx++)
+                        for (int kx = 0; kx < kw; kx++)
                         {
-                            int iy = (oy * s) - pool.Padding + ky, ix = (ox * s) - pool.Padding + kx;
+                            int iy = (oy * sh) - padding.Top + ky, ix = (ox * sw) - padding.Left + kx;
                             if (iy < 0 || iy >= input.H || ix < 0 || ix >= input.W)
                             {
                                 continue;

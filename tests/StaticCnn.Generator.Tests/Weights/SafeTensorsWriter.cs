@@ -26,6 +26,9 @@ internal static class SafeTensorsWriter
         return new Tensor(name, "F32", shape, data);
     }
 
+    /// <summary>A scalar (shape []) int64, as PyTorch saves a BatchNorm's num_batches_tracked.</summary>
+    public static Tensor I64(string name, long value) => new(name, "I64", [], BitConverter.GetBytes(value));
+
     public static byte[] Bytes(IEnumerable<Tensor> tensors, Func<long, long, (long Begin, long End)>? offsets = null)
     {
         var header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");

@@ -28,3 +28,28 @@ public partial class BakedLeNet5;
 [MaxPool2D(2)]
 [Dense(6)]
 public partial class BakedImpliedFlattenF16;
+
+/// <summary>
+/// MobileNetish (tests/StaticCnn.Tests/Networks/TestNetworks.cs) with the parameters AND the BatchNorm buffers of
+/// Fixtures/SafeTensors/mobilenetish.safetensors (PyTorch's state_dict after three training steps; num_batches_tracked
+/// I64) baked in.
+/// </summary>
+[Network(3, 32, 32, Weights = "SafeTensors/mobilenetish.safetensors")]
+[Conv2D(8, 3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(32, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[GlobalAvgPool2D]
+[Dense(10)]
+public partial class BakedMobileNetish;

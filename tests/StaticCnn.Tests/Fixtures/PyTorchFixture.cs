@@ -7,7 +7,10 @@ using StaticCnn.Reference;
 namespace StaticCnn.Tests;
 
 /// <summary>One layer as a PyTorch fixture describes it. <see cref="Kind"/> is Conv2D, MaxPool2D, AvgPool2D, ReLU,
-/// LeakyReLU, Sigmoid, Tanh, Flatten or Dense; the other members are set for the kinds that have them.</summary>
+/// LeakyReLU, Sigmoid, Tanh, Flatten, Dense, ReLU6, HardSigmoid, HardSwish, SiLU, GELU, GlobalAvgPool2D,
+/// GlobalMaxPool2D, Softmax, BatchNorm or Dropout; the other members are set for the kinds that have them (null:
+/// absent from the JSON, the reference record's default). A DepthwiseConv2D is a Conv2D with <see cref="Groups"/> =
+/// its input channels.</summary>
 public sealed record PyTorchLayer(
     string Kind,
     int? Filters = null,
@@ -17,13 +20,34 @@ public sealed record PyTorchLayer(
     int? Size = null,
     double? Slope = null,
     int? Units = null,
-    string? Rounding = null);
+    string? Rounding = null,
+    int? KernelHeight = null,
+    int? KernelWidth = null,
+    int? StrideHeight = null,
+    int? StrideWidth = null,
+    int? PadTop = null,
+    int? PadBottom = null,
+    int? PadLeft = null,
+    int? PadRight = null,
+    bool? Same = null,
+    int? DilationHeight = null,
+    int? DilationWidth = null,
+    int? Groups = null,
+    bool? Bias = null,
+    bool? CountIncludePadding = null,
+    bool? ApproximateTanh = null,
+    double? Epsilon = null,
+    double? Momentum = null,
+    double? P = null);
 
 /// <summary>
-/// A network evaluated by PyTorch (tests/StaticCnn.Tests/Fixtures/PyTorch/make_fixtures.py): its input shape
-/// [C, H, W], its layers, its parameters (nn.Sequential.parameters() order: layer by layer, weight then bias), one
-/// input sample <see cref="X"/>, a dLoss/dOutput vector, and what PyTorch computed in float32: the logits and the
-/// gradients of L = sum(OutputGradient * logits) with respect to the parameters and the input.
+/// A network evaluated by PyTorch (tests/StaticCnn.Tests/Fixtures/PyTorch/make_fixtures.py and
+/// make_modern_fixtures.py): its input shape [C, H, W], its layers, its parameters (nn.Sequential.parameters() order:
+/// layer by layer, weight then bias), <see cref="Samples"/> input samples <see cref="X"/> (one after another), a
+/// dLoss/dOutput vector per sample, and what PyTorch computed in float32: the logits of every sample and the gradients
+/// of L = sum over the samples of dot(OutputGradient, logits) with respect to the parameters (summed over the batch)
+/// and every input. Batch fixtures (the *_train and *_eval files) also carry the batch normalisation buffers before
+/// and after the forward pass, the mode and the dropout mask's seed and step.
 /// </summary>
 public sealed record PyTorchFixture(
     string Name,
@@ -37,8 +61,47 @@ public sealed record PyTorchFixture(
     float[] InputGradient)
 {
     /// <summary>The names of the fixture files shipped with the tests.</summary>
+    /// <summary>The names of the single-sample fixture files shipped with the tests (one sample, no buffers: the
+    /// plain forward and backward pass).</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["lenet5", "seed", "activations", "strides", "dense_only", "maxpool_ties", "floor_mode", "ceil_mode"];
+    [
+        "lenet5", "seed", "activations", "strides", "dense_only", "maxpool_ties", "floor_mode", "ceil_mode",
+        "rectangular", "dilated", "grouped", "special_geometry", "modern_activations", "spatial_softmax",
+    ];
+
+    /// <summary>The names of the batch fixtures (make_modern_fixtures.py): networks with batch normalisation and
+    /// dropout, each in training mode ("_train") and evaluation mode ("_eval") from the same starting state.</summary>
+    public static IReadOnlyList<string> BatchNames { get; } =
+    [
+        "mobilenetish_train", "mobilenetish_eval", "dscnnish_train", "dscnnish_eval",
+        "dense_batchnorm_train", "dense_batchnorm_eval",
+    ];
+
+    /// <summary>How many samples <see cref="X"/>, <see cref="OutputGradient"/>, <see cref="Logits"/> and
+    /// <see cref="InputGradient"/> hold, one after another (JSON "samples"; 1 when absent).</summary>
+    public int Samples { get; init; } = 1;
+
+    /// <summary>"train" (PyTorch's model.train(): batch statistics, dropout masks) or "eval" (model.eval()); null when
+    /// absent, which means the network behaves the same in both modes.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Whether <see cref="Mode"/> is "train".</summary>
+    public bool Training => Mode == "train";
+
+    /// <summary>The buffers before the forward pass (JSON "buffers"): per batch normalisation layer in order,
+    /// running_mean [C], running_var [C], num_batches_tracked [1]. Empty when absent.</summary>
+    public float[] Buffers { get; init; } = [];
+
+    /// <summary>The buffers after the forward pass (JSON "buffersAfter"; in training mode the running statistics are
+    /// updated with the momentum and the unbiased batch variance, and num_batches_tracked is one more). Empty when
+    /// absent.</summary>
+    public float[] BuffersAfter { get; init; } = [];
+
+    /// <summary>The seed of the dropout masks (JSON "dropoutSeed"), for <c>StaticCnn.Kernels.Dropout.Key</c>.</summary>
+    public int? DropoutSeed { get; init; }
+
+    /// <summary>The training step of the dropout masks (JSON "dropoutStep").</summary>
+    public long? DropoutStep { get; init; }
 
     public int Channels => Input[0];
 
@@ -77,10 +140,28 @@ public sealed record PyTorchFixture(
                 Size: OptionalInt(layer, "size"),
                 Slope: layer.TryGetProperty("slope", out JsonElement slope) ? slope.GetDouble() : null,
                 Units: OptionalInt(layer, "units"),
-                Rounding: layer.TryGetProperty("rounding", out JsonElement rounding) ? rounding.GetString() : null));
+                Rounding: layer.TryGetProperty("rounding", out JsonElement rounding) ? rounding.GetString() : null,
+                KernelHeight: OptionalInt(layer, "kernelHeight"),
+                KernelWidth: OptionalInt(layer, "kernelWidth"),
+                StrideHeight: OptionalInt(layer, "strideHeight"),
+                StrideWidth: OptionalInt(layer, "strideWidth"),
+                PadTop: OptionalInt(layer, "padTop"),
+                PadBottom: OptionalInt(layer, "padBottom"),
+                PadLeft: OptionalInt(layer, "padLeft"),
+                PadRight: OptionalInt(layer, "padRight"),
+                Same: OptionalBool(layer, "same"),
+                DilationHeight: OptionalInt(layer, "dilationHeight"),
+                DilationWidth: OptionalInt(layer, "dilationWidth"),
+                Groups: OptionalInt(layer, "groups"),
+                Bias: OptionalBool(layer, "bias"),
+                CountIncludePadding: OptionalBool(layer, "countIncludePadding"),
+                ApproximateTanh: OptionalBool(layer, "approximateTanh"),
+                Epsilon: OptionalSingle(layer, "epsilon"),
+                Momentum: OptionalSingle(layer, "momentum"),
+                P: OptionalSingle(layer, "p")));
         }
 
-        return new PyTorchFixture(
+        var fixture = new PyTorchFixture(
             Property(root, "name", path).GetString() ?? name,
             input,
             layers,
@@ -89,7 +170,43 @@ public sealed record PyTorchFixture(
             Floats(Property(root, "outputGradient", path)),
             Floats(Property(root, "logits", path)),
             Floats(Property(root, "parameterGradients", path)),
-            Floats(Property(root, "inputGradient", path)));
+            Floats(Property(root, "inputGradient", path)))
+        {
+            Samples = OptionalInt(root, "samples") ?? 1,
+            Mode = root.TryGetProperty("mode", out JsonElement mode) ? mode.GetString() : null,
+            Buffers = root.TryGetProperty("buffers", out JsonElement buffers) ? Floats(buffers) : [],
+            BuffersAfter = root.TryGetProperty("buffersAfter", out JsonElement after) ? Floats(after) : [],
+            DropoutSeed = OptionalInt(root, "dropoutSeed"),
+            DropoutStep = root.TryGetProperty("dropoutStep", out JsonElement step) ? step.GetInt64() : null,
+        };
+        if (fixture.Samples < 1
+            || fixture.X.Length % fixture.Samples != 0
+            || fixture.OutputGradient.Length % fixture.Samples != 0
+            || fixture.Logits.Length != fixture.OutputGradient.Length
+            || fixture.InputGradient.Length != fixture.X.Length)
+        {
+            throw new InvalidDataException(
+                $"{path}: \"x\", \"outputGradient\", \"logits\" and \"inputGradient\" do not hold {fixture.Samples} sample(s).");
+        }
+        return fixture;
+    }
+
+    /// <summary>Splits a per-sample vector (<see cref="X"/>, <see cref="OutputGradient"/>, <see cref="Logits"/>,
+    /// <see cref="InputGradient"/>) into its <see cref="Samples"/> samples.</summary>
+    public float[][] PerSample(float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length % Samples != 0)
+        {
+            throw new ArgumentException($"{values.Length} values do not split into {Samples} samples.", nameof(values));
+        }
+        int length = values.Length / Samples;
+        var result = new float[Samples][];
+        for (int s = 0; s < Samples; s++)
+        {
+            result[s] = values.AsSpan(s * length, length).ToArray();
+        }
+        return result;
     }
 
     /// <summary>The layers as <see cref="RefLayer"/>s, for <see cref="ReferenceNetwork"/>.</summary>
@@ -102,15 +219,63 @@ public sealed record PyTorchFixture(
             result[i] = l.Kind switch
             {
                 "Conv2D" => new RefConv2D(Need(l.Filters, l, "filters"), Need(l.KernelSize, l, "kernelSize"),
-                                          l.Stride ?? 1, l.Padding ?? 0, Rounding(l)),
-                "MaxPool2D" => new RefMaxPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l)),
-                "AvgPool2D" => new RefAvgPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l)),
+                                          l.Stride ?? 1, l.Padding ?? 0, Rounding(l))
+                {
+                    KernelHeight = l.KernelHeight ?? 0,
+                    KernelWidth = l.KernelWidth ?? 0,
+                    StrideHeight = l.StrideHeight ?? 0,
+                    StrideWidth = l.StrideWidth ?? 0,
+                    PadTop = l.PadTop,
+                    PadBottom = l.PadBottom,
+                    PadLeft = l.PadLeft,
+                    PadRight = l.PadRight,
+                    Same = l.Same ?? false,
+                    DilationHeight = l.DilationHeight ?? 1,
+                    DilationWidth = l.DilationWidth ?? 1,
+                    Groups = l.Groups ?? 1,
+                    Bias = l.Bias ?? true,
+                },
+                "MaxPool2D" => new RefMaxPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l))
+                {
+                    KernelHeight = l.KernelHeight ?? 0,
+                    KernelWidth = l.KernelWidth ?? 0,
+                    StrideHeight = l.StrideHeight ?? 0,
+                    StrideWidth = l.StrideWidth ?? 0,
+                    PadTop = l.PadTop,
+                    PadBottom = l.PadBottom,
+                    PadLeft = l.PadLeft,
+                    PadRight = l.PadRight,
+                    Same = l.Same ?? false,
+                },
+                "AvgPool2D" => new RefAvgPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l))
+                {
+                    KernelHeight = l.KernelHeight ?? 0,
+                    KernelWidth = l.KernelWidth ?? 0,
+                    StrideHeight = l.StrideHeight ?? 0,
+                    StrideWidth = l.StrideWidth ?? 0,
+                    PadTop = l.PadTop,
+                    PadBottom = l.PadBottom,
+                    PadLeft = l.PadLeft,
+                    PadRight = l.PadRight,
+                    Same = l.Same ?? false,
+                    CountIncludePadding = l.CountIncludePadding ?? true,
+                },
                 "ReLU" => new RefReLU(),
                 "LeakyReLU" => new RefLeakyReLU(l.Slope ?? 0.01),
                 "Sigmoid" => new RefSigmoid(),
                 "Tanh" => new RefTanh(),
                 "Flatten" => new RefFlatten(),
                 "Dense" => new RefDense(Need(l.Units, l, "units")),
+                "ReLU6" => new RefReLU6(),
+                "HardSigmoid" => new RefHardSigmoid(),
+                "HardSwish" => new RefHardSwish(),
+                "SiLU" => new RefSiLU(),
+                "GELU" => new RefGELU(l.ApproximateTanh ?? false),
+                "GlobalAvgPool2D" => new RefGlobalAvgPool2D(),
+                "GlobalMaxPool2D" => new RefGlobalMaxPool2D(),
+                "Softmax" => new RefSoftmax(),
+                "BatchNorm" => new RefBatchNorm(l.Epsilon ?? 1e-5, l.Momentum ?? 0.1),
+                "Dropout" => new RefDropout(Need(l.P, l, "p")),
                 _ => throw new InvalidDataException($"Fixture '{Name}': unknown layer kind '{l.Kind}'."),
             };
         }
@@ -128,7 +293,8 @@ public sealed record PyTorchFixture(
         _ => throw new InvalidDataException($"Fixture '{Name}': layer {layer.Kind} has an unknown \"rounding\" '{layer.Rounding}'."),
     };
 
-    private int Need(int? value, PyTorchLayer layer, string property) =>
+    private T Need<T>(T? value, PyTorchLayer layer, string property)
+        where T : struct =>
         value ?? throw new InvalidDataException($"Fixture '{Name}': layer {layer.Kind} has no \"{property}\".");
 
     private static JsonElement Property(JsonElement element, string name, string path) =>
@@ -138,6 +304,14 @@ public sealed record PyTorchFixture(
 
     private static int? OptionalInt(JsonElement element, string name) =>
         element.TryGetProperty(name, out JsonElement value) ? value.GetInt32() : null;
+
+    private static bool? OptionalBool(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) ? value.GetBoolean() : null;
+
+    /// <summary>A float32 property widened to double: StaticCnn's Epsilon, Momentum and dropout probability are
+    /// floats, and the fixture writes the shortest string of the float32 value PyTorch used.</summary>
+    private static double? OptionalSingle(JsonElement element, string name) =>
+        element.TryGetProperty(name, out JsonElement value) ? value.GetSingle() : null;
 
     private static int[] Ints(JsonElement array)
     {

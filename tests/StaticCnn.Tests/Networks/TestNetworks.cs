@@ -320,3 +320,85 @@ public partial class ModernActivationsNet;
 [Conv2D(5, 1)]
 [Softmax]
 public partial class SpatialSoftmaxNet;
+
+/// <summary>MobileNet's pattern: a strided 'same' stem without bias, depthwise-separable blocks, BatchNorm and ReLU after every convolution.</summary>
+[Network(3, 32, 32)]
+[Conv2D(8, 3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(32, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[GlobalAvgPool2D]
+[Dense(10)]
+public partial class MobileNetish;
+
+/// <summary>DS-CNN's pattern on an MFCC-shaped input: a 10x4 stride-2 'same' stem, BatchNorm, Dropout, a depthwise-separable block, a floor-rounded average pool.</summary>
+[Network(1, 49, 10)]
+[Conv2D(16, 10, KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[ReLU]
+[Dropout(0.2f)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[ReLU]
+[Conv2D(16, 1)]
+[BatchNorm]
+[ReLU]
+[Dropout(0.4f)]
+[AvgPool2D(24, KernelWidth = 5, Rounding = ShapeRounding.Floor)]
+[Dense(12)]
+public partial class DsCnnish;
+
+/// <summary>BatchNorm1d after Dense layers, one with Keras's epsilon and momentum.</summary>
+[Network(1, 1, 20)]
+[Flatten]
+[Dense(16)]
+[BatchNorm]
+[ReLU]
+[Dense(8)]
+[BatchNorm(Epsilon = 1e-3f, Momentum = 0.01f)]
+[ReLU]
+[Dense(4)]
+public partial class DenseBatchNorm;
+
+/// <summary>
+/// Every way the inference plan treats a BatchNorm: on the input and after pooling it stays a layer; folded into a
+/// convolution run as filters in lanes (with its ReLU), as Winograd (no ReLU after it), over kx-shifted rows without a
+/// bias, through im2col at stride 2 (a 4x4 kernel) (ReLU6 after it, not fused), and into a dense layer; a BatchNorm after a BatchNorm; and
+/// Dropout, left out, before the last layer.
+/// </summary>
+[Network(3, 12, 12)]
+[BatchNorm]
+[Conv2D(8, 3, 1, 1)]
+[BatchNorm]
+[ReLU]
+[Conv2D(8, 3, 1, 1)]
+[BatchNorm]
+[Conv2D(16, 5, 1, 2, Bias = false)]
+[BatchNorm]
+[ReLU]
+[MaxPool2D(2)]
+[BatchNorm]
+[Conv2D(16, 4, 2, 1)]
+[BatchNorm]
+#pragma warning disable SCNN0028 // On purpose: the inference plan keeps a BatchNorm after a BatchNorm as a layer.
+[BatchNorm(Epsilon = 1e-3f)]
+#pragma warning restore SCNN0028
+[ReLU6]
+[Flatten]
+[Dense(10)]
+[BatchNorm]
+[ReLU]
+[Dropout(0.5f)]
+[Dense(4)]
+public partial class FoldingNet;

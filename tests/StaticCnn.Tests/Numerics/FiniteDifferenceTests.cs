@@ -27,8 +27,12 @@ public sealed class FiniteDifferenceTests(ITestOutputHelper log)
     // SmallVgg is left out: a 1e-3 step of an early bias moves thousands of ReLU pre-activations, enough of them
     // across their kink that the one-sided slopes no longer flag it, so the quotient measures the kinks rather
     // than the gradient. Its gradients are checked exactly against the double-precision reference instead
-    // (ReferenceAgreementTests), at every SIMD width.
-    public static IEnumerable<object[]> Networks() => NetworkCase.All.Where(n => n.Name != "SmallVgg").Select(n => new object[] { n.Name });
+    // (ReferenceAgreementTests), at every SIMD width. FoldingNet likewise: max pooling, two ReLUs and a ReLU6 after its
+    // 5x5 convolution put kinks on both sides of most points within a 1e-3 step (conv 2's weight 155: central quotients
+    // 1.10e-2, 9.77e-3, 6.45e-3, 2.95e-3 at steps 1e-2 down to 3e-4, against a gradient of 3.60e-3, with the inference
+    // plan and the training plan alike).
+    public static IEnumerable<object[]> Networks() =>
+        NetworkCase.All.Where(n => n.Name is not ("SmallVgg" or "FoldingNet")).Select(n => new object[] { n.Name });
 
     [Theory]
     [MemberData(nameof(Networks))]

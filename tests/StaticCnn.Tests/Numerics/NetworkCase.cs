@@ -146,5 +146,32 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         [
             new RefConv2D(4, 3), new RefGlobalMaxPool2D(), new RefConv2D(5, 1), new RefSoftmax(),
         ]),
+        new("MobileNetish", () => new MobileNetish(), 3, 32, 32,
+        [
+            new RefConv2D(8, 3, 2) { Same = true, Bias = false }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(8, 3) { Groups = 8, Same = true, Bias = false }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(16, 1) { Bias = false }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(16, 3, 2) { Groups = 16, Same = true, Bias = false }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(32, 1) { Bias = false }, new RefBatchNorm(), new RefReLU(),
+            new RefGlobalAvgPool2D(), new RefDense(10),
+        ]),
+        new("DsCnnish", () => new DsCnnish(), 1, 49, 10,
+        [
+            new RefConv2D(16, 10) { KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, Same = true }, new RefBatchNorm(), new RefReLU(), new RefDropout(0.2f),
+            new RefConv2D(16, 3) { Groups = 16, Same = true }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(16, 1), new RefBatchNorm(), new RefReLU(), new RefDropout(0.4f),
+            new RefAvgPool2D(24, 0, 0, RefRounding.Floor) { KernelWidth = 5 }, new RefDense(12),
+        ]),
+        new("DenseBatchNorm", () => new DenseBatchNorm(), 1, 1, 20,
+        [
+            new RefFlatten(), new RefDense(16), new RefBatchNorm(), new RefReLU(), new RefDense(8), new RefBatchNorm(1e-3f, 0.01f), new RefReLU(), new RefDense(4),
+        ]),
+        new("FoldingNet", () => new FoldingNet(), 3, 12, 12,
+        [
+            new RefBatchNorm(), new RefConv2D(8, 3, 1, 1), new RefBatchNorm(), new RefReLU(), new RefConv2D(8, 3, 1, 1), new RefBatchNorm(),
+            new RefConv2D(16, 5, 1, 2) { Bias = false }, new RefBatchNorm(), new RefReLU(), new RefMaxPool2D(2), new RefBatchNorm(),
+            new RefConv2D(16, 4, 2, 1), new RefBatchNorm(), new RefBatchNorm(1e-3f), new RefReLU6(), new RefFlatten(), new RefDense(10), new RefBatchNorm(), new RefReLU(),
+            new RefDropout(0.5f), new RefDense(4),
+        ]),
     ];
 }

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using StaticCnn.Kernels;
+using StaticCnn.Reference;
 using Xunit;
 
 namespace StaticCnn.Tests.Numerics;
 
 /// <summary>
 /// The generated networks given PyTorch's parameters produce PyTorch's logits and gradients (fixtures made by
-/// Fixtures/PyTorch/make_fixtures.py with torch 1.13 in float32).
+/// Fixtures/PyTorch/make_fixtures.py and make_modern_fixtures.py with torch 1.13 in float32).
 /// </summary>
 public sealed class PyTorchParityTests
 {
@@ -22,6 +23,12 @@ public sealed class PyTorchParityTests
         ["maxpool_ties"] = "MaxPoolTiesNet",
         ["floor_mode"] = "FloorModeNet",
         ["ceil_mode"] = "CeilModeNet",
+        ["rectangular"] = "RectangularNet",
+        ["dilated"] = "DilatedNet",
+        ["grouped"] = "GroupedNet",
+        ["special_geometry"] = "SpecialGeometryNet",
+        ["modern_activations"] = "ModernActivationsNet",
+        ["spatial_softmax"] = "SpatialSoftmaxNet",
     };
 
     public static IEnumerable<object[]> Cases() =>
@@ -36,7 +43,16 @@ public sealed class PyTorchParityTests
         PyTorchFixture fixture = PyTorchFixture.Load(fixtureName);
         NetworkCase network = NetworkCase.All.Single(n => n.Name == FixtureOf[fixtureName]);
         Assert.Equal(fixture.Input, new[] { network.Channels, network.Height, network.Width });
+        Assert.Equal(1, fixture.Samples);
+
+        // The fixture's layers are the declared network's: same shapes, paddings and parameter layout per layer.
+        ReferenceNetwork declared = network.Reference(), fixtureNetwork = fixture.ToReferenceNetwork();
+        Assert.Equal(declared.OutputShapes, fixtureNetwork.OutputShapes);
+        Assert.Equal(declared.Paddings, fixtureNetwork.Paddings);
+        Assert.Equal(declared.ParameterCounts, fixtureNetwork.ParameterCounts);
+
         INetwork net = network.Create();
+        Assert.Equal(fixture.Parameters.Length, net.Parameters.Length);
         net.VectorWidth = width;
         fixture.Parameters.CopyTo(net.Parameters);
         float[] output = new float[net.OutputLength];

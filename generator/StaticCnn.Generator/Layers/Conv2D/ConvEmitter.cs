@@ -43,6 +43,12 @@ internal static class ConvEmitter
             {
                 EmitDirect(w, plan);
             }
+
+            if (plan.Affine is AffineEpilogue affine && (plan.Winograd is not null || plan.FiltersInLanes is not null))
+            {
+                w.Line($"// Layer {affine.Layer}'s BatchNorm folded in: its evaluation-mode scale and shift per filter{(plan.FusedRelu is null ? "" : ", then the ReLU")}, in place.");
+                w.Line($"global::StaticCnn.Kernels.BatchNormKernels.Normalize<TS, TV>(ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref ws, {plan.Output.Offset}), {oc}, {ho * wo}, ref TS.At(ref g, {affine.Scale}), ref TS.At(ref g, {affine.Shift}), {(plan.FusedRelu is null ? "false" : "true")});");
+            }
         }
 
         w.Line();
@@ -177,7 +183,7 @@ internal static class ConvEmitter
         LayerShape layer = plan.Shape;
         int k = layer.Window.KernelHeight, wp = plan.PaddedWidth, oc = layer.Output.C;
         int pixels = layer.Output.H * layer.Output.W;
-        ActivationPlan? relu = plan.FusedRelu;
+        ActivationPlan? relu = plan.Affine is null ? plan.FusedRelu : null;
         w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
         w.Line($"// in the vector lanes, a block of pixels of one output row broadcast; T (rows of {lanes.Stride}, then the biases) is in t (PrepareWeights keeps it current).");
         w.Line($"{plan.Forward!.Name}Gemm<TS, TV>(ref p, ref t, ref ws);");
@@ -202,7 +208,7 @@ internal static class ConvEmitter
         int tiles = winograd.Tiles;
         long direct = (long)oc * ic * 9 * layer.Output.H * layer.Output.W;
         long products = (long)oc * ic * 16 * tiles;
-        ActivationPlan? relu = plan.FusedRelu;
+        ActivationPlan? relu = plan.Affine is null ? plan.FusedRelu : null;
         w.Line($"// Winograd F(2x2, 3x3) over {winograd.TileRows}x{winograd.TileColumns} tiles of 2x2 outputs: {Format.Count(products)} multiply-adds instead of {Format.Count(direct)}.");
         int width = layer.Output.W;
         w.Line(winograd.ChunkRows == winograd.TileRows
@@ -444,6 +450,26 @@ internal static class ConvEmitter
             w.Line("// Row width of the GEMM result: the output width where the register block ran compact, else the padded width.");
             w.Line($"int width = {RowWidth(forward)};");
             source = "width";
+        }
+
+        if (plan.Affine is AffineEpilogue affine)
+        {
+            w.Line($"// Layer {affine.Layer}'s BatchNorm is folded in: each filter's sums are scaled and shifted by its evaluation-mode scale and shift{(relu is null ? "" : ", then the ReLU")}.");
+            using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+            {
+                w.Line($"float sc = TS.At(ref g, {affine.Scale} + co), hc = TS.At(ref g, {affine.Shift} + co);");
+                w.Line("TV s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
+                using (w.Block($"for (int oy = 0; oy < {rows}; oy++)"))
+                {
+                    w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {source}));");
+                    w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
+                    Loops.RowLoop(w, length,
+                        relu is null ? "TS.Store(TS.MultiplyAdd(TS.Load(ref src, x), s, h), ref dst, x);" : "TS.Store(TS.Max(TS.MultiplyAdd(TS.Load(ref src, x), s, h), TS.Zero), ref dst, x);",
+                        relu is null ? "TS.At(ref dst, x) = global::StaticCnn.Kernels.SimdScalar.MultiplyAdd(TS.At(ref src, x), sc, hc);" : "TS.At(ref dst, x) = global::StaticCnn.Kernels.SimdScalar.Max(global::StaticCnn.Kernels.SimdScalar.MultiplyAdd(TS.At(ref src, x), sc, hc), 0f);");
+                }
+            }
+
+            return;
         }
 
         using (w.Block($"for (int co = 0; co < {oc}; co++)"))

@@ -15,7 +15,7 @@ internal sealed class ConvPlan : LayerPlan
     }
 
     public override string ForwardStatement =>
-        $"{MethodPrefix}Forward<TS, TV>({Names.KernelArguments}{(ForwardReadsTransformed ? ", ref t" : "")});";
+        $"{MethodPrefix}Forward<TS, TV>({(Affine is null ? Names.KernelArguments : "ref p, ref t, ref ws")}{(ForwardReadsTransformed ? ", ref t" : "")});";
 
     public override string BackwardComment(bool first) => $"// {Heading}: db, dW{(first ? ", and dX if asked" : ", dX")}.";
 
@@ -71,7 +71,7 @@ internal sealed class ConvPlan : LayerPlan
     {
         if (Forward is { Map: not null } mapped)
         {
-            Forward = mapped with { Direct = new DirectOutput(Output.Offset, Shape.Output.H * Shape.Output.W, FusedRelu is not null) };
+            Forward = mapped with { Direct = new DirectOutput(Output.Offset, Shape.Output.H * Shape.Output.W, FusedRelu is not null, Affine) };
         }
     }
 

@@ -13,9 +13,10 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal static class ConvPlanner
 {
-    public static ConvPlan Plan(LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient, Workspace workspace)
+    public static ConvPlan Plan(LayerShape layer, BufferPlan input, BufferPlan output, BufferPlan inputGradient, BufferPlan outputGradient, Workspace workspace, bool inference)
     {
-        var plan = new ConvPlan(layer, input, output, inputGradient, outputGradient);
+        // An inference plan's methods are named Infer{n}{Kind}: the name is fixed here, with the GEMMs'.
+        var plan = new ConvPlan(layer, input, output, inputGradient, outputGradient) { Inference = inference };
         Window window = layer.Window;
         int kh = window.KernelHeight, kw = window.KernelWidth;
         int dh = window.DilationHeight, dw = window.DilationWidth;
@@ -333,7 +334,7 @@ internal static class ConvPlanner
 
         plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
             Operand.Parameters, layer.ParameterOffset, ic * taps, plan.ShiftedRows.Offset, loops, list,
-            plan.Wide.Offset, stride, layer.BiasOffset);
+            plan.Wide.Offset, stride, layer.BiasCount > 0 ? layer.BiasOffset : null);
         plan.Kernel = $"GEMM over compact columns from {k} kx-shifted copies of the input rows, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
     }
 

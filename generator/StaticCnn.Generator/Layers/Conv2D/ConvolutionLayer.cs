@@ -227,7 +227,7 @@ internal abstract class ConvolutionLayer : LayerDefinition
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {
         (BufferPlan output, BufferPlan outputGradient) = context.AddOutput(layer);
-        return ConvPlanner.Plan(layer, context.Input, output, context.InputGradient, outputGradient, context.Workspace);
+        return ConvPlanner.Plan(layer, context.Input, output, context.InputGradient, outputGradient, context.Workspace, context.Inference);
     }
 }
 

@@ -84,7 +84,7 @@ internal sealed class DenseLayer : LayerDefinition
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {
         (BufferPlan output, BufferPlan outputGradient) = context.AddOutput(layer);
-        var plan = new DensePlan(layer, context.Input, output, context.InputGradient, outputGradient);
+        var plan = new DensePlan(layer, context.Input, output, context.InputGradient, outputGradient) { Inference = context.Inference };
         int inputs = (int)layer.Input.Length;
         int units = layer.Output.C;
         plan.UnitBlock = Math.Min(4, units);

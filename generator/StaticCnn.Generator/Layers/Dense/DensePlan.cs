@@ -16,7 +16,13 @@ internal sealed class DensePlan : LayerPlan
 
     public int UnitBlock { get; set; }
 
-    public override string ForwardStatement => $"{MethodPrefix}Forward<TS, TV>({Names.KernelArguments});";
+    /// <summary>
+    /// y = W x + b; with a BatchNorm folded in (inference plan), then y = scale * y + shift per unit, in place, from the
+    /// evaluation-mode rows in the transformed array (the pass's t).
+    /// </summary>
+    public override string ForwardStatement => Affine is AffineEpilogue affine
+        ? $"{MethodPrefix}Forward<TS, TV>({Names.KernelArguments}); global::StaticCnn.Kernels.BatchNormKernels.Normalize<TS, TV>(ref TS.At(ref ws, {Output.Offset}), ref TS.At(ref ws, {Output.Offset}), {Shape.Output.Length}, 1, ref TS.At(ref t, {affine.Scale}), ref TS.At(ref t, {affine.Shift}), false);"
+        : $"{MethodPrefix}Forward<TS, TV>({Names.KernelArguments});";
 
     public override string BackwardComment(bool first) => $"// {Heading}: db, dW{(first ? ", and dX if asked" : ", dX")}.";
 
