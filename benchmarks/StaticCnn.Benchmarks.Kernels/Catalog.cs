@@ -13,6 +13,12 @@ public static class Catalog
     /// <summary>Single convolution layers (each with its ReLU) taken from those networks.</summary>
     public static readonly string[] Layers = ["LeNetConv1", "LeNetConv2", "LeNetDense", "VggDense", "VggConv1", "VggConv32", "VggConv64", "VggConv128", "CifarConv20", "CifarHead", "CifarTail", "MaxPool3x3", "Conv64x64"];
 
+    /// <summary>Depthwise layers (memory-bound: measured in GB/s against the copy bandwidth at their size).</summary>
+    public static readonly string[] Depthwise = ["Dw8x48", "Dw8x48Twice", "Dw16x48s2", "Dw32x24", "Dw64x12", "Dw128x6", "Pass8x48"];
+
+    /// <summary>One depthwise-separable network with BatchNorm folded, unfoldable (after the ReLU), and absent.</summary>
+    public static readonly string[] BatchNorm = ["BlocksFolded", "BlocksUnfolded", "BlocksPlain"];
+
     /// <summary>Layer networks whose passes used to depend on the data (max pooling's winner search): the probe also runs them over distinct samples.</summary>
     public static readonly string[] DataDependent = ["MaxPool3x3"];
 
@@ -35,18 +41,35 @@ public static class Catalog
         "CifarTail" => new CifarTail(),
         "MaxPool3x3" => new MaxPool3x3(),
         "Conv64x64" => new Conv64x64(),
+        "Dw8x48" => new Dw8x48(),
+        "Pass8x48" => new Pass8x48(),
+        "Dw8x48Twice" => new Dw8x48Twice(),
+        "Dw16x48s2" => new Dw16x48s2(),
+        "Dw32x24" => new Dw32x24(),
+        "Dw64x12" => new Dw64x12(),
+        "Dw128x6" => new Dw128x6(),
+        "BlocksFolded" => new BlocksFolded(),
+        "BlocksUnfolded" => new BlocksUnfolded(),
+        "BlocksPlain" => new BlocksPlain(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown network."),
     };
 
     /// <summary>Floating-point operations of one forward pass (2 per multiply-add of the convolutions and dense layers).</summary>
     public static long ForwardFlops(INetwork network) => network.Layers.Sum(Flops);
 
-    private static long Flops(LayerInfo layer) => layer.Kind switch
+    private static long Flops(LayerInfo layer) => layer switch
     {
-        LayerKind.Conv2D => 2L * layer.Output.Length * layer.Input.Channels * layer.KernelSize * layer.KernelSize,
-        LayerKind.Dense => 2L * layer.Input.Length * layer.Output.Length,
+        ConvolutionInfo c => 2L * layer.Output.Length * (layer.Input.Channels / c.Groups) * c.Window.KernelHeight * c.Window.KernelWidth,
+        _ when layer.Kind == LayerKind.Dense => 2L * layer.Input.Length * layer.Output.Length,
         _ => 0,
     };
+
+    /// <summary>
+    /// The floats one forward pass must move at least once: every layer's input and output, and the parameters
+    /// (4 bytes each). What a memory-bound layer's GB/s is counted over.
+    /// </summary>
+    public static long ForwardBytes(INetwork network) =>
+        4L * (network.Layers.Sum(l => (long)l.Input.Length + l.Output.Length) + network.ParameterCount);
 
     /// <summary>Deterministic inputs in [-1, 1).</summary>
     public static float[] Inputs(int length, int seed)
@@ -61,5 +84,5 @@ public static class Catalog
         return values;
     }
 
-    public static IEnumerable<string> All => Networks.Concat(Layers);
+    public static IEnumerable<string> All => Networks.Concat(Layers).Concat(Depthwise).Concat(BatchNorm);
 }

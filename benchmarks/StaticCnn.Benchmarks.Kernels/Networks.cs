@@ -155,3 +155,130 @@ public partial class MaxPool3x3;
 [Conv2D(64, 3, padding: 1)]
 [ReLU]
 public partial class Conv64x64;
+
+// Depthwise layers of MobileNetV1 alpha 0.25 at 96x96 (MLPerf Tiny's visual wake words model): 3x3, 'same'.
+
+/// <summary>MobileNetV1-0.25's first depthwise layer: 8x48x48, 3x3, stride 1 (0.33 MFLOP, 147 KB in + out).</summary>
+[Network(8, 48, 48)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw8x48;
+
+/// <summary>
+/// <see cref="Dw8x48"/> twice in a row: the time over Dw8x48's is what the second layer costs inside a network, where
+/// it reads its input in place (the Forward call's copies in and out, and the first layer's padded copy of the
+/// network's input, are in both).
+/// </summary>
+[Network(8, 48, 48)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw8x48Twice;
+
+/// <summary>MobileNetV1-0.25's first strided depthwise layer: 16x48x48 -> 16x24x24, 3x3, stride 2 'same' (0 before, 1 after).</summary>
+[Network(16, 48, 48)]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same)]
+public partial class Dw16x48s2;
+
+/// <summary>MobileNetV1-0.25's 32-channel depthwise layer: 32x24x24, 3x3, stride 1.</summary>
+[Network(32, 24, 24)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw32x24;
+
+/// <summary>MobileNetV1-0.25's 64-channel depthwise layer: 64x12x12, 3x3, stride 1.</summary>
+[Network(64, 12, 12)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw64x12;
+
+/// <summary>MobileNetV1-0.25's 128-channel depthwise layers (five in a row): 128x6x6, 3x3, stride 1.</summary>
+[Network(128, 6, 6)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw128x6;
+
+/// <summary>
+/// Dw8x48's shape with nothing but a ReLU: what any Forward call on a map this size costs besides its layers (the
+/// input copied in, one in-place pass, the output copied out), measured beside the depthwise layers.
+/// </summary>
+[Network(8, 48, 48)]
+[ReLU]
+public partial class Pass8x48;
+
+// The same depthwise-separable network three ways, to price BatchNorm at inference.
+
+/// <summary>
+/// MobileNetV1-0.25's first three blocks at 96x96, BatchNorm after every convolution and before its ReLU: at
+/// inference every BatchNorm folds into the convolution before it (2.2 M multiply-adds).
+/// </summary>
+[Network(3, 96, 96)]
+[Conv2D(8, 3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(16, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(32, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[BatchNorm]
+[ReLU]
+[Conv2D(32, 1, Bias = false)]
+[BatchNorm]
+[ReLU]
+[GlobalAvgPool2D]
+[Dense(2)]
+public partial class BlocksFolded;
+
+/// <summary>
+/// <see cref="BlocksFolded"/> with each BatchNorm after its ReLU: the same arithmetic, but nothing to fold into,
+/// so every BatchNorm runs as its own pass over the feature map (what BatchNorm costs without folding).
+/// </summary>
+[Network(3, 96, 96)]
+[Conv2D(8, 3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[ReLU]
+[BatchNorm]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[ReLU]
+[BatchNorm]
+[Conv2D(16, 1, Bias = false)]
+[ReLU]
+[BatchNorm]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same, Bias = false)]
+[ReLU]
+[BatchNorm]
+[Conv2D(32, 1, Bias = false)]
+[ReLU]
+[BatchNorm]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same, Bias = false)]
+[ReLU]
+[BatchNorm]
+[Conv2D(32, 1, Bias = false)]
+[ReLU]
+[BatchNorm]
+[GlobalAvgPool2D]
+[Dense(2)]
+public partial class BlocksUnfolded;
+
+/// <summary><see cref="BlocksFolded"/> without BatchNorm, convolutions with bias: the floor folding should reach.</summary>
+[Network(3, 96, 96)]
+[Conv2D(8, 3, stride: 2, PaddingMode = PaddingMode.Same)]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[ReLU]
+[Conv2D(16, 1)]
+[ReLU]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same)]
+[ReLU]
+[Conv2D(32, 1)]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[ReLU]
+[Conv2D(32, 1)]
+[ReLU]
+[GlobalAvgPool2D]
+[Dense(2)]
+public partial class BlocksPlain;

@@ -18,6 +18,11 @@ internal static class Probe
         double peak256 = FmaPeak.Measure(SimdWidth.Vector256);
         double peak512 = Vector512Supported() ? FmaPeak.Measure(SimdWidth.Vector512) : double.NaN;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA peak, 1 thread: Vector256 {peak256:F1} GFLOP/s, Vector512 {peak512:F1} GFLOP/s"));
+        if (selected.Any(n => Array.IndexOf(Catalog.Depthwise, n) >= 0))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Copy bandwidth, 1 thread (read + write): 32 KiB {Bandwidth.Measure(32 << 10):F1} GB/s, 256 KiB {Bandwidth.Measure(256 << 10):F1} GB/s, 4 MiB {Bandwidth.Measure(4 << 20):F1} GB/s, 256 MiB {Bandwidth.Measure(256 << 20):F1} GB/s"));
+        }
         foreach (string name in selected)
         {
             foreach (SimdWidth width in SimdSupport.SupportedWidths().Where(w => w >= SimdWidth.Vector256))
@@ -34,6 +39,18 @@ internal static class Probe
                 double peak = width == SimdWidth.Vector512 ? peak512 : peak256;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-12} {width,-9} forward {us,9:F2} us  {gflops,6:F1} GFLOP/s  {100 * gflops / peak,5:F1}% of peak, backward {backwardUs,9:F2} us"));
+            }
+
+            if (Array.IndexOf(Catalog.Depthwise, name) >= 0)
+            {
+                INetwork layer = Catalog.Create(name);
+                float[] x = Catalog.Inputs(layer.InputLength, 1);
+                float[] y = new float[layer.OutputLength];
+                long bytes = Catalog.ForwardBytes(layer);
+                double gbytes = bytes / Best(() => layer.Forward(x, y)) / 1e3;
+                double copy = Bandwidth.Measure(bytes);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name,-12} default   forward {gbytes,6:F1} GB/s over {bytes / 1024.0,7:F1} KiB; copy at that size {copy,6:F1} GB/s ({100 * gbytes / copy:F0}%)"));
             }
 
             if (Array.IndexOf(Catalog.Networks, name) < 0)

@@ -342,6 +342,26 @@ public partial class SpatialSoftmaxNet;
 [Dense(10)]
 public partial class MobileNetish;
 
+/// <summary>
+/// Every variant of the depthwise kernel (rows of at least 16 outputs, or a width stride of 2): dilated taps with its
+/// fused ReLU; a 5x5 window (taps read from memory) with a depth multiplier of 2, no bias, and a BatchNorm folded in at
+/// inference followed by a ReLU; stride 2 'same' in both dimensions with a folded BatchNorm and no ReLU (10 outputs a
+/// row: whole vectors, one overlapping, or scalars, by width); a 7x7 window (one row at a time) with stride 1x2 and rows
+/// of 5 outputs (floor rounding). 18 output rows: blocks of 4 and a remainder of 2.
+/// </summary>
+[Network(4, 18, 20)]
+[DepthwiseConv2D(3, padding: 2, Dilation = 2)]
+[ReLU]
+[DepthwiseConv2D(5, padding: 2, DepthMultiplier = 2, Bias = false)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[Tanh]
+[DepthwiseConv2D(7, padding: 3, StrideWidth = 2, Rounding = ShapeRounding.Floor)]
+[Dense(3)]
+public partial class DepthwiseKernelNet;
+
 /// <summary>DS-CNN's pattern on an MFCC-shaped input: a 10x4 stride-2 'same' stem, BatchNorm, Dropout, a depthwise-separable block, a floor-rounded average pool.</summary>
 [Network(1, 49, 10)]
 [Conv2D(16, 10, KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, PaddingMode = PaddingMode.Same)]

@@ -21,6 +21,7 @@ public sealed class BatchNormTests
         ["dscnnish"] = (() => new DsCnnish(), "DsCnnish"),
         ["dense_batchnorm"] = (() => new DenseBatchNorm(), "DenseBatchNorm"),
         ["folding"] = (() => new FoldingNet(), "FoldingNet"),
+        ["depthwise"] = (() => new DepthwiseKernelNet(), "DepthwiseKernelNet"),
     };
 
     public static IEnumerable<object[]> FixtureCases() =>

@@ -155,6 +155,13 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(32, 1) { Bias = false }, new RefBatchNorm(), new RefReLU(),
             new RefGlobalAvgPool2D(), new RefDense(10),
         ]),
+        new("DepthwiseKernelNet", () => new DepthwiseKernelNet(), 4, 18, 20,
+        [
+            new RefConv2D(4, 3, 1, 2) { Groups = 4, DilationHeight = 2, DilationWidth = 2 }, new RefReLU(),
+            new RefConv2D(8, 5, 1, 2) { Groups = 4, Bias = false }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(8, 3, 2) { Groups = 8, Same = true }, new RefBatchNorm(), new RefTanh(),
+            new RefConv2D(8, 7, 1, 3, RefRounding.Floor) { Groups = 8, StrideHeight = 1, StrideWidth = 2 }, new RefDense(3),
+        ]),
         new("DsCnnish", () => new DsCnnish(), 1, 49, 10,
         [
             new RefConv2D(16, 10) { KernelWidth = 4, StrideHeight = 2, StrideWidth = 2, Same = true }, new RefBatchNorm(), new RefReLU(), new RefDropout(0.2f),

@@ -29,15 +29,18 @@ internal static class ConvEmitter
         string transformed = plan.ForwardReadsTransformed ? ", ref float t" : "";
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}{transformed}) {Names.KernelConstraints}"))
         {
-            if (plan.CopiesIntoPadded)
+            if (plan.CopiesIntoPadded && !plan.DepthwiseReadsInput)
             {
-                w.Line($"// Copy the {layer.Input} input into the middle of the zero-padded {ic}x{hp}x{wp} buffer (its border is never written).");
-                Loops.PlaneRowCopy(w, ic, h, wi, plan.Input.Offset, h * wi, wi, plan.Padded.Offset + (window.PadTop * wp) + window.PadLeft, plane, wp);
+                CopyIntoPadded(w, plan);
             }
 
             if (plan.Winograd is WinogradPlan winograd)
             {
                 EmitWinograd(w, plan, winograd);
+            }
+            else if (plan.DepthwiseKernel)
+            {
+                DepthwiseEmitter.EmitForward(w, plan);
             }
             else
             {
@@ -49,6 +52,11 @@ internal static class ConvEmitter
                 w.Line($"// Layer {affine.Layer}'s BatchNorm folded in: its evaluation-mode scale and shift per filter{(plan.FusedRelu is null ? "" : ", then the ReLU")}, in place.");
                 w.Line($"global::StaticCnn.Kernels.BatchNormKernels.Normalize<TS, TV>(ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref ws, {plan.Output.Offset}), {oc}, {ho * wo}, ref TS.At(ref g, {affine.Scale}), ref TS.At(ref g, {affine.Shift}), {(plan.FusedRelu is null ? "false" : "true")});");
             }
+        }
+
+        if (plan.DepthwiseKernel)
+        {
+            return;
         }
 
         w.Line();
@@ -67,6 +75,15 @@ internal static class ConvEmitter
             KernelEmitter.EmitGemm(w, plan.Forward! with { Name = plan.Forward!.Name + "Gemm" },
                 $"[{layer.Index}] forward tap GEMM: {oc} filters x {Format.Int(plan.Forward!.Columns)} columns, {Format.Int((long)icG * taps)} taps each.");
         }
+    }
+
+    private static void CopyIntoPadded(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        int wp = plan.PaddedWidth, plane = plan.PaddedHeight * wp;
+        w.Line($"// Copy the {layer.Input} input into the middle of the zero-padded {layer.Input.C}x{plan.PaddedHeight}x{wp} buffer (its border is never written).");
+        Loops.PlaneRowCopy(w, layer.Input.C, layer.Input.H, layer.Input.W, plan.Input.Offset, layer.Input.H * layer.Input.W, layer.Input.W,
+            plan.Padded.Offset + (layer.Window.PadTop * wp) + layer.Window.PadLeft, plane, wp);
     }
 
     /// <summary>The statement that brings a Winograd layer's U up to date with its weights (a no-op when they did not change).</summary>
@@ -238,6 +255,12 @@ internal static class ConvEmitter
         string transformed = plan.WinogradInputGradient is null ? "" : ", ref float t";
         using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, bool inputGradient{transformed}) {Names.KernelConstraints}"))
         {
+            if (plan.DepthwiseReadsInput)
+            {
+                w.Line("// The depthwise forward pass read the input unpadded; the gradients' GEMMs read the padded copy.");
+                CopyIntoPadded(w, plan);
+            }
+
             if (layer.BiasCount > 0)
             {
                 w.Line($"// db[o] += sum of dY[o] over the {ho}x{wo} output.");
@@ -259,6 +282,12 @@ internal static class ConvEmitter
             }
             else
             {
+                if (plan.DepthwiseKernel)
+                {
+                    // The depthwise kernel's forward pass read the padded input directly: the columns start here.
+                    Im2ColLoops(w, plan, gather: true);
+                }
+
                 w.Line($"// dY rows, each followed by zeros up to {plan.WideRowStride}.");
                 using (w.Block($"for (int co = 0; co < {oc}; co++)"))
                 {

@@ -87,6 +87,18 @@ internal sealed class ConvPlan : LayerPlan
 
     public bool CopiesIntoPadded { get; set; }
 
+    /// <summary>
+    /// The forward pass runs the depthwise kernel (<see cref="ConvPlanner.UsesDepthwiseKernel"/>): no GEMM, no
+    /// <see cref="Wide"/> buffer, and, strided, the backward pass gathers its own im2col columns.
+    /// </summary>
+    public bool DepthwiseKernel { get; set; }
+
+    /// <summary>
+    /// The depthwise kernel reads the unpadded input and masks the border (DepthwiseEmitter): the forward pass makes no
+    /// padded copy, and the backward pass, whose GEMMs read one, makes it first.
+    /// </summary>
+    public bool DepthwiseReadsInput { get; set; }
+
     /// <summary>Forward result before compaction, rows of <see cref="WideRowStride"/>.</summary>
     public BufferPlan Wide { get; set; } = null!;
 

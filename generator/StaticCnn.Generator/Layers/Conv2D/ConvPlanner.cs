@@ -43,6 +43,10 @@ internal static class ConvPlanner
             ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
             : input;
 
+        // The depthwise kernel reads the input itself unless its loads left of the first column would fall before the
+        // workspace (the network's input is its first buffer); elsewhere they read the slack of the buffer before.
+        plan.DepthwiseReadsInput = UsesDepthwiseKernel(layer) && plan.CopiesIntoPadded && input.Offset >= window.PadLeft + Blocking.MaxLanes;
+
         if (plan.Implicit)
         {
             // Implicit GEMM over the padded input read in place: output column j = oy*Wp + ox, of which the
@@ -59,6 +63,11 @@ internal static class ConvPlanner
             else if (UsesShiftedRows(layer))
             {
                 AddShiftedRows(plan, workspace);
+            }
+            else if (UsesDepthwiseKernel(layer))
+            {
+                plan.DepthwiseKernel = true;
+                plan.Kernel = DepthwiseKernelText(plan);
             }
             else
             {
@@ -138,12 +147,21 @@ internal static class ConvPlanner
             plan.WideWidth = wo;
             plan.WideRowStride = stride;
             plan.Columns = workspace.Add($"C{n}", (long)rows * stride, $"[{n}] im2col: {rows} rows of {columns} receptive-field values");
-            plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
-            plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
-                Operand.Parameters, weights, fanIn, plan.Columns.Offset,
-                new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
-                plan.Wide.Offset, stride, bias, GroupRows: groupRows, BGroupStep: fanIn * stride);
-            plan.Kernel = $"im2col + GEMM{(groups > 1 ? $" per group ({groups} groups)" : "")}, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
+            plan.DepthwiseKernel = UsesDepthwiseKernel(layer);
+            if (plan.DepthwiseKernel)
+            {
+                // The forward pass reads the padded input directly; the backward pass gathers the columns it needs.
+                plan.Kernel = DepthwiseKernelText(plan);
+            }
+            else
+            {
+                plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
+                plan.Forward = new TapGemm($"{plan.MethodPrefix}Forward", oc, narrow, wide, columns,
+                    Operand.Parameters, weights, fanIn, plan.Columns.Offset,
+                    new[] { new TapLoop("kk", fanIn, 1, stride, 0) }, new[] { new Tap(0, 0, 0, "") },
+                    plan.Wide.Offset, stride, bias, GroupRows: groupRows, BGroupStep: fanIn * stride);
+                plan.Kernel = $"im2col + GEMM{(groups > 1 ? $" per group ({groups} groups)" : "")}, filters x vectors per register block {narrow} (AVX2) / {wide} (AVX-512)";
+            }
 
             plan.WideGradientRowStride = stride;
             plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
@@ -169,6 +187,30 @@ internal static class ConvPlanner
 
     /// <summary>The layer's channel groups (a depthwise convolution's are its input channels).</summary>
     public static int Groups(LayerShape layer) => layer.Layer is ConvSpec { Depthwise: true } ? layer.Input.C : ((ConvSpec)layer.Layer).Groups;
+
+    /// <summary>
+    /// Whether a convolution's forward pass runs the depthwise kernel: one input channel per group, at least two
+    /// groups (one channel's filters are an ordinary convolution, whose GEMM shares each input load between its
+    /// filters) and at most <see cref="DepthwiseMultiplier"/> filters per channel, for the same reason; and a width
+    /// stride of 1 or 2. Stride 1 only where every output row holds a whole widest vector (16 floats): narrower maps
+    /// keep the implicit GEMM, whose vectors run across the padded rows instead of one row at a time. A stride of 2
+    /// reads two vectors and keeps their even lanes; its rows narrower than a vector run scalar (such maps are small).
+    /// </summary>
+    public static bool UsesDepthwiseKernel(LayerShape layer) =>
+        layer.Layer is ConvSpec && layer.Input.C > 1 && Groups(layer) == layer.Input.C
+        && layer.Output.C <= DepthwiseMultiplier * layer.Input.C
+        && (layer.Window.StrideWidth == 2 || (layer.Window.StrideWidth == 1 && layer.Output.W >= Blocking.MaxLanes));
+
+    /// <summary>Filters per channel up to which a depthwise convolution runs the depthwise kernel (each filter loads its channel again).</summary>
+    public const int DepthwiseMultiplier = 2;
+
+    private static string DepthwiseKernelText(ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        string stride = layer.Window.StrideWidth == 2 ? " (stride 2: the even lanes of two loads)" : "";
+        string source = plan.DepthwiseReadsInput ? ", reading the input unpadded (the border's lanes masked)" : "";
+        return $"depthwise kernel: each filter's {layer.Window.KernelHeight * layer.Window.KernelWidth} taps in registers, vectors along the output rows{stride}{source}, stored straight into the output";
+    }
 
     /// <summary>
     /// A convolution the special forward kernels (Winograd, filters in lanes, shifted rows) take: one group, no

@@ -1,0 +1,330 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Planning;
+using StaticCnn.Generator.Shapes;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// The depthwise kernel's forward pass (<see cref="ConvPlanner.UsesDepthwiseKernel"/>): each filter sees one input
+/// channel, so there is nothing to share between filters and no GEMM to block. Per filter, its taps are broadcast once
+/// into registers; <see cref="RowBlock"/> output rows at a time are computed in vectors of TS.Count outputs (the last
+/// one moved back to end at the row's end), every vector the sum of one load per tap times its weight, and stored
+/// straight into the output with the folded BatchNorm and the ReLU applied. A width stride of 2 loads two vectors per
+/// tap and keeps their even lanes. Rows narrower than a vector run scalar (with the same fused multiply-adds).
+/// </summary>
+/// <remarks>
+/// With <see cref="ConvPlan.DepthwiseReadsInput"/> the kernel reads the unpadded input: the padding is never
+/// materialised. Output rows whose window leaves the input at the top or bottom are emitted one by one without the
+/// taps that fall outside; a vector whose window leaves it at the left or right masks those lanes of each tap's load
+/// to zero (lane i of tap kx is inside when lo(kx) &lt;= ox + i &lt;= hi(kx), constants computed here). Otherwise it
+/// reads the zero-padded copy, where every tap is inside.
+/// </remarks>
+internal static class DepthwiseEmitter
+{
+    /// <summary>Windows up to this many taps keep their weights in registers (AVX2 has 16: 9 taps, bias, sums, a load).</summary>
+    private const int RegisterTaps = 9;
+
+    /// <summary>
+    /// Output rows computed together: 4 accumulators, with 9 weights, the bias and one loaded vector, fill AVX2's 16
+    /// registers; a 3x3 stride-1 block then loads 6 input rows of 3 vectors for 4 output vectors (18 loads, not 36).
+    /// </summary>
+    private const int RowBlock = 4;
+
+    /// <summary>Windows up to this many taps are unrolled, <see cref="RowBlock"/> rows at a time; larger ones one row at a time.</summary>
+    private const int UnrolledTaps = 25;
+
+    /// <summary>Where the kernel reads: the padded copy (no tap outside) or the input itself (taps outside skipped or masked).</summary>
+    private sealed record Source(int Offset, int Height, int Width, int PadTop, int PadLeft)
+    {
+        public int Plane => Height * Width;
+    }
+
+    public static void EmitForward(IndentedWriter w, ConvPlan plan)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth, dh = window.DilationHeight, dw = window.DilationWidth;
+        int sh = window.StrideHeight, sw = window.StrideWidth;
+        int ic = layer.Input.C, oc = layer.Output.C, m = oc / ic;
+        int ho = layer.Output.H, wo = layer.Output.W;
+        int taps = kh * kw;
+        ActivationPlan? relu = plan.FusedRelu;
+        AffineEpilogue? affine = plan.Affine;
+        Source source = plan.DepthwiseReadsInput
+            ? new Source(plan.Input.Offset, layer.Input.H, layer.Input.W, window.PadTop, window.PadLeft)
+            : new Source(plan.Padded.Offset, plan.PaddedHeight, plan.PaddedWidth, 0, 0);
+
+        // As the epilogue does: a fused ReLU without a folded BatchNorm writes its own output (the convolution's is
+        // not kept); with one, everything is computed in the convolution's output, where the ReLU runs in place.
+        int output = affine is null && relu is not null ? relu.Output.Offset : plan.Output.Offset;
+        string channel = m == 1 ? "co" : $"(co / {m})";
+        string dilated = dh == 1 && dw == 1 ? "" : $" (taps {dh}x{dw} apart)";
+        string stride = sh == 1 && sw == 1 ? "" : $"oy*{sh} + ";
+        w.Line($"// out[o][oy][ox] = {(layer.BiasCount > 0 ? "b[o] + " : "")}sum over ky, kx of W[o][ky][kx] * xp[{(m == 1 ? "o" : $"o / {m}")}][{stride}ky{(dh == 1 ? "" : "*" + dh)}][ox{(sw == 1 ? "" : "*" + sw)} + kx{(dw == 1 ? "" : "*" + dw)}]{dilated}:");
+        w.Line($"// one channel per filter, {taps} taps in registers, TS.Count outputs of a row at a time{(sw == 2 ? " (each tap the even lanes of two loads)" : "")}, the last vector moved back");
+        w.Line($"// to end at ox = {wo}{Suffix(relu, affine)}.");
+        if (plan.DepthwiseReadsInput)
+        {
+            w.Line($"// xp is the input zero-padded by ({window.PadTop}, {window.PadBottom}, {window.PadLeft}, {window.PadRight}), never materialised: the rows of taps above or below the input are left");
+            w.Line("// out, and the lanes of taps left or right of it are masked to zero.");
+        }
+
+        using (w.Block($"for (int co = 0; co < {oc}; co++)"))
+        {
+            w.Line($"ref float x = ref TS.At(ref ws, {source.Offset} + ({channel} * {source.Plane}));");
+            w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
+            w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {ho * wo}));");
+            w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
+            if (affine is not null)
+            {
+                w.Line($"float sc = TS.At(ref g, {affine.Scale} + co), hc = TS.At(ref g, {affine.Shift} + co);");
+            }
+
+            using (w.Block($"if ({wo} >= TS.Count)"))
+            {
+                w.Line(affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
+                bool hoisted = taps <= RegisterTaps;
+                if (hoisted)
+                {
+                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
+                }
+
+                // Rows [top, bottom) have every window row inside the source; the others are emitted one by one.
+                int top = 0;
+                while (top < ho && (top * sh) - source.PadTop < 0)
+                {
+                    top++;
+                }
+
+                int bottom = ho;
+                while (bottom > top && ((bottom - 1) * sh) - source.PadTop + ((kh - 1) * dh) > source.Height - 1)
+                {
+                    bottom--;
+                }
+
+                for (int oy = 0; oy < top; oy++)
+                {
+                    EdgeRow(w, plan, source, hoisted, oy);
+                }
+
+                int block = taps <= UnrolledTaps ? RowBlock : 1;
+                int whole = top + ((bottom - top) / block * block);
+                if (whole > top)
+                {
+                    using (w.Block($"for (int oy = {top}; oy < {whole}; oy += {block})"))
+                    {
+                        RowVectors(w, plan, source, hoisted, block, fixedRow: null);
+                    }
+                }
+
+                if (bottom > whole)
+                {
+                    using (w.Block())
+                    {
+                        w.Line($"const int oy = {whole};");
+                        RowVectors(w, plan, source, hoisted, bottom - whole, fixedRow: null);
+                    }
+                }
+
+                for (int oy = System.Math.Max(bottom, top); oy < ho; oy++)
+                {
+                    EdgeRow(w, plan, source, hoisted, oy);
+                }
+            }
+
+            using (w.Block("else"))
+            {
+                ScalarRows(w, plan, source);
+            }
+        }
+    }
+
+    private static void EdgeRow(IndentedWriter w, ConvPlan plan, Source source, bool hoisted, int oy)
+    {
+        using (w.Block())
+        {
+            w.Line($"// Output row {oy}: its window reaches past the input's {(oy * plan.Shape.Window.StrideHeight < source.PadTop ? "top" : "bottom")}.");
+            w.Line($"const int oy = {oy};");
+            RowVectors(w, plan, source, hoisted, 1, fixedRow: oy);
+        }
+    }
+
+    /// <summary>
+    /// The vectors of <paramref name="rows"/> consecutive output rows from row oy, one accumulator per row. With
+    /// <paramref name="fixedRow"/>, one edge row: only the window rows inside the source are read.
+    /// </summary>
+    private static void RowVectors(IndentedWriter w, ConvPlan plan, Source source, bool hoisted, int rows, int? fixedRow)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth, sw = window.StrideWidth, sh = window.StrideHeight;
+        int dh = window.DilationHeight, dw = window.DilationWidth;
+        int wo = layer.Output.W;
+        int rowStep = sh * source.Width;
+        w.Line($"ref float r = ref TS.At(ref x, (oy * {rowStep}) - {source.PadTop * source.Width});");
+        w.Line($"ref float d = ref TS.At(ref y, oy * {wo});");
+
+        // Each distinct input vector is loaded once and multiplied into every row that reads it (output row `row` and
+        // tap (ky, kx) read input row row*sh + ky*dh); each row still adds its taps in window order.
+        var reads = new SortedDictionary<(long Offset, int Kx), List<(int Row, int Tap)>>();
+        for (int row = 0; row < rows; row++)
+        {
+            for (int ky = 0; ky < kh; ky++)
+            {
+                if (fixedRow is int edge)
+                {
+                    int iy = (edge * sh) - source.PadTop + (ky * dh);
+                    if (iy < 0 || iy >= source.Height)
+                    {
+                        continue;
+                    }
+                }
+
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    // Keyed by the tap column too: its mask depends on it (a window wider than the input can give two
+                    // taps the same offset).
+                    long offset = ((long)row * rowStep) + ((long)ky * dh * source.Width) + ((long)kx * dw) - source.PadLeft;
+                    if (!reads.TryGetValue((offset, kx), out List<(int Row, int Tap)>? users))
+                    {
+                        reads[(offset, kx)] = users = new List<(int Row, int Tap)>();
+                    }
+
+                    users.Add((row, (ky * kw) + kx));
+                }
+            }
+        }
+
+        // Output columns [first, last] read every tap inside the source; vectors outside them mask.
+        int first = CeilDiv(source.PadLeft, sw);
+        int last = FloorDiv(source.Width - 1 + source.PadLeft - ((kw - 1) * dw), sw);
+        bool masks = first > 0 || last < wo - 1;
+        using (w.Block($"for (int ox = 0; ox < {wo}; ox += TS.Count)"))
+        {
+            w.Line($"if (ox > {wo} - TS.Count)");
+            w.Line("{");
+            w.Line($"    ox = {wo} - TS.Count;");
+            w.Line("}");
+            w.Line();
+            if (!masks)
+            {
+                Sums(w, plan, hoisted, rows, reads, masked: false);
+                return;
+            }
+
+            using (w.Block($"if (ox >= {first} && ox + TS.Count - 1 <= {last})"))
+            {
+                Sums(w, plan, hoisted, rows, reads, masked: false);
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line("// Lane i is output column ox + i; tap kx's load is kept where that column's cell is inside the input.");
+                w.Line("TV lane = TS.Add(TS.Load(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(global::StaticCnn.Kernels.Lanes.Indices)), TS.Broadcast(ox));");
+                foreach (int kx in reads.Keys.Select(r => r.Kx).Distinct().OrderBy(kx => kx))
+                {
+                    int lo = System.Math.Max(0, CeilDiv(source.PadLeft - (kx * dw), sw));
+                    int hi = FloorDiv(source.Width - 1 + source.PadLeft - (kx * dw), sw);
+                    w.Line($"TV m{kx} = TS.And(TS.GreaterThan(lane, TS.Broadcast({Format.FloatLiteral(lo - 0.5f)})), TS.LessThan(lane, TS.Broadcast({Format.FloatLiteral(hi + 0.5f)})));");
+                }
+
+                Sums(w, plan, hoisted, rows, reads, masked: true);
+            }
+        }
+    }
+
+    /// <summary>The sums of one vector position for every row, then their stores (through the folded BatchNorm and the ReLU).</summary>
+    private static void Sums(IndentedWriter w, ConvPlan plan, bool hoisted, int rows, SortedDictionary<(long Offset, int Kx), List<(int Row, int Tap)>> reads, bool masked)
+    {
+        LayerShape layer = plan.Shape;
+        int sw = layer.Window.StrideWidth, wo = layer.Output.W;
+        w.Line("TV " + string.Join(", ", Enumerable.Range(0, rows).Select(row => $"a{row} = b")) + ";");
+        string column = sw == 1 ? "ox" : $"(ox * {sw})";
+        foreach (KeyValuePair<(long Offset, int Kx), List<(int Row, int Tap)>> read in reads)
+        {
+            long offset = read.Key.Offset;
+            string at = offset >= 0 ? $"{column} + {Format.Int(offset)}" : $"{column} - {Format.Int(-offset)}";
+            string load = sw == 1
+                ? $"TS.Load(ref r, {at})"
+                : $"TS.Evens(TS.Load(ref r, {at}), TS.Load(ref r, {at} + TS.Count))";
+            if (masked)
+            {
+                load = $"TS.And({load}, m{read.Key.Kx})";
+            }
+
+            List<(int Row, int Tap)> users = read.Value;
+            var line = new System.Text.StringBuilder(users.Count == 1 ? "" : $"{{ TV v = {load}; ");
+            string operand = users.Count == 1 ? load : "v";
+            foreach ((int row, int tap) in users)
+            {
+                string weight = hoisted ? $"w{tap}" : $"TS.Broadcast(TS.At(ref k, {tap}))";
+                line.Append($"a{row} = TS.MultiplyAdd({weight}, {operand}, a{row}); ");
+            }
+
+            w.Line(users.Count == 1 ? line.ToString().TrimEnd() : line.Append('}').ToString());
+        }
+
+        for (int row = 0; row < rows; row++)
+        {
+            string value = $"a{row}";
+            if (plan.Affine is not null)
+            {
+                w.Line($"{value} = TS.MultiplyAdd({value}, s, h);");
+            }
+
+            string at = row == 0 ? "ox" : $"ox + {row * wo}";
+            w.Line(plan.FusedRelu is null ? $"TS.Store({value}, ref d, {at});" : $"TS.Store(TS.Max({value}, TS.Zero), ref d, {at});");
+        }
+    }
+
+    /// <summary>Rows narrower than a vector: one output at a time, the taps outside the source skipped.</summary>
+    private static void ScalarRows(IndentedWriter w, ConvPlan plan, Source source)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth, dh = window.DilationHeight, dw = window.DilationWidth;
+        int ho = layer.Output.H, wo = layer.Output.W;
+        bool bounds = source.PadTop > 0 || source.PadLeft > 0 || window.PadBottom > 0 || window.PadRight > 0;
+        bounds &= plan.DepthwiseReadsInput;
+        using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+        using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+        {
+            w.Line($"int iy = (oy * {window.StrideHeight}) - {source.PadTop}, ix = (ox * {window.StrideWidth}) - {source.PadLeft};");
+            w.Line("float a = bc;");
+            for (int ky = 0; ky < kh; ky++)
+            {
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    string row = $"iy + {ky * dh}", col = $"ix + {kx * dw}";
+                    string fma = $"a = global::StaticCnn.Kernels.SimdScalar.MultiplyAdd(TS.At(ref k, {(ky * kw) + kx}), TS.At(ref x, (({row}) * {source.Width}) + {col}), a);";
+                    w.Line(bounds ? $"if ((uint)({row}) < {source.Height}u && (uint)({col}) < {source.Width}u) {fma}" : fma);
+                }
+            }
+
+            if (plan.Affine is not null)
+            {
+                w.Line("a = global::StaticCnn.Kernels.SimdScalar.MultiplyAdd(a, sc, hc);");
+            }
+
+            w.Line(plan.FusedRelu is null
+                ? $"TS.At(ref y, (oy * {wo}) + ox) = a;"
+                : $"TS.At(ref y, (oy * {wo}) + ox) = global::StaticCnn.Kernels.SimdScalar.Max(a, 0f);");
+        }
+    }
+
+    private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
+
+    private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    private static string Suffix(ActivationPlan? relu, AffineEpilogue? affine) =>
+        (affine, relu) switch
+        {
+            (null, null) => "",
+            (null, _) => $", through layer {relu!.Index}'s ReLU",
+            (_, null) => $", with layer {affine!.Layer}'s BatchNorm folded in (its scale and shift per filter)",
+            _ => $", with layer {affine!.Layer}'s BatchNorm folded in (its scale and shift per filter), then layer {relu!.Index}'s ReLU",
+        };
+}
