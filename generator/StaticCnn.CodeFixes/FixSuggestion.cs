@@ -59,6 +59,7 @@ internal sealed class FixSuggestion
             _ when IsNamedProperty(Argument) => $"Use {Argument} = {Value.ToString(CultureInfo.InvariantCulture)}{output}",
             "kernelSize" => $"Use kernel size {Value.ToString(CultureInfo.InvariantCulture)}{output}",
             "size" => $"Use window size {Value.ToString(CultureInfo.InvariantCulture)}{output}",
+            "features" => $"Use {layer}({Value.ToString(CultureInfo.InvariantCulture)}), its input's count",
             _ => $"Use {Argument} {Value.ToString(CultureInfo.InvariantCulture)}{output}",
         };
     }

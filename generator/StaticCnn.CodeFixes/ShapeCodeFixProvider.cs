@@ -30,7 +30,8 @@ public sealed class ShapeCodeFixProvider : CodeFixProvider
         "SCNN0018", // two activations in a row
         "SCNN0019", // stride larger than the window
         "SCNN0022", // groups that do not divide the channels
-        "SCNN0023"); // padding declared twice
+        "SCNN0023", // padding declared twice
+        "SCNN0027"); // BatchNorm features that do not match its input
 
     // Each fix changes one argument of one attribute; fixing several at once could combine changes that do not fit.
     public override FixAllProvider? GetFixAllProvider() => null;

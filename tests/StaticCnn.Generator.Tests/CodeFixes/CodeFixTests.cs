@@ -123,6 +123,24 @@ public sealed class CodeFixTests
     }
 
     [Fact]
+    public void GroupsThatDoNotDivideGetTheNearestDivisors()
+    {
+        // 6 channels and 16 filters: Groups = 4 divides 16 but not 6; 2 divides both (3 does not divide 16).
+        Dictionary<string, string> fixes = ApplyAll(new ShapeCodeFixProvider(), Network("6, 8, 8", "Conv2D(16, 3, Groups = 4)", "Dense(2)"), "SCNN0022");
+
+        Assert.Contains("[Conv2D(16, 3, Groups = 2)]", Assert.Single(fixes, f => f.Key.StartsWith("Use Groups = 2", System.StringComparison.Ordinal)).Value);
+    }
+
+    [Fact]
+    public void BatchNormFeaturesBecomeTheInputsCount()
+    {
+        Dictionary<string, string> fixes = ApplyAll(new ShapeCodeFixProvider(),
+            Network("3, 8, 8", "Conv2D(16, 3, padding: 1, Bias = false)", "BatchNorm(32, Epsilon = 1e-3f)", "ReLU", "Dense(2)"), "SCNN0027");
+
+        Assert.Contains("[BatchNorm(16, Epsilon = 1e-3f)]", Assert.Single(fixes, f => f.Key == "Use BatchNorm(16), its input's count").Value);
+    }
+
+    [Fact]
     public void MakeTheClassPartial()
     {
         const string source = """
