@@ -14,7 +14,7 @@ public static class Catalog
     public static readonly string[] Layers = ["LeNetConv1", "LeNetConv2", "LeNetDense", "VggDense", "VggConv1", "VggConv32", "VggConv64", "VggConv128", "CifarConv20", "CifarHead", "CifarTail", "MaxPool3x3", "Conv64x64"];
 
     /// <summary>Depthwise layers (memory-bound: measured in GB/s against the copy bandwidth at their size).</summary>
-    public static readonly string[] Depthwise = ["Dw8x48", "Dw8x48Twice", "Dw16x48s2", "Dw32x24", "Dw64x12", "Dw128x6", "Pass8x48"];
+    public static readonly string[] Depthwise = ["Dw8x48", "Dw8x48Twice", "Dw16x48s2", "Dw32x24", "Dw64x12", "Dw64x12Twice", "Dw128x6", "Dw128x6Twice", "Pass8x48"];
 
     /// <summary>One depthwise-separable network with BatchNorm folded, unfoldable (after the ReLU), and absent.</summary>
     public static readonly string[] BatchNorm = ["BlocksFolded", "BlocksUnfolded", "BlocksPlain"];
@@ -44,6 +44,8 @@ public static class Catalog
         "Dw8x48" => new Dw8x48(),
         "Pass8x48" => new Pass8x48(),
         "Dw8x48Twice" => new Dw8x48Twice(),
+        "Dw64x12Twice" => new Dw64x12Twice(),
+        "Dw128x6Twice" => new Dw128x6Twice(),
         "Dw16x48s2" => new Dw16x48s2(),
         "Dw32x24" => new Dw32x24(),
         "Dw64x12" => new Dw64x12(),

@@ -16,7 +16,7 @@ public class DepthwiseBenchmarks
     private float[] _input = null!;
     private float[] _output = null!;
 
-    [Params("Dw8x48", "Dw8x48Twice", "Dw16x48s2", "Dw32x24", "Dw64x12", "Dw128x6", "Pass8x48")]
+    [Params("Dw8x48", "Dw8x48Twice", "Dw16x48s2", "Dw32x24", "Dw64x12", "Dw64x12Twice", "Dw128x6", "Dw128x6Twice", "Pass8x48")]
     public string Network { get; set; } = "Dw8x48";
 
     [Params(SimdWidth.Vector256, SimdWidth.Vector512)]

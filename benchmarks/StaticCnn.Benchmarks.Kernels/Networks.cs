@@ -193,6 +193,18 @@ public partial class Dw64x12;
 [DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
 public partial class Dw128x6;
 
+/// <summary><see cref="Dw64x12"/> twice: the second layer reads its input in place and runs the flat kernel (a first layer cannot).</summary>
+[Network(64, 12, 12)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw64x12Twice;
+
+/// <summary><see cref="Dw128x6"/> twice: the second layer runs the flat kernel.</summary>
+[Network(128, 6, 6)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+public partial class Dw128x6Twice;
+
 /// <summary>
 /// Dw8x48's shape with nothing but a ReLU: what any Forward call on a map this size costs besides its layers (the
 /// input copied in, one in-place pass, the output copied out), measured beside the depthwise layers.

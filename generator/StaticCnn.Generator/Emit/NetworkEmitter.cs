@@ -525,10 +525,10 @@ internal static class NetworkEmitter
 
             EmitLayerTable(w, shapes);
             w.Line();
-            w.Line($"/// <summary>Writes the constant parts of the workspace (padding that is not zero).</summary>");
+            w.Line($"/// <summary>Writes the constant parts of the workspace (padding that is not zero, lane mask tables).</summary>");
             using (w.Block("public static void Prepare(float[] workspace)"))
             {
-                if (!plan.EveryNegativeInfinityFill.Any())
+                if (!plan.EveryNegativeInfinityFill.Any() && !plan.EveryConstantTable.Any())
                 {
                     w.Line("// Every padded border is zero, as the new array already is.");
                 }
@@ -537,6 +537,12 @@ internal static class NetworkEmitter
                 {
                     w.Line($"// {fill.Comment}: max pooling never picks padding.");
                     w.Line($"new {Span}(workspace, {fill.Offset}, {fill.Length}).Fill(float.NegativeInfinity);");
+                }
+
+                foreach ((BufferPlan table, string statement) in plan.EveryConstantTable)
+                {
+                    w.Line($"// {table.Comment}.");
+                    w.Line(statement);
                 }
             }
 

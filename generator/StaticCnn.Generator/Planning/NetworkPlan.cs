@@ -53,6 +53,9 @@ internal sealed class NetworkPlan
     /// <summary>Buffers whose border must hold negative infinity (padded max-pooling inputs).</summary>
     public List<BufferPlan> NegativeInfinityFills { get; } = new();
 
+    /// <summary>Workspace tables that Prepare writes once (the flat depthwise kernel's lane masks): the buffer and the statement.</summary>
+    public List<(BufferPlan Buffer, string Statement)> ConstantTables { get; } = new();
+
     public LayerPlan Last => Layers[Layers.Count - 1];
 
     /// <summary>The layers of this plan, then those of its inference plan if it has one: every layer whose kernels the file holds.</summary>
@@ -61,6 +64,10 @@ internal sealed class NetworkPlan
     /// <summary>Buffers of this plan and of its inference plan whose border must hold negative infinity.</summary>
     public IEnumerable<BufferPlan> EveryNegativeInfinityFill =>
         Inference is null ? NegativeInfinityFills : System.Linq.Enumerable.Concat(NegativeInfinityFills, Inference.NegativeInfinityFills);
+
+    /// <summary>Constant tables of this plan and of its inference plan.</summary>
+    public IEnumerable<(BufferPlan Buffer, string Statement)> EveryConstantTable =>
+        Inference is null ? ConstantTables : System.Linq.Enumerable.Concat(ConstantTables, Inference.ConstantTables);
 
     /// <summary>Some forward pass multiplies with transformed weights (Winograd's U): PrepareWeights has work.</summary>
     public bool TransformsForwardWeights => System.Linq.Enumerable.Any(EveryLayer, l => l.ReadsTransformedForward);

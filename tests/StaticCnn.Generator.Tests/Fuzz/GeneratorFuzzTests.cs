@@ -73,6 +73,19 @@ public sealed class GeneratorFuzzTests
     {
         CSharpCompilation input = GeneratorHarness.Compile(sources);
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        if (driver.GetRunResult().Results.Any(r => r.Exception is not null) && sources.Length > 1)
+        {
+            // Name the declaration: run them one at a time until one throws.
+            foreach (string source in sources)
+            {
+                GeneratorDriverRunResult alone = GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(source)).GetRunResult();
+                if (alone.Results.FirstOrDefault(r => r.Exception is not null).Exception is System.Exception exception)
+                {
+                    Assert.Fail($"The generator threw {exception.GetType().Name} ({exception.Message}) for\n{source}");
+                }
+            }
+        }
+
         GeneratorHarness.AssertNoExceptions(driver.GetRunResult());
         Assert.Empty(generatorDiagnostics);
         ImmutableArray<Diagnostic> analyzer = GeneratorHarness.Analyze(input);

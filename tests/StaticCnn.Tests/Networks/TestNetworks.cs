@@ -347,7 +347,8 @@ public partial class MobileNetish;
 /// fused ReLU; a 5x5 window (taps read from memory) with a depth multiplier of 2, no bias, and a BatchNorm folded in at
 /// inference followed by a ReLU; stride 2 'same' in both dimensions with a folded BatchNorm and no ReLU (10 outputs a
 /// row: whole vectors, one overlapping, or scalars, by width); a 7x7 window (one row at a time) with stride 1x2 and rows
-/// of 5 outputs (floor rounding). 18 output rows: blocks of 4 and a remainder of 2.
+/// of 5 outputs (floor rounding); then the flat kernel (rows narrower than 16, output the input's size) with dilated taps
+/// and asymmetric padding. 18 output rows: blocks of 4 and a remainder of 2.
 /// </summary>
 [Network(4, 18, 20)]
 [DepthwiseConv2D(3, padding: 2, Dilation = 2)]
@@ -359,6 +360,7 @@ public partial class MobileNetish;
 [BatchNorm]
 [Tanh]
 [DepthwiseConv2D(7, padding: 3, StrideWidth = 2, Rounding = ShapeRounding.Floor)]
+[DepthwiseConv2D(3, Dilation = 2, PaddingTop = 2, PaddingBottom = 2, PaddingLeft = 1, PaddingRight = 3)]
 [Dense(3)]
 public partial class DepthwiseKernelNet;
 

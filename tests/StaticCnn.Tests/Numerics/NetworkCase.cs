@@ -160,7 +160,9 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(4, 3, 1, 2) { Groups = 4, DilationHeight = 2, DilationWidth = 2 }, new RefReLU(),
             new RefConv2D(8, 5, 1, 2) { Groups = 4, Bias = false }, new RefBatchNorm(), new RefReLU(),
             new RefConv2D(8, 3, 2) { Groups = 8, Same = true }, new RefBatchNorm(), new RefTanh(),
-            new RefConv2D(8, 7, 1, 3, RefRounding.Floor) { Groups = 8, StrideHeight = 1, StrideWidth = 2 }, new RefDense(3),
+            new RefConv2D(8, 7, 1, 3, RefRounding.Floor) { Groups = 8, StrideHeight = 1, StrideWidth = 2 },
+            new RefConv2D(8, 3) { Groups = 8, DilationHeight = 2, DilationWidth = 2, PadTop = 2, PadBottom = 2, PadLeft = 1, PadRight = 3 },
+            new RefDense(3),
         ]),
         new("DsCnnish", () => new DsCnnish(), 1, 49, 10,
         [

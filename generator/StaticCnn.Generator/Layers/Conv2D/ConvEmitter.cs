@@ -255,7 +255,7 @@ internal static class ConvEmitter
         string transformed = plan.WinogradInputGradient is null ? "" : ", ref float t";
         using (w.Block($"public static void {plan.MethodPrefix}Backward{Names.KernelTypeParameters}({Names.KernelParameters}, bool inputGradient{transformed}) {Names.KernelConstraints}"))
         {
-            if (plan.DepthwiseReadsInput)
+            if (plan.DepthwiseReadsInput && plan.CopiesIntoPadded)
             {
                 w.Line("// The depthwise forward pass read the input unpadded; the gradients' GEMMs read the padded copy.");
                 CopyIntoPadded(w, plan);

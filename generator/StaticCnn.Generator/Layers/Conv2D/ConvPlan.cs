@@ -99,6 +99,13 @@ internal sealed class ConvPlan : LayerPlan
     /// </summary>
     public bool DepthwiseReadsInput { get; set; }
 
+    /// <summary>
+    /// The depthwise kernel over the flattened plane (stride 1, output the size of the input, rows narrower than
+    /// 16): out[j] = b + sum over taps of W[t] * x[j + offset(t)], each load masked by the tap's row of this table
+    /// (taps x H*W floats, all bits set where the tap's cell is inside the input), which Prepare writes. Null otherwise.
+    /// </summary>
+    public BufferPlan? FlatMasks { get; set; }
+
     /// <summary>Forward result before compaction, rows of <see cref="WideRowStride"/>.</summary>
     public BufferPlan Wide { get; set; } = null!;
 

@@ -45,7 +45,13 @@ internal static class ConvPlanner
 
         // The depthwise kernel reads the input itself unless its loads left of the first column would fall before the
         // workspace (the network's input is its first buffer); elsewhere they read the slack of the buffer before.
-        plan.DepthwiseReadsInput = UsesDepthwiseKernel(layer) && plan.CopiesIntoPadded && input.Offset >= window.PadLeft + Blocking.MaxLanes;
+        bool flat = !UsesDepthwiseKernel(layer) && UsesFlatDepthwiseKernel(layer, input);
+        plan.DepthwiseReadsInput = (UsesDepthwiseKernel(layer) && plan.CopiesIntoPadded && input.Offset >= window.PadLeft + Blocking.MaxLanes) || flat;
+        if (flat)
+        {
+            plan.FlatMasks = workspace.Add($"M{n}", (long)taps * layer.Input.H * layer.Input.W,
+                $"[{n}] lane masks of the flat depthwise kernel: {taps} taps x {layer.Input.H * layer.Input.W} cells");
+        }
 
         if (plan.Implicit)
         {
@@ -64,7 +70,7 @@ internal static class ConvPlanner
             {
                 AddShiftedRows(plan, workspace);
             }
-            else if (UsesDepthwiseKernel(layer))
+            else if (UsesDepthwiseKernel(layer) || flat)
             {
                 plan.DepthwiseKernel = true;
                 plan.Kernel = DepthwiseKernelText(plan);
@@ -197,9 +203,46 @@ internal static class ConvPlanner
     /// reads two vectors and keeps their even lanes; its rows narrower than a vector run scalar (such maps are small).
     /// </summary>
     public static bool UsesDepthwiseKernel(LayerShape layer) =>
-        layer.Layer is ConvSpec && layer.Input.C > 1 && Groups(layer) == layer.Input.C
+        layer.Layer is ConvSpec && layer.Input.C > 1 && Groups(layer) == layer.Input.C && DepthwiseCodeFits(layer)
         && layer.Output.C <= DepthwiseMultiplier * layer.Input.C
         && (layer.Window.StrideWidth == 2 || (layer.Window.StrideWidth == 1 && layer.Output.W >= Blocking.MaxLanes));
+
+    /// <summary>
+    /// Whether a depthwise convolution whose rows are too narrow for the row kernel runs the flat kernel instead: stride
+    /// 1, an output the size of its input (any padding that keeps it so, such as 'same'), then the flattened output plane
+    /// is a 1-D convolution of the flattened input plane. Its loads reach up to PadTop*W + PadLeft floats before the
+    /// plane and PadBottom*W + PadRight after it, so both must stay within the zero slack between workspace buffers,
+    /// and the input must not start the workspace.
+    /// </summary>
+    public static bool UsesFlatDepthwiseKernel(LayerShape layer, BufferPlan input)
+    {
+        Window window = layer.Window;
+        int w = layer.Input.W;
+        long before = ((long)window.PadTop * w) + window.PadLeft, after = ((long)window.PadBottom * w) + window.PadRight;
+        return layer.Layer is ConvSpec && layer.Input.C > 1 && Groups(layer) == layer.Input.C && DepthwiseCodeFits(layer)
+            && layer.Output.C <= DepthwiseMultiplier * layer.Input.C
+            && window.StrideHeight == 1 && window.StrideWidth == 1
+            && layer.Output.H == layer.Input.H && layer.Output.W == layer.Input.W
+            && before <= 4 * Blocking.MaxLanes && after <= 4 * Blocking.MaxLanes && input.Offset >= before + Blocking.MaxLanes;
+    }
+
+    /// <summary>
+    /// The depthwise kernels unroll every tap, once per edge row and once for the rows in between: windows up to
+    /// <see cref="DepthwiseMaxTaps"/> taps with at most <see cref="DepthwiseMaxEdgeRows"/> edge rows keep the generated
+    /// code small; larger ones run the per-group GEMM, whose unrolling has its own budget (CodeBudget).
+    /// </summary>
+    private static bool DepthwiseCodeFits(LayerShape layer)
+    {
+        Window window = layer.Window;
+        int edgeRows = ((window.PadTop + window.StrideHeight - 1) / window.StrideHeight) + ((window.PadBottom + window.StrideHeight - 1) / window.StrideHeight);
+        return (long)window.KernelHeight * window.KernelWidth <= DepthwiseMaxTaps && edgeRows <= DepthwiseMaxEdgeRows;
+    }
+
+    /// <summary>Taps up to which a depthwise window is unrolled by the depthwise kernels (7x7).</summary>
+    public const int DepthwiseMaxTaps = 49;
+
+    /// <summary>Output rows whose window leaves the input, each emitted on its own, up to which the depthwise kernels run.</summary>
+    public const int DepthwiseMaxEdgeRows = 16;
 
     /// <summary>Filters per channel up to which a depthwise convolution runs the depthwise kernel (each filter loads its channel again).</summary>
     public const int DepthwiseMultiplier = 2;
@@ -209,6 +252,11 @@ internal static class ConvPlanner
         LayerShape layer = plan.Shape;
         string stride = layer.Window.StrideWidth == 2 ? " (stride 2: the even lanes of two loads)" : "";
         string source = plan.DepthwiseReadsInput ? ", reading the input unpadded (the border's lanes masked)" : "";
+        if (plan.FlatMasks is not null)
+        {
+            return $"flat depthwise kernel: each filter's {layer.Window.KernelHeight * layer.Window.KernelWidth} taps in registers, vectors along the flattened {layer.Output.H}x{layer.Output.W} plane{source}, stored straight into the output";
+        }
+
         return $"depthwise kernel: each filter's {layer.Window.KernelHeight * layer.Window.KernelWidth} taps in registers, vectors along the output rows{stride}{source}, stored straight into the output";
     }
 

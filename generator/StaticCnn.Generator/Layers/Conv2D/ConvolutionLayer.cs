@@ -227,7 +227,15 @@ internal abstract class ConvolutionLayer : LayerDefinition
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {
         (BufferPlan output, BufferPlan outputGradient) = context.AddOutput(layer);
-        return ConvPlanner.Plan(layer, context.Input, output, context.InputGradient, outputGradient, context.Workspace, context.Inference);
+        ConvPlan plan = ConvPlanner.Plan(layer, context.Input, output, context.InputGradient, outputGradient, context.Workspace, context.Inference);
+        if (plan.FlatMasks is BufferPlan masks)
+        {
+            Window window = layer.Window;
+            context.Network.ConstantTables.Add((masks,
+                $"global::StaticCnn.Kernels.DepthwiseMasks.Write(new global::System.Span<float>(workspace, {masks.Offset}, {masks.Length}), {layer.Input.H}, {layer.Input.W}, {window.KernelHeight}, {window.KernelWidth}, {window.DilationHeight}, {window.DilationWidth}, {window.PadTop}, {window.PadLeft});"));
+        }
+
+        return plan;
     }
 }
 

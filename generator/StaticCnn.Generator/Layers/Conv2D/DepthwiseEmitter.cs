@@ -72,6 +72,12 @@ internal static class DepthwiseEmitter
             w.Line("// out, and the lanes of taps left or right of it are masked to zero.");
         }
 
+        if (plan.FlatMasks is BufferPlan masks)
+        {
+            EmitFlat(w, plan, source, masks, channel, output);
+            return;
+        }
+
         using (w.Block($"for (int co = 0; co < {oc}; co++)"))
         {
             w.Line($"ref float x = ref TS.At(ref ws, {source.Offset} + ({channel} * {source.Plane}));");
@@ -132,6 +138,90 @@ internal static class DepthwiseEmitter
                 for (int oy = System.Math.Max(bottom, top); oy < ho; oy++)
                 {
                     EdgeRow(w, plan, source, hoisted, oy);
+                }
+            }
+
+            using (w.Block("else"))
+            {
+                ScalarRows(w, plan, source);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The flat kernel: stride 1 and an output the size of the input, so output cell j = oy*W + ox reads tap t's cell at
+    /// j + offset(t) of the flattened input plane; the whole plane runs in vectors (the last one moved back), each tap's
+    /// load ANDed with its row of the mask table (the centre tap, never outside, unmasked).
+    /// </summary>
+    private static void EmitFlat(IndentedWriter w, ConvPlan plan, Source source, BufferPlan masks, string channel, int output)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth, dh = window.DilationHeight, dw = window.DilationWidth;
+        int plane = source.Plane, taps = kh * kw;
+        bool hoisted = taps <= RegisterTaps;
+        w.Line($"// Stride 1 and a {layer.Output.H}x{layer.Output.W} output on a {layer.Input.H}x{layer.Input.W} input: flattened, out[j] = sum over taps t of W[t] * x[j + offset(t)], offset(ky, kx)");
+        w.Line($"// = (ky*{dh} - {window.PadTop})*{source.Width} + kx*{dw} - {window.PadLeft}, so each filter's {plane} outputs run as vectors over the plane; a tap's load is ANDed with");
+        w.Line($"// its row of the mask table at {masks.Offset} (Prepare wrote it: all bits where the tap's cell is inside the input).");
+        using (w.Block($"for (int co = 0; co < {layer.Output.C}; co++)"))
+        {
+            w.Line($"ref float x = ref TS.At(ref ws, {source.Offset} + ({channel} * {plane}));");
+            w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
+            w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {plane}));");
+            w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
+            if (plan.Affine is AffineEpilogue affine)
+            {
+                w.Line($"float sc = TS.At(ref g, {affine.Scale} + co), hc = TS.At(ref g, {affine.Shift} + co);");
+            }
+
+            using (w.Block($"if ({plane} >= TS.Count)"))
+            {
+                w.Line(plan.Affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
+                if (hoisted)
+                {
+                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
+                }
+
+                using (w.Block($"for (int j = 0; j < {plane}; j += TS.Count)"))
+                {
+                    w.Line($"if (j > {plane} - TS.Count)");
+                    w.Line("{");
+                    w.Line($"    j = {plane} - TS.Count;");
+                    w.Line("}");
+                    w.Line();
+                    // One chain of multiply-adds per window row (up to 3), added at the end: a 3x3 window's chains are 3 long, not 9.
+                    int chains = System.Math.Min(kh, 3);
+                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, chains).Select(c => c == 0 ? "a0 = b" : $"a{c} = TS.Zero")) + ";");
+                    for (int ky = 0; ky < kh; ky++)
+                    {
+                        for (int kx = 0; kx < kw; kx++)
+                        {
+                            int t = (ky * kw) + kx;
+                            long offset = ((long)((ky * dh) - window.PadTop) * source.Width) + (kx * dw) - window.PadLeft;
+                            string at = offset >= 0 ? $"j + {Format.Int(offset)}" : $"j - {Format.Int(-offset)}";
+                            string load = $"TS.Load(ref x, {at})";
+                            if (ky * dh != window.PadTop || kx * dw != window.PadLeft)
+                            {
+                                load = $"TS.And({load}, TS.Load(ref ws, {masks.Offset + ((long)t * plane)} + j))";
+                            }
+
+                            string weight = hoisted ? $"w{t}" : $"TS.Broadcast(TS.At(ref k, {t}))";
+                            w.Line($"a{ky % chains} = TS.MultiplyAdd({weight}, {load}, a{ky % chains});");
+                        }
+                    }
+
+                    w.Line(chains switch
+                    {
+                        1 => "TV a = a0;",
+                        2 => "TV a = TS.Add(a0, a1);",
+                        _ => "TV a = TS.Add(TS.Add(a0, a1), a2);",
+                    });
+                    if (plan.Affine is not null)
+                    {
+                        w.Line("a = TS.MultiplyAdd(a, s, h);");
+                    }
+
+                    w.Line(plan.FusedRelu is null ? "TS.Store(a, ref y, j);" : "TS.Store(TS.Max(a, TS.Zero), ref y, j);");
                 }
             }
 
