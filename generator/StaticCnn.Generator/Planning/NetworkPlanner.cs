@@ -69,7 +69,7 @@ internal static class NetworkPlanner
 
         for (int i = 0; i + 1 < plan.Layers.Count; i++)
         {
-            plan.Layers[i].Fuse(plan.Layers[i + 1]);
+            FuseIfInPlace(plan.Layers[i], plan.Layers[i + 1]);
         }
 
         foreach (LayerPlan layer in plan.Layers)
@@ -135,7 +135,7 @@ internal static class NetworkPlanner
 
         for (int i = 0; i + 1 < plan.Layers.Count; i++)
         {
-            plan.Layers[i].Fuse(plan.Layers[i + 1]);
+            FuseIfInPlace(plan.Layers[i], plan.Layers[i + 1]);
         }
 
         foreach (LayerPlan layer in plan.Layers)
@@ -145,6 +145,20 @@ internal static class NetworkPlanner
 
         workspace.NamePrefix = "";
         return plan;
+    }
+
+    /// <summary>
+    /// Lets a layer compute the activation after it as it stores its outputs, when that activation runs in place in the
+    /// layer's output. In the inference plan a Dropout left out can put a ReLU right after a layer it did not follow in
+    /// the declaration; that ReLU has its own buffer (it was planned after the Dropout), so it runs as its own pass: fused,
+    /// nothing would write its output.
+    /// </summary>
+    private static void FuseIfInPlace(LayerPlan layer, LayerPlan next)
+    {
+        if (next is not Layers.ActivationPlan || next.Output.Offset == layer.Output.Offset)
+        {
+            layer.Fuse(next);
+        }
     }
 
     /// <summary>A layer a BatchNorm right after it folds into at inference: a convolution or dense layer.</summary>

@@ -70,4 +70,57 @@ public sealed class FuzzRegressionTests
 
         GeneratorFuzzTests.RunOne(declaration, declaration.Source(0));
     }
+    /// <summary>
+    /// Found by the fuzz: in the inference plan, a Dropout left out put the ReLU after it right after the layer before
+    /// the Dropout, which fused it (the ReLU "computed as the layer above stores its outputs") although the ReLU had
+    /// been planned with a buffer of its own: nothing wrote it, every output was 0. [Network(2, 4, 12, Rounding =
+    /// Floor)] [MaxPool2D(1, Rounding = Ceil)] [BatchNorm] [Dropout(0.5f)] [ReLU]: output[0] 0 instead of 0.5426.
+    /// </summary>
+    [Fact]
+    public void AReluAfterADropoutLeftOutIsNotFusedIntoALayerWhoseOutputItDoesNotShare()
+    {
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 2, 4, 12, 1, new[]
+        {
+            new FuzzLayer("MaxPool2D", 1, 0, 0, 0, 2, 0f),
+            new FuzzLayer("BatchNorm", 0, 0, 0, 0, null, 0f),
+            new FuzzLayer("Dropout", 0, 0, 0, 0, null, 0.5f),
+            new FuzzLayer("ReLU", 0, 0, 0, 0, null, 0f),
+        });
+
+        GeneratorFuzzTests.RunOne(declaration, declaration.Source(0));
+    }
+
+    /// <summary>The same with a convolution whose BatchNorm folds into it: Conv2D, BatchNorm, Dropout, ReLU, Dense.</summary>
+    [Fact]
+    public void AReluAfterADropoutLeftOutIsNotFusedIntoAConvolutionWithItsBatchNormFolded()
+    {
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 2, 6, 6, null, new[]
+        {
+            new FuzzLayer("Conv2D", 4, 3, 1, 1, null, 0f),
+            new FuzzLayer("BatchNorm", 0, 0, 0, 0, null, 0f),
+            new FuzzLayer("Dropout", 0, 0, 0, 0, null, 0.25f),
+            new FuzzLayer("ReLU", 0, 0, 0, 0, null, 0f),
+            new FuzzLayer("Dense", 3, 0, 0, 0, null, 0f),
+        });
+
+        GeneratorFuzzTests.RunOne(declaration, declaration.Source(0));
+    }
+    /// <summary>
+    /// Found by the fuzz: a stride-1 convolution with an 8 x 491,994 window ('same' padding on a 12x6 input) made the
+    /// implicit GEMM unroll every tap of a window row, and the generator ran out of memory building the text. Such rows
+    /// now go through im2col (ConvPlanner.MaxImplicitRowTaps); the generator finishes without throwing.
+    /// </summary>
+    [Fact]
+    public void AnEnormousWindowRowDoesNotRunTheGeneratorOutOfMemory()
+    {
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 2, 12, 6, 1, new[]
+        {
+            new FuzzLayer("Dropout", 0, 0, 0, 0, null, 0.9f),
+            new FuzzLayer("Conv2D", 4, 491994, 1, 0, null, 0f) { Window = new FuzzWindow(KernelHeight: 8, StrideHeight: 1, PaddingMode: 2) },
+        });
+
+        // Run checks that the generator did not throw; the file it writes stays an ordinary size.
+        GeneratorRun run = GeneratorHarness.Run(declaration.Source(0));
+        Assert.True(run.SingleGeneratedText.Length < 2_000_000, $"{run.SingleGeneratedText.Length} characters generated");
+    }
 }

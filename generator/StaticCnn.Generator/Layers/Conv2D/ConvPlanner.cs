@@ -37,7 +37,7 @@ internal static class ConvPlanner
         int groupRows = groups > 1 ? ocG : 0;
         plan.PaddedHeight = hp;
         plan.PaddedWidth = wp;
-        plan.Implicit = window.StrideHeight == 1 && window.StrideWidth == 1;
+        plan.Implicit = window.StrideHeight == 1 && window.StrideWidth == 1 && kw <= MaxImplicitRowTaps;
         plan.CopiesIntoPadded = window.PadTop + window.PadBottom + window.PadLeft + window.PadRight > 0;
         plan.Padded = plan.CopiesIntoPadded
             ? workspace.Add($"P{n}", (long)ic * plane, $"[{n}] zero-padded input {ic}x{hp}x{wp}")
@@ -243,6 +243,13 @@ internal static class ConvPlanner
 
     /// <summary>Output rows whose window leaves the input, each emitted on its own, up to which the depthwise kernels run.</summary>
     public const int DepthwiseMaxEdgeRows = 16;
+
+    /// <summary>
+    /// Window widths up to which a stride-1 convolution runs the implicit GEMM, which unrolls the taps of a window row
+    /// (it loops over the rows when the window is large); wider windows go through im2col, whose GEMM loops over every
+    /// tap, so that the generated code stays small (the fuzz's 8 x 491,994 window ran the generator out of memory).
+    /// </summary>
+    public const int MaxImplicitRowTaps = 64;
 
     /// <summary>Filters per channel up to which a depthwise convolution runs the depthwise kernel (each filter loads its channel again).</summary>
     public const int DepthwiseMultiplier = 2;
