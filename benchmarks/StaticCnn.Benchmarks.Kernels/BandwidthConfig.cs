@@ -19,8 +19,6 @@ public sealed class BandwidthConfig : ManualConfig
 {
     private static readonly ConcurrentDictionary<long, double> CopyRates = new();
 
-    private static readonly ConcurrentDictionary<SimdWidth, double> Peaks = new();
-
     public BandwidthConfig()
     {
         AddColumn(new Column(Kind.GBytes), new Column(Kind.Copy), new Column(Kind.Share), new Column(Kind.GFlops), new Column(Kind.PeakShare));
@@ -92,13 +90,11 @@ public sealed class BandwidthConfig : ManualConfig
                 Kind.Copy => copy,
                 Kind.Share => 100 * gbytes / copy,
                 Kind.GFlops => Catalog.ForwardFlops(network) / report.ResultStatistics.Mean,
-                _ => 100 * Catalog.ForwardFlops(network) / report.ResultStatistics.Mean / Peak(width),
+                _ => 100 * Catalog.ForwardFlops(network) / report.ResultStatistics.Mean / FmaPeak.Cached(width),
             };
             return value.ToString("F1", CultureInfo.InvariantCulture);
         }
 
         public override string ToString() => ColumnName;
-
-        private static double Peak(SimdWidth width) => Peaks.GetOrAdd(width, w => SimdSupport.IsSupported(w) ? FmaPeak.Measure(w) : double.NaN);
     }
 }

@@ -20,12 +20,6 @@ public sealed class FlopsConfig : ManualConfig
 
     private sealed class FlopsColumn(bool percentOfPeak) : IColumn
     {
-        private static readonly Lazy<Dictionary<SimdWidth, double>> Peaks = new(() => new()
-        {
-            [SimdWidth.Vector256] = FmaPeak.Measure(SimdWidth.Vector256),
-            [SimdWidth.Vector512] = SimdSupport.IsSupported(SimdWidth.Vector512) ? FmaPeak.Measure(SimdWidth.Vector512) : double.NaN,
-        });
-
         public string Id => percentOfPeak ? "FmaPeakShare" : "GFlops";
 
         public string ColumnName => percentOfPeak ? "% of FMA peak" : "GFLOP/s";
@@ -62,7 +56,7 @@ public sealed class FlopsConfig : ManualConfig
             SimdWidth width = (SimdWidth)benchmarkCase.Parameters.Items.First(p => p.Name == "Width").Value;
             double gflops = Catalog.ForwardFlops(Catalog.Create(network)) / report.ResultStatistics.Mean;
             return percentOfPeak
-                ? (100 * gflops / Peaks.Value[width]).ToString("F1", CultureInfo.InvariantCulture)
+                ? (100 * gflops / FmaPeak.Cached(width)).ToString("F1", CultureInfo.InvariantCulture)
                 : gflops.ToString("F1", CultureInfo.InvariantCulture);
         }
 

@@ -14,6 +14,12 @@ public static class FmaPeak
     /// <summary>FMAs per <see cref="Loop256"/>/<see cref="Loop512"/> iteration.</summary>
     public const int FmasPerIteration = 12;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SimdWidth, double> Measured = new();
+
+    /// <summary>The peak at <paramref name="width"/>, measured once per process (NaN where the width is not supported).</summary>
+    public static double Cached(SimdWidth width) =>
+        Measured.GetOrAdd(width, w => SimdSupport.IsSupported(w) ? Measure(w) : double.NaN);
+
     public static double Measure(SimdWidth width)
     {
         const int iterations = 200_000;

@@ -13,14 +13,8 @@ internal static class ConvEmitter
     {
         LayerShape layer = plan.Shape;
         int ic = layer.Input.C;
-        int h = layer.Input.H;
-        int wi = layer.Input.W;
-        Window window = layer.Window;
-        int taps = window.KernelHeight * window.KernelWidth;
+        int taps = layer.Window.KernelHeight * layer.Window.KernelWidth;
         int icG = ic / ConvPlanner.Groups(layer);
-        int hp = plan.PaddedHeight;
-        int wp = plan.PaddedWidth;
-        int plane = hp * wp;
         int ho = layer.Output.H;
         int wo = layer.Output.W;
         int oc = layer.Output.C;
