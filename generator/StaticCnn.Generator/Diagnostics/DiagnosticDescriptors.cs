@@ -137,12 +137,32 @@ internal static class DiagnosticDescriptors
         "BatchNorm epsilon or momentum out of range",
         "A BatchNorm's epsilon must be a positive finite number (it keeps the division by sqrt(variance + epsilon) finite) and its momentum a number in [0, 1] (PyTorch's convention: the weight of the new batch statistic).");
 
+    public static readonly DiagnosticDescriptor ResidualShapes = Error("SCNN0030", Shapes,
+        "A residual connection adds tensors of different shapes",
+        "[Residual] adds its block's output to its input (or to its Shortcut block's output): the two must have the same channels, height and width. When the block changes them, a projection shortcut (a 1x1 convolution with the block's filters and stride) makes the shapes equal.");
+
+    public static readonly DiagnosticDescriptor ConcatSizes = Error("SCNN0031", Shapes,
+        "Concatenated branches differ in height or width",
+        "[Concat] stacks its branches' outputs along the channels: every branch (and the input, with IncludeInput) must produce the same height and width, and none may be flat.");
+
+    public static readonly DiagnosticDescriptor NotABlock = Error("SCNN0032", Declaration,
+        "Not a usable block",
+        "[Residual] and [Concat] take classes marked [Block] that declare at least one layer attribute; the message says which of these the named type is not.");
+
+    public static readonly DiagnosticDescriptor RecursiveBlock = Error("SCNN0033", Declaration,
+        "A block uses itself",
+        "A block that uses itself, directly or through other blocks, would be infinitely deep; the message shows the chain of blocks.");
+
+    public static readonly DiagnosticDescriptor MarkerNotSet = Error("SCNN0034", Declaration,
+        "Block.Filters, Block.Stride or Block.Hidden has no value",
+        "A block's layer written with Block.Filters, Block.Stride or Block.Hidden takes the value from the [Residual] or [Concat] that uses the block (Filters = 32, ...); the use must set it, and a network's own layers cannot use the markers.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         NotPartial, LayersOnOtherDeclaration, LayerWithoutNetwork, NoLayers, NonPositive, NotWhole, WindowTooLarge,
         PoolPaddingTooLarge, SpatialAfterFlat, Overflow, SlopeNotFinite, ContainingTypeNotPartial, StaticClass,
         UnknownRounding, CeilConvolution, MemberClash, PaddingCoversKernel, ConsecutiveActivations, StrideSkipsInput,
         DenseDominates, WindowLoops, GroupsDoNotDivide, PaddingConflict, UnknownEnumValue, SoftmaxNotLast, DropoutProbability,
-        BatchNormFeatures, BatchNormTwice, BatchNormArgument);
+        BatchNormFeatures, BatchNormTwice, BatchNormArgument, ResidualShapes, ConcatSizes, NotABlock, RecursiveBlock, MarkerNotSet);
 
     private static readonly Dictionary<Rule, DiagnosticDescriptor> ByRule = new()
     {
@@ -175,6 +195,11 @@ internal static class DiagnosticDescriptors
         [Rule.BatchNormFeatures] = BatchNormFeatures,
         [Rule.BatchNormTwice] = BatchNormTwice,
         [Rule.BatchNormArgument] = BatchNormArgument,
+        [Rule.ResidualShapes] = ResidualShapes,
+        [Rule.ConcatSizes] = ConcatSizes,
+        [Rule.NotABlock] = NotABlock,
+        [Rule.RecursiveBlock] = RecursiveBlock,
+        [Rule.MarkerNotSet] = MarkerNotSet,
     };
 
     public static DiagnosticDescriptor For(Rule rule) => ByRule[rule];

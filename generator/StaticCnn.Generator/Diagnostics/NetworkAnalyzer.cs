@@ -45,6 +45,12 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (network is null && type.GetAttributes().Any(a => AttributeNames.IsBlock(a.AttributeClass)))
+        {
+            // A block: its layers are checked where it is used, on the [Residual] or [Concat] that uses it.
+            return;
+        }
+
         if (network is null)
         {
             foreach (AttributeData layer in layers)
@@ -115,6 +121,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         {
             FitSuggestion suggestion = error.Suggestions[i];
             builder[$"fix{i}"] = $"{suggestion.Argument}={suggestion.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{suggestion.Output}";
+            if (suggestion.Also.Length > 0)
+            {
+                builder[$"also{i}"] = suggestion.Also;
+            }
         }
 
         return builder.ToImmutable();

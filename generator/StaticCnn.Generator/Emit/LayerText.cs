@@ -42,11 +42,18 @@ internal static class LayerText
         };
         long macs = 0;
         long activations = shapes.Input.Length * 4;
+        string? group = null;
         foreach (LayerShape layer in shapes.Layers)
         {
+            if (BlockHeading(layer) is { } heading && heading != group)
+            {
+                rows.Add(new[] { "", new string(' ', 2 * (layer.Depth - 1)) + heading, "", "", "", "" });
+            }
+
+            group = BlockHeading(layer);
             rows.Add(new[]
             {
-                Format.Int(layer.Index), Describe(layer), layer.Output.ToString(), Format.Count(layer.ParameterCount),
+                Format.Int(layer.Index), new string(' ', 2 * layer.Depth) + Describe(layer), layer.Output.ToString(), Format.Count(layer.ParameterCount),
                 Format.Count(MultiplyAdds(layer)), Format.Count(ActivationBytes(layer)),
             });
             macs += MultiplyAdds(layer);
@@ -75,7 +82,73 @@ internal static class LayerText
 
         lines.Add($"Multiply-adds per sample: {Format.Count(macs)} forward");
         lines.Add($"Activation memory per sample: {Format.Count(activations)} bytes (the input and every layer's output, kept for Backward)");
+        if (shapes.IsGraph)
+        {
+            lines.Add($"Activation memory at inference: {Format.Count(LiveActivationBytes(shapes))} bytes at most alive at once (each output kept until its last reader has run)");
+        }
+
         lines.Add($"Input {shapes.Input} ({Format.Count(shapes.Input.Length)} floats) -> output {shapes.Output} ({Format.Count(shapes.Output.Length)} floats)");
         return lines;
+    }
+
+    /// <summary>
+    /// "Residual #4 › ResNetBlock (body)": the block a layer inside one belongs to, as the summary heads its rows;
+    /// null for a layer of the network's own sequence.
+    /// </summary>
+    public static string? BlockHeading(LayerShape layer)
+    {
+        if (layer.Depth == 0 || layer.Layer.Label is not { } label)
+        {
+            return null;
+        }
+
+        string[] parts = label.Split(new[] { " › " }, System.StringSplitOptions.None);
+        string use = parts.Length >= 3 ? $"{parts[parts.Length - 3]} › {parts[parts.Length - 2]}" : label;
+        string path = layer.Module.Substring(0, System.Math.Max(0, layer.Module.LastIndexOf('.')));
+        string role = path.EndsWith(".shortcut", System.StringComparison.Ordinal) ? "shortcut"
+            : path.EndsWith(".body", System.StringComparison.Ordinal) ? "body"
+            : $"branch {Format.Int(int.Parse(path.Substring(path.LastIndexOf('.') + 1), System.Globalization.CultureInfo.InvariantCulture) + 1)}";
+        return $"{use} ({role})";
+    }
+
+    /// <summary>
+    /// The most activation memory alive at once when each layer's output is kept only until its last reader has run
+    /// (the input until its own last reader): what inference needs, with buffers planned by liveness.
+    /// </summary>
+    public static long LiveActivationBytes(NetworkShapes shapes)
+    {
+        int n = shapes.Layers.Count;
+        var lastRead = new int[n + 1];
+        for (int i = 0; i <= n; i++)
+        {
+            lastRead[i] = i;
+        }
+
+        foreach (LayerShape layer in shapes.Layers)
+        {
+            foreach (int input in layer.Inputs.Count == 0 ? new[] { layer.Source } : layer.Inputs.ToArray())
+            {
+                lastRead[input] = System.Math.Max(lastRead[input], layer.Index);
+            }
+        }
+
+        lastRead[n] = n + 1; // the output is read by the caller
+        long peak = 0;
+        for (int step = 1; step <= n; step++)
+        {
+            // While layer `step` runs: its output and every earlier tensor still to be read at or after it.
+            long live = 0;
+            for (int t = 0; t <= step; t++)
+            {
+                if (t == step || lastRead[t] >= step)
+                {
+                    live += t == 0 ? shapes.Input.Length * 4 : ActivationBytes(shapes.Layers[t - 1]);
+                }
+            }
+
+            peak = System.Math.Max(peak, live);
+        }
+
+        return peak;
     }
 }

@@ -60,14 +60,12 @@ internal static class ModeEmitter
             Refs(w, plan, "gradients");
             using (w.Block("if (!training)"))
             {
-                var steps = Enumerable.Range(0, plan.Layers.Count).Reverse()
-                    .Select(i => (plan.Layers[i], plan.Layers[i].ModeBackwardStatement(i == 0, false, 1))).ToList();
-                Phase(w, plan, steps, forward: false);
+                Phase(w, plan, BackwardPhases(plan, training: false)[0], forward: false);
                 w.Line("return;");
             }
 
             w.Line();
-            List<List<(LayerPlan Layer, string Statement)>> phases = BackwardPhases(plan);
+            List<List<(LayerPlan? Layer, string Statement)>> phases = BackwardPhases(plan, training: true);
             using (w.Block("switch (phase)"))
             {
                 for (int k = 0; k < phases.Count; k++)
@@ -165,29 +163,43 @@ internal static class ModeEmitter
     }
 
     /// <summary>Training-mode backward phases, from the last layer down, split at every BatchNorm as forward's.</summary>
-    private static List<List<(LayerPlan Layer, string Statement)>> BackwardPhases(NetworkPlan plan)
+    private const string InputSumsComment = "// The input is read by several layers: dLoss/dInput is the sum of their gradients.";
+
+    private static List<List<(LayerPlan? Layer, string Statement)>> BackwardPhases(NetworkPlan plan, bool training)
     {
-        var phases = new List<List<(LayerPlan, string)>> { new() };
+        var phases = new List<List<(LayerPlan?, string)>> { new() };
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             LayerPlan layer = plan.Layers[i];
-            bool first = i == 0;
-            if (layer.EndsTrainingPhase)
+            bool first = layer.ReadsNetworkInput;
+            if (plan.GradientSumStatement(layer.Index) is { } sums)
+            {
+                // Before the layer's backward (its part in the phase that runs first): its output gradient is complete.
+                phases[phases.Count - 1].Add((null, $"// [{layer.Index}]'s output is read by several layers: dLoss/dOutput is the sum of their gradients.\n{sums}"));
+            }
+
+            if (training && layer.EndsTrainingPhase)
             {
                 phases[phases.Count - 1].Add((layer, layer.ModeBackwardStatement(first, true, 0)));
-                phases.Add(new List<(LayerPlan, string)> { (layer, layer.ModeBackwardStatement(first, true, 1)) });
+                phases.Add(new List<(LayerPlan?, string)> { (layer, layer.ModeBackwardStatement(first, true, 1)) });
             }
             else
             {
-                phases[phases.Count - 1].Add((layer, layer.ModeBackwardStatement(first, true, 1)));
+                phases[phases.Count - 1].Add((layer, layer.ModeBackwardStatement(first, training, 1)));
             }
+        }
+
+        if (plan.GradientSumStatement(0) is { } inputSums)
+        {
+            phases[phases.Count - 1].Add((null, InputSumsComment + "\n" + inputSums));
         }
 
         return phases;
     }
 
     /// <summary>One phase's statements: sample by sample over the slots, or layer by layer for networks whose weights outgrow the cache.</summary>
-    private static void Phase(IndentedWriter w, NetworkPlan plan, List<(LayerPlan Layer, string Statement)> steps, bool forward)
+    private static void Phase<TLayer>(IndentedWriter w, NetworkPlan plan, List<(TLayer Layer, string Statement)> steps, bool forward)
+        where TLayer : LayerPlan?
     {
         bool layerMajor = NetworkEmitter.LayerMajor(plan);
         IndentedWriter.Scope? loop = null;
@@ -197,20 +209,27 @@ internal static class ModeEmitter
             w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots[i]);");
         }
 
-        foreach ((LayerPlan layer, string statement) in steps)
+        foreach ((TLayer step, string statement) in steps)
         {
             w.Line();
+            if (step is not LayerPlan layer)
+            {
+                // Gradient sums of a tensor several layers read; the input's only when the caller wants dLoss/dInput.
+                NetworkEmitter.PerSlot(w, layerMajor, guarded: statement.StartsWith(InputSumsComment, System.StringComparison.Ordinal), statement);
+                continue;
+            }
+
             if (forward)
             {
                 NetworkEmitter.LayerComment(w, layer.Shape);
             }
             else
             {
-                w.Line(layer.BackwardComment(layer.Index == 1));
+                w.Line(layer.BackwardComment(layer.ReadsNetworkInput));
             }
 
             bool perSlot = forward ? layer.ForwardPerSlot : layer.BackwardPerSlot;
-            bool guarded = !forward && layer.Index == 1 && layer.BackwardOnlyForInputGradient;
+            bool guarded = !forward && layer.ReadsNetworkInput && layer.BackwardOnlyForInputGradient;
             if (perSlot)
             {
                 NetworkEmitter.PerSlot(w, layerMajor, guarded, statement);

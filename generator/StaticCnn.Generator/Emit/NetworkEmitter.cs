@@ -582,7 +582,10 @@ internal static class NetworkEmitter
         w.Line("    {");
         foreach (LayerShape layer in shapes.Layers)
         {
-            w.Line($"        {layer.Definition.Info(layer)},");
+            string graph = shapes.IsGraph
+                ? $" {{ Inputs = new int[] {{ {string.Join(", ", layer.Inputs.Select(i => Format.Int(i)))} }}, Module = {Text.Literal(layer.Module)} }}"
+                : "";
+            w.Line($"        {layer.Definition.Info(layer)}{graph},");
         }
 
         w.Line("    });");
@@ -699,7 +702,14 @@ internal static class NetworkEmitter
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
             {
                 LayerPlan layer = plan.Layers[i];
-                bool first = i == 0;
+                bool first = layer.ReadsNetworkInput;
+                if (plan.GradientSumStatement(layer.Index) is { } sums)
+                {
+                    w.Line();
+                    w.Line($"// [{layer.Index}]'s output is read by several layers: dLoss/dOutput is the sum of their gradients.");
+                    PerSlot(w, slots, false, sums);
+                }
+
                 w.Line();
                 w.Line(layer.BackwardComment(first));
                 if (layer.BackwardPerSlot)
@@ -710,6 +720,13 @@ internal static class NetworkEmitter
                 {
                     w.Line(layer.BackwardStatement(first));
                 }
+            }
+
+            if (plan.GradientSumStatement(0) is { } inputSums)
+            {
+                w.Line();
+                w.Line("// The input is read by several layers: dLoss/dInput is the sum of their gradients.");
+                PerSlot(w, slots, true, inputSums);
             }
 
             sampleLoop?.Dispose();
@@ -756,12 +773,12 @@ internal static class NetworkEmitter
             using (w.Block("for (int i = first; i < first + count; i++)"))
             {
                 w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots[i]);");
-                w.Line(statement);
+                w.Lines(statement);
             }
         }
         else
         {
-            w.Line(statement);
+            w.Lines(statement);
         }
 
         guard?.Dispose();

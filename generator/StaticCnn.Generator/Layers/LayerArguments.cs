@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Layers;
@@ -42,4 +44,20 @@ internal abstract class LayerArguments
 
     /// <summary>The named property <paramref name="property"/> as a float (an int or double constant converts), or null when it is not set.</summary>
     public abstract float? NamedFloat(string property);
+
+    /// <summary>
+    /// Int arguments written as Block.Filters, Block.Stride or Block.Hidden that the enclosing use does not set (or that
+    /// sit on a network's own layer, where nothing sets them): the argument and the marker. Such an argument reads as the
+    /// marker's raw value; the parser turns the list into an error.
+    /// </summary>
+    public List<(string Argument, int Marker)> UnresolvedMarkers { get; } = new();
+
+    /// <summary>The block named by the constructor argument <paramref name="parameter"/> (a typeof), read with <paramref name="values"/>.</summary>
+    public abstract BlockSpec Block(string parameter, BlockValues values);
+
+    /// <summary>The block named by the named property <paramref name="property"/>, or null when it is not set.</summary>
+    public abstract BlockSpec? NamedBlock(string property, BlockValues values);
+
+    /// <summary>The blocks of the params-array constructor argument <paramref name="parameter"/>.</summary>
+    public abstract EquatableArray<BlockSpec> Blocks(string parameter, BlockValues values);
 }

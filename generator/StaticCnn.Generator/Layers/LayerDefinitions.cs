@@ -29,6 +29,9 @@ internal static class LayerDefinitions
         new BatchNormLayer(),
         new DropoutLayer(),
         new SoftmaxLayer(),
+        new ResidualLayer(),
+        new ConcatLayer(),
+        new AddLayer(),
     };
 
     private static readonly Dictionary<LayerKind, LayerDefinition> ByKind = Index(d => d.Kind);

@@ -13,4 +13,20 @@ internal abstract record LayerSpec
 
     /// <summary>1-based position among the layers, as messages number them.</summary>
     public int Index { get; init; }
+
+    /// <summary>
+    /// How messages and comments name the layer when "{Kind} #{Index}" would not say where it is: inside a block
+    /// ("Residual #4 › BasicBlock › Conv2D #1"), or after a block, where its position among the network's attributes
+    /// differs from <see cref="Index"/>. Null for a layer of a plain sequence. Set by shape inference.
+    /// </summary>
+    public string? Label { get; init; }
+
+    /// <summary>
+    /// The 1-based position of the network attribute a diagnostic about this layer goes on: the layer's own, or, for a
+    /// layer inside a block, the [Residual] or [Concat] that uses the block. 0: <see cref="Index"/>. Set by shape inference.
+    /// </summary>
+    public int Site { get; init; }
+
+    /// <summary>"Conv2D #1", or the <see cref="Label"/>.</summary>
+    public string Name => Label ?? $"{Kind} #{Index}";
 }

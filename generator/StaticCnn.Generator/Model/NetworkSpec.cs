@@ -38,6 +38,9 @@ internal enum DeclarationProblemKind
 
     /// <summary>A member the user declared has the name of a generated member (Detail: its name).</summary>
     MemberClash,
+
+    /// <summary>A network's own layer uses Block.Filters, Block.Stride or Block.Hidden (Detail: "marker|argument|kind").</summary>
+    MarkerOutsideBlock,
 }
 
 /// <param name="Kind">What is wrong.</param>

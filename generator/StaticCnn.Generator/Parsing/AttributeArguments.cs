@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Layers;
 using StaticCnn.Generator.Model;
 
@@ -13,11 +14,20 @@ namespace StaticCnn.Generator.Parsing;
 internal sealed class AttributeArguments : LayerArguments
 {
     private readonly AttributeData _data;
+    private readonly BlockValues? _values;
+    private readonly BlockReader? _blocks;
 
-    public AttributeArguments(AttributeData data, int index, Rounding inheritedRounding)
+    /// <param name="data">The attribute.</param>
+    /// <param name="index">Its 1-based position.</param>
+    /// <param name="inheritedRounding">The network's Rounding.</param>
+    /// <param name="values">Inside a block: the values its use gives Block.Filters and the other markers.</param>
+    /// <param name="blocks">Reads the blocks a [Residual] or [Concat] names.</param>
+    public AttributeArguments(AttributeData data, int index, Rounding inheritedRounding, BlockValues? values = null, BlockReader? blocks = null)
         : base(index, inheritedRounding)
     {
         _data = data;
+        _values = values;
+        _blocks = blocks;
     }
 
     public override int Int(string parameter, int fallback)
@@ -25,7 +35,7 @@ internal sealed class AttributeArguments : LayerArguments
         TypedConstant? value = Argument(parameter);
         if (value is { Kind: TypedConstantKind.Primitive, Value: int number })
         {
-            return number;
+            return Substitute(parameter, number);
         }
 
         MarkUnreadable(value);
@@ -74,7 +84,8 @@ internal sealed class AttributeArguments : LayerArguments
         Named(property) switch
         {
             null => null,
-            { Kind: TypedConstantKind.Enum or TypedConstantKind.Primitive, Value: int value } => value,
+            { Kind: TypedConstantKind.Primitive, Value: int value } => Substitute(property, value),
+            { Kind: TypedConstantKind.Enum, Value: int value } => value,
             _ => NotReadableInt(),
         };
 
@@ -95,6 +106,46 @@ internal sealed class AttributeArguments : LayerArguments
             { Kind: TypedConstantKind.Primitive, Value: int value } => value,
             _ => UnreadableFloat(),
         };
+
+    public override BlockSpec Block(string parameter, BlockValues values) =>
+        _blocks is null ? new BlockSpec("?", EquatableArray<LayerSpec>.Empty, BlockProblem.NotAType) : _blocks.Read(Argument(parameter), values);
+
+    public override BlockSpec? NamedBlock(string property, BlockValues values) =>
+        Named(property) is { } value && _blocks is not null ? _blocks.Read(value, values) : null;
+
+    public override EquatableArray<BlockSpec> Blocks(string parameter, BlockValues values)
+    {
+        if (_blocks is null || Argument(parameter) is not { Kind: TypedConstantKind.Array } array)
+        {
+            Unreadable |= _data.AttributeConstructor is null;
+            return EquatableArray<BlockSpec>.Empty;
+        }
+
+        var blocks = new List<BlockSpec>();
+        foreach (TypedConstant element in array.Values)
+        {
+            blocks.Add(_blocks.Read(element, values));
+        }
+
+        return blocks.ToEquatableArray();
+    }
+
+    /// <summary>An int written as Block.Filters (or another marker) becomes the enclosing use's value.</summary>
+    private int Substitute(string argument, int value)
+    {
+        if (!BlockValues.IsMarker(value))
+        {
+            return value;
+        }
+
+        if (_values?.Resolve(value) is int resolved)
+        {
+            return resolved;
+        }
+
+        UnresolvedMarkers.Add((argument, value));
+        return value;
+    }
 
     private TypedConstant? Named(string property)
     {

@@ -12,6 +12,9 @@ internal static class AttributeNames
     public static bool IsNetwork(INamedTypeSymbol? attribute) =>
         attribute is { Name: "NetworkAttribute" } && InStaticCnnNamespace(attribute);
 
+    public static bool IsBlock(INamedTypeSymbol? attribute) =>
+        attribute is { Name: "BlockAttribute" } && InStaticCnnNamespace(attribute);
+
     public static LayerKind? LayerKindOf(INamedTypeSymbol? attribute) =>
         attribute is not null && LayerDefinitions.ForAttribute(attribute.Name) is { } definition && InStaticCnnNamespace(attribute)
             ? definition.Kind

@@ -71,20 +71,22 @@ internal static class NetworkParser
         var layers = new List<LayerSpec>();
         var attributes = ImmutableArray.CreateBuilder<AttributeData>();
         var problems = new List<DeclarationProblem>();
+        var blocks = new BlockReader(inherited, cancellationToken);
         foreach ((AttributeData data, LayerKind kind, _) in onDeclaration.OrderBy(x => x.Position))
         {
-            layers.Add(ReadLayer(data, kind, layers.Count + 1, inherited, ref unreadable));
+            layers.Add(ReadLayer(data, kind, layers.Count + 1, inherited, blocks, problems, ref unreadable));
             attributes.Add(data);
         }
 
         foreach ((AttributeData data, LayerKind kind, _, _) in elsewhere.OrderBy(x => x.Path, System.StringComparer.Ordinal).ThenBy(x => x.Position))
         {
-            LayerSpec layer = ReadLayer(data, kind, layers.Count + 1, inherited, ref unreadable);
+            LayerSpec layer = ReadLayer(data, kind, layers.Count + 1, inherited, blocks, problems, ref unreadable);
             layers.Add(layer);
             attributes.Add(data);
             problems.Add(new DeclarationProblem(DeclarationProblemKind.LayersOnOtherDeclaration, kind.ToString(), layer.Index));
         }
 
+        unreadable |= blocks.Unreadable;
         if (networkDeclaration is TypeDeclarationSyntax syntax)
         {
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -124,11 +126,17 @@ internal static class NetworkParser
         return new Result(spec, network, attributes.ToImmutable());
     }
 
-    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, Rounding inherited, ref bool unreadable)
+    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, Rounding inherited, BlockReader blocks, List<DeclarationProblem> problems, ref bool unreadable)
     {
-        var arguments = new AttributeArguments(data, index, inherited);
+        var arguments = new AttributeArguments(data, index, inherited, values: null, blocks);
         LayerSpec layer = LayerDefinitions.For(kind).Parse(arguments) with { Index = index };
         unreadable |= arguments.Unreadable;
+        foreach ((string argument, int marker) in arguments.UnresolvedMarkers)
+        {
+            // A network's own layer: nothing gives the marker a value.
+            problems.Add(new DeclarationProblem(DeclarationProblemKind.MarkerOutsideBlock, $"{BlockValues.MarkerName(marker)}|{argument}|{kind}", index));
+        }
+
         return layer;
     }
 

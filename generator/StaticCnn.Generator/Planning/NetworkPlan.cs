@@ -19,10 +19,37 @@ internal sealed record AffineEpilogue(int Scale, int Shift, int Layer);
 /// <summary>How a network runs: every buffer at a constant offset and every kernel with its blocking.</summary>
 internal sealed class NetworkPlan
 {
-    public NetworkPlan(NetworkSpec spec, NetworkShapes shapes)
+    public NetworkPlan(NetworkSpec spec, NetworkShapes shapes, Readers? readers = null)
     {
         Spec = spec;
         Shapes = shapes;
+        Readers = readers ?? new Readers(shapes);
+    }
+
+    /// <summary>Who reads each layer's output.</summary>
+    public Readers Readers { get; }
+
+    /// <summary>
+    /// For a tensor several layers read (by layer index; 0: the input), the extra readers' gradient buffers, which
+    /// backward adds into the tensor's own gradient buffer (the first reader's) before the tensor's layer runs backward.
+    /// </summary>
+    public Dictionary<int, List<(BufferPlan From, BufferPlan To)>> GradientSums { get; } = new();
+
+    /// <summary>The statements that sum tensor <paramref name="index"/>'s gradients from its readers, or null when it has one reader.</summary>
+    public string? GradientSumStatement(int index)
+    {
+        if (!GradientSums.TryGetValue(index, out List<(BufferPlan From, BufferPlan To)>? sums))
+        {
+            return null;
+        }
+
+        var lines = new List<string>();
+        foreach ((BufferPlan from, BufferPlan to) in sums)
+        {
+            lines.Add($"global::StaticCnn.Kernels.Elementwise.Accumulate<TS, TV>(ref TS.At(ref ws, {from.Offset}), ref TS.At(ref ws, {to.Offset}), {to.Length}); // {to.Name} += {from.Name}");
+        }
+
+        return string.Join("\n", lines);
     }
 
     public NetworkSpec Spec { get; }
@@ -123,6 +150,12 @@ internal abstract class LayerPlan
     public LayerKind Kind => Shape.Kind;
 
     public int Index => Shape.Index;
+
+    /// <summary>
+    /// Every operand is the network's input: backward's dX is wanted only when the caller asks for the input gradient
+    /// (the first layer of a plain sequence).
+    /// </summary>
+    public bool ReadsNetworkInput => Shape.Inputs.Count == 0 ? Shape.Source == 0 : System.Linq.Enumerable.All(Shape.Inputs, i => i == 0);
 
     /// <summary>"Layer3Conv2D" ("Infer3Conv2D" in an inference plan): the prefix of this layer's generated methods.</summary>
     public string MethodPrefix => $"{(Inference ? "Infer" : "Layer")}{Shape.Index}{Shape.Kind}";

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Shapes;
@@ -44,8 +45,10 @@ internal static class NetworkPlanner
         plan.Input = workspace.Add("X0", shapes.Input.Length, $"input {shapes.Input}");
         plan.InputGradient = workspace.Add("G0", shapes.Input.Length, $"dLoss/dInput {shapes.Input}");
 
-        BufferPlan input = plan.Input;
-        BufferPlan inputGradient = plan.InputGradient;
+        // Each layer's output and output gradient by layer index (0: the input sample's copy); how many of each
+        // tensor's readers are planned so far.
+        var outputs = new Dictionary<int, (BufferPlan Output, BufferPlan Gradient)> { [0] = (plan.Input, plan.InputGradient) };
+        var planned = new Dictionary<int, int>();
         foreach (LayerShape layer in shapes.Layers)
         {
             // Checked in long before the planners do their index arithmetic in int.
@@ -55,7 +58,33 @@ internal static class NetworkPlanner
                 return null;
             }
 
-            LayerPlan layerPlan = layer.Definition.Plan(layer, new PlanContext(plan, workspace, input, inputGradient));
+            var inputs = new List<BufferPlan>();
+            var inputGradients = new List<BufferPlan>();
+            foreach (int source in Operands(layer))
+            {
+                (BufferPlan output, BufferPlan gradient) = outputs[source];
+                planned.TryGetValue(source, out int readers);
+                planned[source] = readers + 1;
+                inputs.Add(output);
+                if (readers == 0)
+                {
+                    inputGradients.Add(gradient);
+                    continue;
+                }
+
+                // A second reader writes its gradient apart; backward adds it to the first reader's before the tensor's own layer runs.
+                BufferPlan extra = workspace.Add($"G{source}r{readers + 1}", gradient.Length,
+                    $"dLoss/d({(source == 0 ? "input" : $"[{source}]'s output")}) through its reader #{readers + 1}, [{layer.Index}] {layer.Kind}; added into {gradient.Name}");
+                if (!plan.GradientSums.TryGetValue(source, out List<(BufferPlan From, BufferPlan To)>? sums))
+                {
+                    plan.GradientSums[source] = sums = new List<(BufferPlan From, BufferPlan To)>();
+                }
+
+                sums.Add((extra, gradient));
+                inputGradients.Add(extra);
+            }
+
+            LayerPlan layerPlan = layer.Definition.Plan(layer, new PlanContext(plan, workspace, inputs, inputGradients));
             if (workspace.Overflowed)
             {
                 error = TooLarge(spec, layer, workspace.Length);
@@ -63,15 +92,10 @@ internal static class NetworkPlanner
             }
 
             plan.Layers.Add(layerPlan);
-            input = layerPlan.Output;
-            inputGradient = layerPlan.OutputGradient;
+            outputs[layer.Index] = (layerPlan.Output, layerPlan.OutputGradient);
         }
 
-        for (int i = 0; i + 1 < plan.Layers.Count; i++)
-        {
-            FuseIfInPlace(plan.Layers[i], plan.Layers[i + 1]);
-        }
-
+        FuseReaders(plan, new HashSet<int>());
         foreach (LayerPlan layer in plan.Layers)
         {
             layer.Complete();
@@ -101,25 +125,37 @@ internal static class NetworkPlanner
     private static NetworkPlan? PlanInference(NetworkSpec spec, NetworkShapes shapes, NetworkPlan training, Workspace workspace, out ShapeError? error)
     {
         error = null;
-        var plan = new NetworkPlan(spec, shapes) { IsInference = true, Slack = training.Slack, Input = training.Input, InputGradient = training.InputGradient };
-        BufferPlan input = training.Input, inputGradient = training.InputGradient;
+        var plan = new NetworkPlan(spec, shapes, training.Readers) { IsInference = true, Slack = training.Slack, Input = training.Input, InputGradient = training.InputGradient };
+        var outputs = new Dictionary<int, (BufferPlan Output, BufferPlan Gradient)> { [0] = (training.Input, training.InputGradient) };
+        var skipped = new HashSet<int>();
         workspace.NamePrefix = "i";
         for (int i = 0; i < shapes.Layers.Count; i++)
         {
             LayerShape layer = shapes.Layers[i];
             bool alone = plan.Layers.Count == 0 && i == shapes.Layers.Count - 1;
-            if ((layer.Kind == LayerKind.Dropout && !alone) || (layer.Kind == LayerKind.BatchNorm && i > 0 && Folds(shapes.Layers[i - 1])))
+            if ((layer.Kind == LayerKind.Dropout && !alone) || (layer.Kind == LayerKind.BatchNorm && FoldsInto(training, layer) is not null))
             {
                 // Dropout is the identity at inference (kept only when nothing else would be left); a folded BatchNorm is
-                // computed by the layer before it.
+                // computed by the layer before it. Readers of either read what it reads.
+                outputs[layer.Index] = outputs[layer.Source];
+                skipped.Add(layer.Index);
                 continue;
             }
 
-            LayerPlan layerPlan = layer.Definition.Plan(layer, new PlanContext(plan, workspace, input, inputGradient, training));
-            layerPlan.Inference = true;
-            if (i + 1 < shapes.Layers.Count && shapes.Layers[i + 1].Kind == LayerKind.BatchNorm && Folds(layer))
+            var inputs = new List<BufferPlan>();
+            var gradients = new List<BufferPlan>();
+            foreach (int source in Operands(layer))
             {
-                layerPlan.Affine = ((Layers.BatchNormPlan)training.Layers[i + 1]).Folded;
+                // An inference plan has no backward: every reader names the tensor's one gradient buffer, never written.
+                inputs.Add(outputs[source].Output);
+                gradients.Add(outputs[source].Gradient);
+            }
+
+            LayerPlan layerPlan = layer.Definition.Plan(layer, new PlanContext(plan, workspace, inputs, gradients, training));
+            layerPlan.Inference = true;
+            if (training.Readers.SoleReader(layer.Index) is { Kind: LayerKind.BatchNorm } batchNorm && Folds(layer))
+            {
+                layerPlan.Affine = ((Layers.BatchNormPlan)training.Layers[batchNorm.Index - 1]).Folded;
             }
 
             if (workspace.Overflowed)
@@ -129,15 +165,10 @@ internal static class NetworkPlanner
             }
 
             plan.Layers.Add(layerPlan);
-            input = layerPlan.Output;
-            inputGradient = layerPlan.OutputGradient;
+            outputs[layer.Index] = (layerPlan.Output, layerPlan.OutputGradient);
         }
 
-        for (int i = 0; i + 1 < plan.Layers.Count; i++)
-        {
-            FuseIfInPlace(plan.Layers[i], plan.Layers[i + 1]);
-        }
-
+        FuseReaders(plan, skipped);
         foreach (LayerPlan layer in plan.Layers)
         {
             layer.Complete();
@@ -145,6 +176,37 @@ internal static class NetworkPlanner
 
         workspace.NamePrefix = "";
         return plan;
+    }
+
+    /// <summary>The layers whose outputs <paramref name="layer"/> reads (0: the input), once per operand.</summary>
+    private static IEnumerable<int> Operands(LayerShape layer) => layer.Inputs.Count == 0 ? new[] { layer.Source } : layer.Inputs;
+
+    /// <summary>The convolution or dense layer a BatchNorm folds into at inference (its only reader is the BatchNorm), or null.</summary>
+    private static LayerShape? FoldsInto(NetworkPlan training, LayerShape batchNorm) =>
+        batchNorm.Source > 0 && training.Shapes.Layers[batchNorm.Source - 1] is { } before && Folds(before) && training.Readers.SoleReader(before.Index) == batchNorm
+            ? before
+            : null;
+
+    /// <summary>
+    /// Offers each layer the layer right after it when that one is its only reader, looking through the layers an
+    /// inference plan leaves out (<paramref name="skipped"/>: Dropout, folded BatchNorm) (<see cref="FuseIfInPlace"/>).
+    /// </summary>
+    private static void FuseReaders(NetworkPlan plan, HashSet<int> skipped)
+    {
+        for (int i = 0; i + 1 < plan.Layers.Count; i++)
+        {
+            LayerPlan layer = plan.Layers[i], next = plan.Layers[i + 1];
+            LayerShape? reader = plan.Readers.SoleReader(layer.Index);
+            while (reader is not null && skipped.Contains(reader.Index))
+            {
+                reader = plan.Readers.SoleReader(reader.Index);
+            }
+
+            if (reader == next.Shape)
+            {
+                FuseIfInPlace(layer, next);
+            }
+        }
     }
 
     /// <summary>

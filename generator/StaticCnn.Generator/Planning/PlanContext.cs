@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using StaticCnn.Generator.Shapes;
 
 namespace StaticCnn.Generator.Planning;
@@ -6,13 +7,31 @@ namespace StaticCnn.Generator.Planning;
 internal sealed class PlanContext
 {
     public PlanContext(NetworkPlan network, Workspace workspace, BufferPlan input, BufferPlan inputGradient, NetworkPlan? training = null)
+        : this(network, workspace, new[] { input }, new[] { inputGradient }, training)
+    {
+    }
+
+    /// <param name="network">The plan being made.</param>
+    /// <param name="workspace">Its workspace.</param>
+    /// <param name="inputs">The buffers of the layer's operands (<see cref="LayerShape.Inputs"/> order).</param>
+    /// <param name="inputGradients">Where backward writes each operand's gradient.</param>
+    /// <param name="training">When planning the inference plan, the training plan.</param>
+    public PlanContext(NetworkPlan network, Workspace workspace, IReadOnlyList<BufferPlan> inputs, IReadOnlyList<BufferPlan> inputGradients, NetworkPlan? training = null)
     {
         Training = training;
         Network = network;
         Workspace = workspace;
-        Input = input;
-        InputGradient = inputGradient;
+        Inputs = inputs;
+        InputGradients = inputGradients;
+        Input = inputs[0];
+        InputGradient = inputGradients[0];
     }
+
+    /// <summary>Every operand's buffer, for a layer that reads several (Add, Concat).</summary>
+    public IReadOnlyList<BufferPlan> Inputs { get; }
+
+    /// <summary>Every operand's gradient buffer, in <see cref="Inputs"/> order.</summary>
+    public IReadOnlyList<BufferPlan> InputGradients { get; }
 
     public NetworkPlan Network { get; }
 
@@ -27,17 +46,17 @@ internal sealed class PlanContext
 
     public Workspace Workspace { get; }
 
-    /// <summary>The previous layer's output (or the input sample's copy).</summary>
+    /// <summary>The output of the layer it reads (or the input sample's copy).</summary>
     public BufferPlan Input { get; }
 
     /// <summary>dLoss/dInput of this layer: the previous layer's output gradient.</summary>
     public BufferPlan InputGradient { get; }
 
-    /// <summary>The layer before <paramref name="layer"/>, or null for the first.</summary>
-    public LayerShape? Previous(LayerShape layer) => layer.Index > 1 ? Network.Shapes.Layers[layer.Index - 2] : null;
+    /// <summary>The layer whose output <paramref name="layer"/> reads (its first operand's), or null when it reads the network's input.</summary>
+    public LayerShape? Previous(LayerShape layer) => layer.Source > 0 ? Network.Shapes.Layers[layer.Source - 1] : null;
 
-    /// <summary>The layer after <paramref name="layer"/>, or null for the last.</summary>
-    public LayerShape? Next(LayerShape layer) => layer.Index < Network.Shapes.Layers.Count ? Network.Shapes.Layers[layer.Index] : null;
+    /// <summary>The one layer that reads <paramref name="layer"/>'s output, or null when none or several do.</summary>
+    public LayerShape? Next(LayerShape layer) => Network.Readers.SoleReader(layer.Index);
 
     /// <summary>Whether a ReLU follows <paramref name="layer"/> and runs in place in its output.</summary>
     public bool ReluInPlaceAfter(LayerShape layer) =>

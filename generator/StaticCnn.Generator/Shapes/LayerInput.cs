@@ -41,7 +41,7 @@ internal sealed class LayerInput
     public bool Last { get; }
 
     /// <summary>"Conv2D #1".</summary>
-    public static string Name(LayerSpec layer) => $"{layer.Kind} #{layer.Index}";
+    public static string Name(LayerSpec layer) => layer.Name;
 
     /// <summary>"Conv2D #1 (input 1x28x28)", or the name alone when the input is not known.</summary>
     public string Where(LayerSpec layer) => Known ? $"{Name(layer)} (input {Shape})" : Name(layer);

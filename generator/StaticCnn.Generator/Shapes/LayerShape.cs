@@ -63,6 +63,24 @@ internal sealed record LayerShape(
 {
     public LayerKind Kind => Layer.Kind;
 
+    /// <summary>
+    /// The layers whose outputs this one reads, by <see cref="Index"/> (0: the network's input), in operand order;
+    /// empty for a layer of a plain sequence, which reads the layer before it.
+    /// </summary>
+    public EquatableArray<int> Inputs { get; init; }
+
+    /// <summary>The layer it reads first: <see cref="Inputs"/>[0], or the layer before it.</summary>
+    public int Source => Inputs.Count == 0 ? Index - 1 : Inputs[0];
+
+    /// <summary>
+    /// Its module path in the equivalent PyTorch module ("3", "4.body.0", "6.branches.1.2"): its tensors are named
+    /// "{Module}.weight" and so on (docs/graphs.md has the rule). Set by shape inference.
+    /// </summary>
+    public string Module { get; init; } = "";
+
+    /// <summary>How deep in blocks it sits (0: a layer of the network's own sequence), for indented text.</summary>
+    public int Depth { get; init; }
+
     public int Index => Layer.Index;
 
     /// <summary>The layer kind's definition: parsing, shapes, text and planning.</summary>
@@ -90,7 +108,7 @@ internal sealed record LayerShape(
     public int BiasOffset => Parameters.FirstOrDefault(p => p.Role == ParameterRole.Bias)?.Offset ?? (ParameterOffset + WeightCount);
 
     /// <summary>"Conv2D #1".</summary>
-    public string Name => $"{Kind} #{Index}";
+    public string Name => Layer.Name;
 }
 
 /// <summary>The result of shape inference over a whole network.</summary>
@@ -102,6 +120,9 @@ internal sealed record NetworkShapes(
     int BufferCount = 0)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The network uses blocks ([Residual], [Concat]): its layers are a graph, not one sequence.</summary>
+    public bool IsGraph => Layers.Any(l => l.Kind is LayerKind.Add or LayerKind.Concat);
 
     public Shape Output => Layers.Count == 0 ? Input : Layers[Layers.Count - 1].Output;
 }

@@ -34,6 +34,11 @@ internal enum Rule
     BatchNormFeatures,
     BatchNormTwice,
     BatchNormArgument,
+    ResidualShapes,
+    ConcatSizes,
+    NotABlock,
+    RecursiveBlock,
+    MarkerNotSet,
 }
 
 /// <summary>A different value for one attribute argument that makes the layer fit, for messages and code fixes.</summary>

@@ -49,34 +49,15 @@ internal static class ShapeInference
             errors.Add(Error(Rule.NoLayers, 0, "", $"{network} declares no layers: add layer attributes such as [Conv2D(...)], [ReLU] or [Dense(...)] after [Network] on the same declaration."));
         }
 
-        var layers = new List<LayerShape>();
-        Shape current = input;
-        string? flattenedBy = null;
-        long parameterTotal = 0;
-        long bufferTotal = 0;
-        foreach (LayerSpec layer in spec.Layers)
-        {
-            var layerInput = new LayerInput(current, known, flattenedBy, parameterTotal, errors, last: layer.Index == spec.Layers.Count, bufferOffset: (int)Math.Min(bufferTotal, int.MaxValue));
-            LayerShape? shape = LayerDefinitions.For(layer.Kind).Infer(layer, layerInput);
-            flattenedBy = layerInput.FlattenedBy;
-            if (shape is null)
-            {
-                known = false;
-                continue;
-            }
-
-            layers.Add(shape);
-            parameterTotal += shape.ParameterCount;
-            bufferTotal += shape.BufferCount;
-            current = shape.Output;
-        }
-
+        var walk = new GraphWalk(errors);
+        walk.Sequence(spec.Layers, 0, input, known, GraphWalk.Scope.Network(spec.Layers.Count));
+        known &= walk.Known;
         return new NetworkShapes(
             input,
-            layers.ToEquatableArray(),
+            walk.Layers.ToEquatableArray(),
             errors.ToEquatableArray(),
-            known && errors.Count == 0 ? (int)parameterTotal : 0,
-            known && errors.Count == 0 ? (int)Math.Min(bufferTotal, int.MaxValue) : 0);
+            known && errors.Count == 0 ? (int)walk.ParameterTotal : 0,
+            known && errors.Count == 0 ? (int)Math.Min(walk.BufferTotal, int.MaxValue) : 0);
     }
 
     private static ShapeError DeclarationError(NetworkSpec spec, DeclarationProblem problem)
@@ -93,9 +74,17 @@ internal static class ShapeInference
             DeclarationProblemKind.MemberClash => Error(Rule.MemberClash, 0, "",
                 $"Network '{type}' declares {(problem.Detail.StartsWith("a ", StringComparison.Ordinal) ? problem.Detail : $"a member named '{problem.Detail}'")}, which the generator declares too; " +
                 $"rename or remove it (the generated members are a parameterless constructor, {string.Join(", ", GeneratedMemberNames.All.Where(n => !n.StartsWith("_", StringComparison.Ordinal)))} and the private field _storage)."),
+            DeclarationProblemKind.MarkerOutsideBlock => MarkerOutsideBlock(spec, problem),
             _ => Error(Rule.LayersOnOtherDeclaration, problem.LayerIndex, "",
                 $"{problem.Detail} #{Format.Int(problem.LayerIndex)} of network '{type}' is on a different partial declaration than [Network]; put [Network] and every layer attribute on one declaration, top to bottom."),
         };
+    }
+
+    private static ShapeError MarkerOutsideBlock(NetworkSpec spec, DeclarationProblem problem)
+    {
+        string[] parts = problem.Detail.Split('|');
+        return Error(Rule.MarkerNotSet, problem.LayerIndex, parts[1],
+            $"{parts[2]} #{Format.Int(problem.LayerIndex)} of network '{spec.Type.DisplayName}' uses {parts[0]} for {parts[1]}, but only a [Block]'s layers take values from the [Residual] or [Concat] that uses them; write the number here.");
     }
 
     private static ShapeError Error(Rule rule, int layerIndex, string argument, string message) => ShapeChecks.Error(rule, layerIndex, argument, message);

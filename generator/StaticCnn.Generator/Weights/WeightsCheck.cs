@@ -89,12 +89,11 @@ internal static class WeightsCheck
         for (int index = 0; index < shapes.Layers.Count; index++)
         {
             LayerShape layer = shapes.Layers[index];
-            int impliedFlattens = modules[index] - index;
-            int moduleIndex = modules[index];
-            string module = moduleIndex.ToString(CultureInfo.InvariantCulture);
+            int impliedFlattens = shapes.IsGraph ? 0 : modules[index] - index;
+            string module = layer.Module;
             foreach (ParameterSpec tensor in layer.Parameters)
             {
-                string name = ModuleNames.Tensor(moduleIndex, tensor.Name);
+                string name = ModuleNames.Tensor(module, tensor.Name);
                 long[] shape = tensor.Dimensions.Select(d => (long)d).ToArray();
                 int offset = tensor.Offset;
                 bool counter = tensor.Role == ParameterRole.BatchesTracked;

@@ -37,7 +37,7 @@ public sealed record ActivationInfo : LayerInfo
         _ => 1f,
     };
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last) => Kind switch
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last) => Kind switch
     {
         LayerKind.ReLU => graph.Node(module, "Relu", [input], last),
         LayerKind.LeakyReLU => graph.Node(module, "LeakyRelu", [input], last, OnnxGraph.Float("alpha", _slope)),
@@ -52,7 +52,7 @@ public sealed record ActivationInfo : LayerInfo
     };
 
     /// <summary>0.5 * x * (1 + erf(x / sqrt 2)) in opset-14 operators (ONNX's Gelu arrives in opset 20).</summary>
-    private static string Gelu(OnnxGraph graph, string x, int module, bool last)
+    private static string Gelu(OnnxGraph graph, string x, string module, bool last)
     {
         string scaled = graph.Node(module, "Div", "Div", [x, graph.Scalar(module, "sqrt2", MathF.Sqrt(2f))], final: false);
         string erf = graph.Node(module, "Erf", [scaled], final: false);
@@ -62,7 +62,7 @@ public sealed record ActivationInfo : LayerInfo
     }
 
     /// <summary>0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) in opset-14 operators.</summary>
-    private static string GeluTanh(OnnxGraph graph, string x, int module, bool last)
+    private static string GeluTanh(OnnxGraph graph, string x, string module, bool last)
     {
         string square = graph.Node(module, "Mul", "Mul", [x, x], final: false);
         string cube = graph.Node(module, "Mul", "Mul_1", [square, x], final: false);

@@ -25,7 +25,7 @@ public sealed record BatchNormInfo : LayerInfo
     internal override bool PassesGainThrough => true;
 
     /// <summary>ONNX's BatchNormalization in inference form (the running statistics); ONNX Runtime folds it itself.</summary>
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last) =>
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last) =>
         graph.Node(module, "BatchNormalization",
             [input, graph.TensorName(module, "weight"), graph.TensorName(module, "bias"), graph.TensorName(module, "running_mean"), graph.TensorName(module, "running_var")],
             last, OnnxGraph.Float("epsilon", Epsilon), OnnxGraph.Float("momentum", 1f - Momentum));

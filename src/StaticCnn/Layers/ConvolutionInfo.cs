@@ -28,7 +28,7 @@ public sealed record ConvolutionInfo : LayerInfo
     /// <inheritdoc/>
     public override int Padding => Window.IsSquare ? Window.PaddingTop : 0;
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last)
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last)
     {
         var inputs = new List<string> { input, graph.TensorName(module, "weight") };
         if (Tensor(TensorRole.Bias) is not null)

@@ -11,7 +11,7 @@ public sealed record DenseInfo : LayerInfo
     {
     }
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last)
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last)
     {
         var inputs = new List<string> { input, graph.TensorName(module, "weight") };
         if (Tensor(TensorRole.Bias) is not null)

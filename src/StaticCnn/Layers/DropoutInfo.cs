@@ -16,6 +16,6 @@ public sealed record DropoutInfo : LayerInfo
     internal override bool PassesGainThrough => true;
 
     /// <summary>Nothing at inference: the ONNX graph leaves it out (an Identity when it is the last layer, to name the output).</summary>
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last) =>
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last) =>
         last ? graph.Node(module, "Identity", [input], last) : input;
 }

@@ -11,6 +11,6 @@ public sealed record FlattenInfo : LayerInfo
 
     internal override bool PassesGainThrough => true;
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last) =>
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last) =>
         graph.Node(module, "Flatten", [input], last, OnnxGraph.Int("axis", 1));
 }

@@ -11,6 +11,6 @@ public sealed record GlobalPoolingInfo : LayerInfo
 
     internal override bool PassesGainThrough => true;
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last) =>
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last) =>
         graph.Node(module, Kind == LayerKind.GlobalAvgPool2D ? "GlobalAveragePool" : "GlobalMaxPool", [input], last);
 }

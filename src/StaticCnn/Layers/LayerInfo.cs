@@ -81,6 +81,26 @@ public abstract record LayerInfo
     /// <summary>The Kaiming gain this layer gives the weights before it (activations); null for other kinds.</summary>
     internal virtual float? Gain => null;
 
+    /// <summary>
+    /// The layers whose outputs this one reads, by <see cref="Index"/> (0: the network's input), in operand order; null
+    /// for a layer of a plain sequence, which reads the layer before it. Set for every layer of a network with
+    /// [Residual] or [Concat].
+    /// </summary>
+    public IReadOnlyList<int>? Inputs { get; init; }
+
+    /// <summary>
+    /// The layer's module path in the equivalent PyTorch module (<c>"4.body.0"</c>); its tensors are named
+    /// <c>"{Module}.weight"</c>. Null for a layer of a plain sequence, whose path is its <c>nn.Sequential</c> index
+    /// (<see cref="ParameterTensors.ModuleIndices"/>).
+    /// </summary>
+    public string? Module { get; init; }
+
+    /// <summary>The layers it reads: <see cref="Inputs"/>, or the one before it.</summary>
+    public IReadOnlyList<int> Operands => Inputs ?? [Index - 1];
+
     /// <summary>Adds the layer's ONNX nodes reading <paramref name="input"/>; returns the name of their output.</summary>
-    internal abstract string AddOnnx(OnnxGraph graph, string input, int module, bool last);
+    internal abstract string AddOnnx(OnnxGraph graph, string input, string module, bool last);
+
+    /// <summary>Adds the layer's ONNX nodes reading <paramref name="inputs"/> (one per operand); returns the name of their output.</summary>
+    internal virtual string AddOnnx(OnnxGraph graph, IReadOnlyList<string> inputs, string module, bool last) => AddOnnx(graph, inputs[0], module, last);
 }

@@ -44,7 +44,7 @@ public sealed record PoolingInfo : LayerInfo
         }
     }
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last)
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last)
     {
         var attributes = new List<ProtoMessage> { OnnxGraph.Int("ceil_mode", RoundsUp ? 1 : 0) };
         if (Kind == LayerKind.AvgPool2D)

@@ -9,6 +9,6 @@ public sealed record SoftmaxInfo : LayerInfo
     {
     }
 
-    internal override string AddOnnx(OnnxGraph graph, string input, int module, bool last) =>
+    internal override string AddOnnx(OnnxGraph graph, string input, string module, bool last) =>
         graph.Node(module, "Softmax", [input], last, OnnxGraph.Int("axis", 1));
 }

@@ -89,19 +89,29 @@ public static class OnnxExporter
         }
 
         IReadOnlyList<ParameterTensor> tensors = ParameterTensors.Of(network);
-        int[] modules = ParameterTensors.ModuleIndices(network);
+        string[] modules = ParameterTensors.ModulePaths(network);
         var onnx = new OnnxGraph();
-        string current = InputName;
+
+        // Each layer's output by layer index (0: the graph input); a layer reads its operands' (the one before it in a
+        // plain sequence).
+        var outputs = new string[layers.Count + 1];
+        outputs[0] = InputName;
         for (int i = 0; i < layers.Count; i++)
         {
             LayerInfo layer = layers[i];
-            int module = modules[i];
-            if (ParameterTensors.NeedsImpliedFlatten(layer))
+            string module = modules[i];
+            var inputs = new List<string>();
+            foreach (int operand in layer.Operands)
             {
-                current = onnx.Node(module - 1, "Flatten", [current], final: false, OnnxGraph.Int("axis", 1));
+                inputs.Add(outputs[operand]);
             }
 
-            current = layer.AddOnnx(onnx, current, module, last: i == layers.Count - 1);
+            if (ParameterTensors.NeedsImpliedFlatten(layer))
+            {
+                inputs[0] = onnx.Node(ModuleNames.Previous(module), "Flatten", [inputs[0]], final: false, OnnxGraph.Int("axis", 1));
+            }
+
+            outputs[i + 1] = layer.AddOnnx(onnx, inputs, module, last: i == layers.Count - 1);
         }
 
         ProtoMessage graph = onnx.Message;

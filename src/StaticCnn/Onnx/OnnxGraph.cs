@@ -3,8 +3,8 @@ using System.Globalization;
 namespace StaticCnn;
 
 /// <summary>
-/// The ONNX graph the exporter assembles: each layer kind adds its nodes (<see cref="LayerInfo.AddOnnx"/>), named
-/// after their module as <c>torch.onnx.export</c> names them (<c>"/{module}/{Op}"</c>, outputs
+/// The ONNX graph the exporter assembles: each layer kind adds its nodes (LayerInfo.AddOnnx), named
+/// after their module as <c>torch.onnx.export</c> names them (<c>"/{module}/{Op}"</c>, a module path's dots as slashes,, outputs
 /// <c>"/{module}/{Op}_output_0"</c>, the last one <see cref="OnnxExporter.OutputName"/>).
 /// </summary>
 internal sealed class OnnxGraph
@@ -12,19 +12,19 @@ internal sealed class OnnxGraph
     public ProtoMessage Message { get; } = new();
 
     /// <summary>The initializer name of a module's tensor, as in PyTorch's <c>state_dict</c>: <c>"3.weight"</c>.</summary>
-    public string TensorName(int module, string tensor) => ModuleNames.Tensor(module, tensor);
+    public string TensorName(string module, string tensor) => ModuleNames.Tensor(module, tensor);
 
     /// <summary>Adds a node for module <paramref name="module"/> and returns the name of its output.</summary>
-    public string Node(int module, string op, string[] inputs, bool final, params ProtoMessage[] attributes) =>
+    public string Node(string module, string op, string[] inputs, bool final, params ProtoMessage[] attributes) =>
         Node(module, op, op, inputs, final, attributes);
 
     /// <summary>
     /// Adds a node named <c>"/{module}/{name}"</c> (several nodes of one module need distinct names) and returns the
     /// name of its output.
     /// </summary>
-    public string Node(int module, string op, string name, string[] inputs, bool final, params ProtoMessage[] attributes)
+    public string Node(string module, string op, string name, string[] inputs, bool final, params ProtoMessage[] attributes)
     {
-        string path = $"/{module.ToString(CultureInfo.InvariantCulture)}/{name}";
+        string path = $"/{module.Replace('.', '/')}/{name}";
         string output = final ? OnnxExporter.OutputName : path + "_output_0";
         var node = new ProtoMessage();
         foreach (string input in inputs)
@@ -47,9 +47,9 @@ internal sealed class OnnxGraph
     /// <summary>
     /// A scalar float initializer named <c>"/{module}/{name}"</c> (Clip's bounds, GELU's constants), added once; returns its name.
     /// </summary>
-    public string Scalar(int module, string name, float value)
+    public string Scalar(string module, string name, float value)
     {
-        string path = $"/{module.ToString(CultureInfo.InvariantCulture)}/{name}";
+        string path = $"/{module.Replace('.', '/')}/{name}";
         if (_scalars.Add(path))
         {
             byte[] raw = new byte[sizeof(float)];

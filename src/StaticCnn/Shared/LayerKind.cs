@@ -73,4 +73,13 @@ enum LayerKind
 
     /// <summary>Softmax over the channels, the last layer only (<c>[Softmax]</c>).</summary>
     Softmax,
+
+    /// <summary>A residual connection (<c>[Residual]</c>): its block, its shortcut, then an <see cref="Add"/>.</summary>
+    Residual,
+
+    /// <summary>Branches concatenated along the channels (<c>[Concat]</c>); also the node that concatenates them.</summary>
+    Concat,
+
+    /// <summary>The element-wise sum that ends a residual connection.</summary>
+    Add,
 }

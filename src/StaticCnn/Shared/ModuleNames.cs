@@ -40,4 +40,18 @@ internal static class ModuleNames
 
     /// <summary>"3.weight": a tensor's <c>state_dict</c> key.</summary>
     public static string Tensor(int module, string tensor) => module.ToString(CultureInfo.InvariantCulture) + "." + tensor;
+
+    /// <summary>"4.body.0.weight": a tensor's <c>state_dict</c> key under a module path.</summary>
+    public static string Tensor(string module, string tensor) => module + "." + tensor;
+
+    /// <summary>
+    /// The path of the module right before <paramref name="module"/> in its nn.Sequential ("4.body.2" for "4.body.3"):
+    /// where the implied Flatten before a Dense sits.
+    /// </summary>
+    public static string Previous(string module)
+    {
+        int dot = module.LastIndexOf('.');
+        int index = int.Parse(module.Substring(dot + 1), CultureInfo.InvariantCulture);
+        return module.Substring(0, dot + 1) + (index - 1).ToString(CultureInfo.InvariantCulture);
+    }
 }

@@ -112,6 +112,7 @@ public static class ParameterTensors
         ArgumentNullException.ThrowIfNull(network);
         IReadOnlyList<LayerInfo> layers = network.Layers;
         int[] modules = ModuleIndices(network);
+        string[] paths = ModulePaths(network);
         var tensors = new List<ParameterTensor>();
         int expectedOffset = 0;
         int expectedBuffer = 0;
@@ -126,7 +127,7 @@ public static class ParameterTensors
                     throw Inconsistent(network, layer, $"its {(tensor.IsBuffer ? "buffer" : "tensor")} '{tensor.Name}' starts at {tensor.Offset}, expected {expected}");
                 }
 
-                tensors.Add(new ParameterTensor(ModuleNames.Tensor(modules[i], tensor.Name), layer, modules[i], tensor));
+                tensors.Add(new ParameterTensor(ModuleNames.Tensor(paths[i], tensor.Name), layer, modules[i], tensor));
                 expected = checked(expected + tensor.Length);
             }
         }
@@ -160,7 +161,35 @@ public static class ParameterTensors
             implied[i] = NeedsImpliedFlatten(layers[i]);
         }
 
-        return ModuleNames.Indices(implied);
+        int[] indices = ModuleNames.Indices(implied);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].Module is { } path)
+            {
+                // A network with blocks: the top-level module the layer belongs to.
+                int dot = path.IndexOf('.');
+                indices[i] = int.Parse(dot < 0 ? path : path.Substring(0, dot), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return indices;
+    }
+
+    /// <summary>
+    /// For each entry of <see cref="INetwork.Layers"/>, its module path in the equivalent PyTorch module: its
+    /// <see cref="LayerInfo.Module"/> (a network with blocks: <c>"4.body.0"</c>), or its <c>nn.Sequential</c> index.
+    /// </summary>
+    public static string[] ModulePaths(INetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        int[] indices = ModuleIndices(network);
+        var paths = new string[indices.Length];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            paths[i] = network.Layers[i].Module ?? indices[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return paths;
     }
 
     /// <summary>True when <paramref name="layer"/> is a <c>Dense</c> that reads spatial data, so PyTorch needs an <c>nn.Flatten()</c> before it.</summary>

@@ -75,11 +75,11 @@ internal sealed class ActivationLayer : LayerDefinition
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {
-        if (Kind == LayerKind.ReLU && context.Previous(layer) is { } previous && previous.Definition.ReluRunsInPlaceAfter)
+        if (Kind == LayerKind.ReLU && context.Previous(layer) is { } previous && previous.Definition.ReluRunsInPlaceAfter && context.Next(previous) == layer)
         {
             // A ReLU right after a convolution or a dense layer runs in place: the convolution stores only the ReLU of its
             // sums into its output buffer, the dense layer's ReLU rewrites its output; that buffer is the ReLU's output too
-            // (the ReLU's backward reads it). One buffer fewer; the dense ReLU stays a vector pass (as the units' last
+            // (the ReLU's backward reads it); never when another layer reads that output too. One buffer fewer; the dense ReLU stays a vector pass (as the units' last
             // store, a scalar maximum per unit made LeNet-5's dense layers slower: 2.45 against 2.39 us).
             return new ActivationPlan(layer, context.Input, context.Input, context.InputGradient, context.AddOutputGradient(layer));
         }
