@@ -14,7 +14,8 @@ internal sealed record CommandLine(
     string OutputDirectory,
     int Validation,
     bool Augment,
-    bool Help)
+    bool Help,
+    string Network = "conv")
 {
     public const string Usage = """
         Trains a StaticCnn network on Fashion-MNIST and writes weights and charts.
@@ -30,6 +31,8 @@ internal sealed record CommandLine(
           --out DIR        where weights and PNG charts go (default ./out)
           --validation N   training images held out for early stopping (default 5000; 0 for none)
           --augment        random shifts of up to 2 pixels and horizontal flips while training
+          --network NAME   conv (default: FashionNet, two convolutions and a hidden layer) or resnet
+                           (FashionResNet: three residual stacks with BatchNorm, docs/graphs.md)
           --help           this text
         """;
 
@@ -45,6 +48,7 @@ internal sealed record CommandLine(
         int validation = 5000;
         bool augment = false;
         bool help = false;
+        string network = "conv";
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -82,12 +86,20 @@ internal sealed record CommandLine(
                 case "--out": output = Value(); break;
                 case "--validation": validation = Math.Max(0, Integer(arg, Value())); break;
                 case "--augment": augment = true; break;
+                case "--network":
+                    network = Value();
+                    if (network is not ("conv" or "resnet"))
+                    {
+                        throw new FormatException($"--network expects conv or resnet; got '{network}'.");
+                    }
+
+                    break;
                 case "--help" or "-h": help = true; break;
                 default: throw new FormatException($"Unknown option '{args[i]}'.");
             }
         }
 
-        return new CommandLine(epochs, batch, lr, seed, threads, data, output, validation, augment, help);
+        return new CommandLine(epochs, batch, lr, seed, threads, data, output, validation, augment, help, network);
     }
 
     private static int Integer(string name, string text) =>

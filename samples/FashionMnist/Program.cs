@@ -65,12 +65,17 @@ if (held > 0)
     (train, validation) = train.Split(held, options.Seed);
 }
 
+// ---- Network ----------------------------------------------------------------------------------------------------
+(Func<INetwork> create, string networkName) = options.Network == "resnet"
+    ? ((Func<INetwork>)(() => new FashionResNet()), nameof(FashionResNet))
+    : (() => new FashionNet(), nameof(FashionNet));
+
 // ---- Trainer ----------------------------------------------------------------------------------------------------
 long stepsPerEpoch = (train.Count + options.Batch - 1) / options.Batch;
 long totalSteps = stepsPerEpoch * epochs;
 long warmup = Math.Min(stepsPerEpoch, totalSteps / 4);
 var schedule = LearningRateSchedule.Warmup(warmup, LearningRateSchedule.Cosine(options.LearningRate, totalSteps - warmup), startFactor: 0.05f);
-var optimizer = new AdamW(FashionNet.ParameterCount, options.LearningRate, weightDecay: 1e-4f);
+var optimizer = new AdamW(create().ParameterCount, options.LearningRate, weightDecay: 1e-4f);
 var trainerOptions = new TrainerOptions
 {
     BatchSize = options.Batch,
@@ -81,10 +86,10 @@ var trainerOptions = new TrainerOptions
     EarlyStopping = validation is null ? null : new EarlyStopping(Patience: 4, EarlyStoppingMetric.Accuracy),
     ProgressInterval = 10,
 };
-using var trainer = new Trainer(() => new FashionNet(), new SoftmaxCrossEntropyLoss(), optimizer, trainerOptions);
+using var trainer = new Trainer(create, new SoftmaxCrossEntropyLoss(), optimizer, trainerOptions);
 trainer.Network.InitializeParameters(options.Seed);
 
-AnsiConsole.Write(new Text(FashionNet.Summary + Environment.NewLine));
+AnsiConsole.Write(new Text(trainer.Network.Summary + Environment.NewLine));
 var setup = new Grid().AddColumn().AddColumn();
 setup.AddRow("data", Markup.Escape(synthetic ? "synthetic shapes (fallback)" : options.DataDirectory));
 setup.AddRow("images", $"{train.Count:N0} train, {validation?.Count ?? 0:N0} validation, {test.Count:N0} test; normalised (x - {normalization.Mean:0.0000}) / {normalization.StandardDeviation:0.0000}");
@@ -116,7 +121,7 @@ clock.Stop();
 // ---- Test -------------------------------------------------------------------------------------------------------
 EvaluationResult result = trainer.Evaluate(test);
 var mistakes = new List<(int Index, int Label, int Predicted)>();
-var logits = new float[FashionNet.OutputLength];
+var logits = new float[trainer.Network.OutputLength];
 for (int i = 0; i < test.Count; i++)
 {
     trainer.Network.Forward(test.Sample(i), logits);
@@ -170,10 +175,10 @@ AnsiConsole.Write(confusion);
 Directory.CreateDirectory(options.OutputDirectory);
 // Safetensors under PyTorch nn.Sequential names: PyTorch loads it with load_state_dict, and
 // samples/EmbeddedInference bakes it into a NativeAOT binary. The metadata records how pixels were normalised.
-string weightsPath = Path.Combine(options.OutputDirectory, synthetic ? "synthetic.safetensors" : "fashion-mnist.safetensors");
+string weightsPath = Path.Combine(options.OutputDirectory, (synthetic ? "synthetic" : "fashion-mnist") + (options.Network == "resnet" ? "-resnet" : "") + ".safetensors");
 SafeTensors.Save(trainer.Network, weightsPath, new Dictionary<string, string>
 {
-    ["network"] = nameof(FashionNet),
+    ["network"] = networkName,
     ["data"] = synthetic ? "synthetic shapes" : "Fashion-MNIST",
     ["normalization_mean"] = normalization.Mean.ToString("R", CultureInfo.InvariantCulture),
     ["normalization_std"] = normalization.StandardDeviation.ToString("R", CultureInfo.InvariantCulture),

@@ -225,3 +225,74 @@ public sealed record RefGELU(bool TanhApproximation = false) : RefLayer;
 /// the C channels at each pixel of C x H x W data. Computed after subtracting the maximum; gradient
 /// dx = y * (dy - sum(dy * y)).</summary>
 public sealed record RefSoftmax : RefLayer;
+
+/// <summary>A residual block (a PyTorch module whose forward is <c>body(x) + shortcut(x)</c>, with body and shortcut
+/// <c>nn.Sequential</c>s): y = Body(x) + Shortcut(x), where a null <paramref name="Shortcut"/> is the identity. Both
+/// paths run on the block's input and must give the same shape (flat or spatial alike); the body must have at least
+/// one layer. Parameters and buffers: the body's, in order, then the shortcut's (PyTorch's state_dict order).</summary>
+/// <remarks>The layers may themselves be <see cref="RefResidual"/> or <see cref="RefConcat"/>, to any depth. For the
+/// numbering that <see cref="ReferenceNetwork.ForwardBatch"/>'s dropout mask sees, a block contributes its body's
+/// layers, then its shortcut's, then one entry for the addition (see
+/// <see cref="ReferenceNetwork.FlatLayerCount"/>).</remarks>
+public sealed record RefResidual(RefLayer[] Body, RefLayer[]? Shortcut = null) : RefLayer
+{
+    /// <summary>For example <c>RefResidual { Body = [RefConv2D, RefReLU], Shortcut = identity }</c>: nested layers by
+    /// type, nested blocks in full.</summary>
+    public override string ToString() =>
+        $"RefResidual {{ Body = {RefLayerText.List(Body)}, Shortcut = "
+        + $"{(Shortcut is null ? "identity" : RefLayerText.List(Shortcut))} }}";
+}
+
+/// <summary>A concatenation over channels (a PyTorch module whose forward is
+/// <c>torch.cat(([x] if include_input else []) + [b(x) for b in branches], dim=1)</c>, with the branches an
+/// <c>nn.ModuleList</c> of <c>nn.Sequential</c>s): the input itself first if <paramref name="IncludeInput"/>, then the
+/// output of every branch run on the input, in order. Every operand must be spatial (not flat) with the same height
+/// and width, and there must be at least two operands; a branch without layers is the identity. Parameters and
+/// buffers: branch 0's, then branch 1's, and so on.</summary>
+/// <remarks>The layers may themselves be <see cref="RefResidual"/> or <see cref="RefConcat"/>, to any depth. For the
+/// numbering that <see cref="ReferenceNetwork.ForwardBatch"/>'s dropout mask sees, a concatenation contributes branch
+/// 0's layers, branch 1's and so on, then one entry for the concatenation (see
+/// <see cref="ReferenceNetwork.FlatLayerCount"/>).</remarks>
+public sealed record RefConcat(RefLayer[][] Branches, bool IncludeInput = false) : RefLayer
+{
+    /// <summary>For example
+    /// <c>RefConcat { Branches = [[RefConv2D], [RefMaxPool2D, RefConv2D]], IncludeInput = True }</c>: nested layers by
+    /// type, nested blocks in full.</summary>
+    public override string ToString()
+    {
+        string branches = "null";
+        if (Branches is not null)
+        {
+            string[] parts = new string[Branches.Length];
+            for (int b = 0; b < parts.Length; b++)
+            {
+                parts[b] = RefLayerText.List(Branches[b]);
+            }
+            branches = "[" + string.Join(", ", parts) + "]";
+        }
+        return $"RefConcat {{ Branches = {branches}, IncludeInput = {IncludeInput} }}";
+    }
+}
+
+/// <summary>The short text of a nested layer list, for the ToString of the blocks.</summary>
+internal static class RefLayerText
+{
+    public static string List(RefLayer[]? layers)
+    {
+        if (layers is null)
+        {
+            return "null";
+        }
+        string[] parts = new string[layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            parts[i] = layers[i] switch
+            {
+                null => "null",
+                RefLayer block when block is RefResidual or RefConcat => block.ToString(),
+                RefLayer layer => layer.GetType().Name,
+            };
+        }
+        return "[" + string.Join(", ", parts) + "]";
+    }
+}

@@ -6,14 +6,20 @@ namespace StaticCnn.Reference;
 /// <summary>
 /// A deliberately naive reference implementation of a sequential CNN, written from the definitions: plain nested
 /// loops, everything in double precision. It means exactly what PyTorch's <c>nn.Sequential</c> of the same layers
-/// means (a <see cref="RefDense"/> after spatial data flattening it first), for one sample or for a batch.
+/// means (a <see cref="RefDense"/> after spatial data flattening it first), for one sample or for a batch. The layers
+/// may include residual blocks (<see cref="RefResidual"/>) and concatenations (<see cref="RefConcat"/>), nested to
+/// any depth; below, both are called blocks.
 /// </summary>
 /// <remarks>
 /// <para>Data are C,H,W row-major per sample. Each spatial dimension of a convolution or pooling maps N to
 /// (N + padBefore + padAfter - effective kernel) / S + 1 under the layer's rounding (Exact: it must divide) or, with
 /// 'same' padding, to ceil(N / S); it must be at least 1. Parameters are stored layer by layer in declaration order,
 /// each layer its weight and then its bias, in PyTorch's layout. Buffers (the running statistics of
-/// <see cref="RefBatchNorm"/>) are a separate vector, laid out the same way: see <see cref="BufferCount"/>.</para>
+/// <see cref="RefBatchNorm"/>) are a separate vector, laid out the same way: see <see cref="BufferCount"/>. A block's
+/// parameters and buffers are those of its nested layers in PyTorch's state_dict order: a residual block's body, then
+/// its shortcut; a concatenation's branches in order.</para>
+/// <para>A block runs each of its paths as a nested network on the whole batch (so that batch normalisation inside
+/// it sees the whole batch in training mode) and back-propagates the sum of the paths' input gradients.</para>
 /// <para>Only <see cref="RefBatchNorm"/> and <see cref="RefDropout"/> behave differently in training and evaluation
 /// mode. <see cref="ForwardBatch"/> runs either mode on a batch. The single-sample
 /// <see cref="Forward(ReadOnlySpan{double}, ReadOnlySpan{double})"/> always runs evaluation mode (PyTorch's
@@ -33,6 +39,10 @@ public sealed class ReferenceNetwork
     private readonly int[] _bufferCounts;
     private readonly Window[] _windows;
     private readonly (int Top, int Bottom, int Left, int Right)[] _paddings;
+    private readonly Block?[] _blocks;
+    private readonly int[] _flatOffsets;
+    private readonly (int Channels, int Height, int Width) _outputShape;
+    private readonly bool _outputFlat;
     private readonly bool _hasDropout;
     private double[] _buffers;
 
@@ -47,6 +57,13 @@ public sealed class ReferenceNetwork
     /// <paramref name="width"/>, checking every layer's shape arithmetic; an invalid network throws an
     /// <see cref="ArgumentException"/> naming the layer.</summary>
     public ReferenceNetwork(int channels, int height, int width, params RefLayer[] layers)
+        : this(channels, height, width, inputFlat: false, context: "", layers)
+    {
+    }
+
+    /// <summary>Builds a network, or a path of a block (<paramref name="context"/> then names the block, and
+    /// <paramref name="inputFlat"/> says whether the block's input is flat data).</summary>
+    private ReferenceNetwork(int channels, int height, int width, bool inputFlat, string context, RefLayer[] layers)
     {
         if (channels < 1 || height < 1 || width < 1)
         {
@@ -66,15 +83,20 @@ public sealed class ReferenceNetwork
         _bufferCounts = new int[_layers.Length];
         _windows = new Window[_layers.Length];
         _paddings = new (int, int, int, int)[_layers.Length];
+        _blocks = new Block?[_layers.Length];
+        _flatOffsets = new int[_layers.Length];
 
         (int C, int H, int W) shape = (channels, height, width);
-        bool flat = false;
+        bool flat = inputFlat;
         long parameterCount = 0;
         long bufferCount = 0;
+        long flatCount = 0;
         for (int i = 0; i < _layers.Length; i++)
         {
-            RefLayer layer = _layers[i] ?? throw new ArgumentException($"Layer {i} is null.", nameof(layers));
-            string what = $"Layer {i} ({layer})";
+            RefLayer layer = _layers[i] ?? throw new ArgumentException($"{context}Layer {i} is null.", nameof(layers));
+            string what = $"{context}Layer {i} ({layer})";
+            _flatOffsets[i] = (int)flatCount;
+            long flatEntries = 1;
             _inShapes[i] = shape;
             long count = 0;
             long buffers = 0;
@@ -159,6 +181,24 @@ public sealed class ReferenceNetwork
                     shape = (dense.Units, 1, 1);
                     flat = true;
                     break;
+                case RefResidual residual:
+                {
+                    Block block = ResidualBlock(residual, shape, flat, what);
+                    _blocks[i] = block;
+                    (shape, flat) = (block.OutputShape, block.OutputFlat);
+                    (count, buffers, flatEntries) = (block.ParameterCount, block.BufferCount, block.FlatLayerCount);
+                    _hasDropout |= block.HasDropout;
+                    break;
+                }
+                case RefConcat concat:
+                {
+                    Block block = ConcatBlock(concat, shape, flat, what);
+                    _blocks[i] = block;
+                    (shape, flat) = (block.OutputShape, block.OutputFlat);
+                    (count, buffers, flatEntries) = (block.ParameterCount, block.BufferCount, block.FlatLayerCount);
+                    _hasDropout |= block.HasDropout;
+                    break;
+                }
                 default:
                     throw new ArgumentException($"{what}: unknown layer type {layer.GetType().Name}.", nameof(layers));
             }
@@ -179,16 +219,31 @@ public sealed class ReferenceNetwork
             {
                 throw new ArgumentException($"{what}: the network has more than {Array.MaxLength} buffer values.");
             }
+            flatCount += flatEntries;
+            if (flatCount > int.MaxValue)
+            {
+                throw new ArgumentException($"{what}: the network has more than {int.MaxValue} layers.");
+            }
         }
 
         OutputLength = shape.C * shape.H * shape.W;
         ParameterCount = (int)parameterCount;
         BufferCount = (int)bufferCount;
+        FlatLayerCount = (int)flatCount;
+        _outputShape = shape;
+        _outputFlat = flat;
         _buffers = CreateDefaultBuffers();
     }
 
-    /// <summary>The layers, in order.</summary>
+    /// <summary>The layers, in order (a block is one layer).</summary>
     public IReadOnlyList<RefLayer> Layers => _layers;
+
+    /// <summary>The number of layers in execution order with every block flattened: a plain layer counts 1; a
+    /// <see cref="RefResidual"/> its body's layers, then its shortcut's (each counted this way, recursively), then 1
+    /// for the addition; a <see cref="RefConcat"/> its branches' layers in order, then 1 for the concatenation. The
+    /// dropout mask of <see cref="ForwardBatch"/> receives a layer's 0-based position in this order. Without blocks it
+    /// is the number of layers and a layer's position its index in <see cref="Layers"/>.</summary>
+    public int FlatLayerCount { get; }
 
     /// <summary>The input shape (C, H, W).</summary>
     public (int Channels, int Height, int Width) InputShape { get; }
@@ -202,29 +257,32 @@ public sealed class ReferenceNetwork
     /// <summary>Total number of parameters (weights and biases of every layer).</summary>
     public int ParameterCount { get; }
 
-    /// <summary>The output shape of each layer; flat data (after Flatten or Dense) is (n, 1, 1).</summary>
+    /// <summary>The output shape of each layer (of a block: its output); flat data (after Flatten or Dense) is
+    /// (n, 1, 1).</summary>
     public IReadOnlyList<(int Channels, int Height, int Width)> OutputShapes => _outShapes;
 
-    /// <summary>Where the parameters of each layer start in the parameter vector (weight first, then bias).</summary>
+    /// <summary>Where the parameters of each layer start in the parameter vector (weight first, then bias; a block's
+    /// nested parameters are contiguous from here).</summary>
     public IReadOnlyList<int> ParameterOffsets => _parameterOffsets;
 
-    /// <summary>How many parameters each layer has (0 for layers without parameters).</summary>
+    /// <summary>How many parameters each layer has (0 for layers without parameters; a block: all its nested
+    /// layers').</summary>
     public IReadOnlyList<int> ParameterCounts => _parameterCounts;
 
     /// <summary>The padding each layer applies (top, bottom, left, right), as resolved from its explicit paddings or
     /// its 'same' padding; zeros for layers other than convolutions and (non-global) poolings.</summary>
     public IReadOnlyList<(int Top, int Bottom, int Left, int Right)> Paddings => _paddings;
 
-    /// <summary>Total number of buffer values: for every <see cref="RefBatchNorm"/> over C channels, layer after layer,
-    /// running_mean [C], running_var [C] and num_batches_tracked [1], in that order. 0 without batch
-    /// normalisation.</summary>
+    /// <summary>Total number of buffer values: for every <see cref="RefBatchNorm"/> over C channels, layer after layer
+    /// (blocks' nested ones included, in their parameter order), running_mean [C], running_var [C] and
+    /// num_batches_tracked [1], in that order. 0 without batch normalisation.</summary>
     public int BufferCount { get; }
 
     /// <summary>Where the buffers of each layer start in the buffer vector.</summary>
     public IReadOnlyList<int> BufferOffsets => _bufferOffsets;
 
-    /// <summary>How many buffer values each layer has (2C + 1 for a batch normalisation over C channels, else
-    /// 0).</summary>
+    /// <summary>How many buffer values each layer has (2C + 1 for a batch normalisation over C channels, a block's
+    /// nested layers' together, else 0).</summary>
     public IReadOnlyList<int> BufferCounts => _bufferCounts;
 
     /// <summary>The buffers the single-sample <see cref="Forward(ReadOnlySpan{double}, ReadOnlySpan{double})"/> uses
@@ -256,6 +314,14 @@ public sealed class ReferenceNetwork
             {
                 int channels = _inShapes[i].Channels;
                 Array.Fill(buffers, 1.0, _bufferOffsets[i] + channels, channels);
+            }
+            else if (_blocks[i] is Block block)
+            {
+                for (int k = 0; k < block.Paths.Length; k++)
+                {
+                    double[] nested = block.Paths[k].CreateDefaultBuffers();
+                    Array.Copy(nested, 0, buffers, _bufferOffsets[i] + block.BufferOffsets[k], nested.Length);
+                }
             }
         }
         return buffers;
@@ -306,9 +372,11 @@ public sealed class ReferenceNetwork
     /// <param name="training">Training mode (PyTorch's <c>model.train()</c>): batch normalisation normalises with
     /// the batch statistics (it needs more than one value per channel) and dropout applies the mask. Otherwise
     /// evaluation mode.</param>
-    /// <param name="dropoutMask">(layer index in <see cref="Layers"/>, sample, element) to whether the element is
-    /// kept. Required in training mode when the network has a <see cref="RefDropout"/>; it must be a pure function
-    /// (finite differences call the forward pass many times).</param>
+    /// <param name="dropoutMask">(layer index, sample, element) to whether the element is kept, where the layer index
+    /// is the dropout's position in the flattened execution order of <see cref="FlatLayerCount"/> (its index in
+    /// <see cref="Layers"/> for a network without blocks). Required in training mode when the network has a
+    /// <see cref="RefDropout"/>, also inside a block; it must be a pure function (finite differences call the forward
+    /// pass many times).</param>
     public double[][] ForwardBatch(
         ReadOnlySpan<double> parameters, double[] buffers, double[][] inputs, bool training,
         Func<int, int, int, bool>? dropoutMask = null)
@@ -348,17 +416,7 @@ public sealed class ReferenceNetwork
         if (training)
         {
             // Checked before anything runs, so that a rejected batch leaves the buffers as they were.
-            for (int i = 0; i < _layers.Length; i++)
-            {
-                long values = (long)inputs.Length * _inShapes[i].Height * _inShapes[i].Width;
-                if (_layers[i] is RefBatchNorm && values < 2)
-                {
-                    throw new ArgumentException(
-                        $"Layer {i} ({_layers[i]}): batch normalisation in training mode needs more than one value per "
-                        + $"channel, but a batch of {inputs.Length} sample(s) of {_inShapes[i].Height}x"
-                        + $"{_inShapes[i].Width} gives {values}.", nameof(inputs));
-                }
-            }
+            CheckTrainingBatch(inputs.Length, "", nameof(inputs));
         }
 
         double[][] outputs = Run(parameters.ToArray(), buffers, batch, training, dropoutMask);
@@ -443,6 +501,31 @@ public sealed class ReferenceNetwork
         return BackwardCore(gradients);
     }
 
+    /// <summary>Throws if a batch normalisation, here or in a block, would see a single value per channel in training
+    /// mode.</summary>
+    private void CheckTrainingBatch(int samples, string context, string parameterName)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            long values = (long)samples * _inShapes[i].Height * _inShapes[i].Width;
+            if (_layers[i] is RefBatchNorm && values < 2)
+            {
+                throw new ArgumentException(
+                    $"{context}Layer {i} ({_layers[i]}): batch normalisation in training mode needs more than one "
+                    + $"value per channel, but a batch of {samples} sample(s) of {_inShapes[i].Height}x"
+                    + $"{_inShapes[i].Width} gives {values}.", parameterName);
+            }
+            if (_blocks[i] is Block block)
+            {
+                for (int k = 0; k < block.Paths.Length; k++)
+                {
+                    block.Paths[k].CheckTrainingBatch(
+                        samples, $"{context}Layer {i} ({_layers[i]}), {block.PathNames[k]}: ", parameterName);
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- batch passes
 
     /// <summary>Runs every layer on the whole batch (batch normalisation needs it whole), keeps the state for backward
@@ -465,7 +548,10 @@ public sealed class ReferenceNetwork
                     normalisations[i] = BatchNormForward(i, norm, p, buffers, x, y, training);
                     break;
                 case RefDropout dropout when training && dropout.P > 0:
-                    dropoutKeep[i] = DropoutForward(i, dropout, x, y, dropoutMask!);
+                    dropoutKeep[i] = DropoutForward(_flatOffsets[i], dropout, x, y, dropoutMask!);
+                    break;
+                case RefResidual or RefConcat:
+                    BlockForward(i, p, buffers, x, y, training, dropoutMask);
                     break;
                 default:
                     for (int s = 0; s < samples; s++)
@@ -499,6 +585,9 @@ public sealed class ReferenceNetwork
                     break;
                 case RefDropout dropout when _dropoutKeep![i] is bool[][] keep:
                     gradients = DropoutBackward(dropout, keep, gradients);
+                    break;
+                case RefResidual or RefConcat:
+                    gradients = BlockBackward(i, gradients, parameterGradient);
                     break;
                 default:
                     for (int s = 0; s < gradients.Length; s++)
@@ -636,7 +725,8 @@ public sealed class ReferenceNetwork
         return dx;
     }
 
-    /// <summary>Training-mode dropout: y = x * keep / (1 - P) with keep from the mask function; returns the mask.</summary>
+    /// <summary>Training-mode dropout: y = x * keep / (1 - P) with keep from the mask function, asked with the layer's
+    /// flat index <paramref name="i"/>; returns the mask.</summary>
     private static bool[][] DropoutForward(
         int i, RefDropout dropout, double[][] x, double[][] y, Func<int, int, int, bool> dropoutMask)
     {
@@ -666,6 +756,263 @@ public sealed class ReferenceNetwork
             {
                 dx[s][j] = dy[s][j] * (keep[s][j] ? scale : 0.0);
             }
+        }
+        return dx;
+    }
+
+    // ---------------------------------------------------------------- blocks
+
+    /// <summary>A residual block or a concatenation: its paths as nested networks on the block's input (a residual
+    /// block's body then its shortcut, if it has one; a concatenation's branches in order) and where each path's
+    /// parameters, buffers and flat layer numbers start relative to the block's.</summary>
+    private sealed class Block
+    {
+        public Block(
+            bool concatenate, bool usesInput, ReferenceNetwork[] paths, string[] pathNames,
+            (int Channels, int Height, int Width) outputShape, bool outputFlat, string what)
+        {
+            Concatenate = concatenate;
+            UsesInput = usesInput;
+            Paths = paths;
+            PathNames = pathNames;
+            OutputShape = outputShape;
+            OutputFlat = outputFlat;
+            ParameterOffsets = new int[paths.Length];
+            BufferOffsets = new int[paths.Length];
+            FlatOffsets = new int[paths.Length];
+            long parameters = 0, buffers = 0, flat = 0;
+            for (int k = 0; k < paths.Length; k++)
+            {
+                ParameterOffsets[k] = (int)parameters;
+                BufferOffsets[k] = (int)buffers;
+                FlatOffsets[k] = (int)flat;
+                parameters += paths[k].ParameterCount;
+                buffers += paths[k].BufferCount;
+                flat += paths[k].FlatLayerCount;
+                if (parameters > int.MaxValue || buffers > Array.MaxLength || flat >= int.MaxValue)
+                {
+                    throw new ArgumentException($"{what}: the block has too many parameters, buffer values or layers.");
+                }
+                HasDropout |= paths[k]._hasDropout;
+            }
+            ParameterCount = parameters;
+            BufferCount = buffers;
+            FlatLayerCount = flat + 1; // the addition or concatenation itself
+        }
+
+        /// <summary>True: a concatenation over channels; false: a residual sum.</summary>
+        public bool Concatenate { get; }
+
+        /// <summary>Whether the block's input is an operand: the identity shortcut of a residual block (the second
+        /// addend), or the first part of a concatenation with IncludeInput.</summary>
+        public bool UsesInput { get; }
+
+        public ReferenceNetwork[] Paths { get; }
+
+        /// <summary>"body", "shortcut", "branch 0", ...: for error messages.</summary>
+        public string[] PathNames { get; }
+
+        public (int Channels, int Height, int Width) OutputShape { get; }
+
+        public bool OutputFlat { get; }
+
+        public int[] ParameterOffsets { get; }
+
+        public int[] BufferOffsets { get; }
+
+        public int[] FlatOffsets { get; }
+
+        public long ParameterCount { get; }
+
+        public long BufferCount { get; }
+
+        public long FlatLayerCount { get; }
+
+        public bool HasDropout { get; }
+    }
+
+    private static Block ResidualBlock(RefResidual residual, (int C, int H, int W) shape, bool flat, string what)
+    {
+        Require(residual.Body is not null, what, "Body is null.");
+        Require(residual.Body!.Length > 0, what, "the body has no layers; it must have at least one.");
+        var body = new ReferenceNetwork(shape.C, shape.H, shape.W, flat, $"{what}, body: ", residual.Body);
+        ReferenceNetwork? shortcut = residual.Shortcut is null
+            ? null
+            : new ReferenceNetwork(shape.C, shape.H, shape.W, flat, $"{what}, shortcut: ", residual.Shortcut);
+        ((int, int, int) otherShape, bool otherFlat, string otherName) = shortcut is null
+            ? (shape, flat, "the input (identity shortcut)")
+            : (shortcut._outputShape, shortcut._outputFlat, "the shortcut's output");
+        if (body._outputShape != otherShape || body._outputFlat != otherFlat)
+        {
+            throw new ArgumentException(
+                $"{what}: the body's output {Describe(body._outputShape, body._outputFlat)} does not match "
+                + $"{otherName} {Describe(otherShape, otherFlat)}; a residual block adds them, so they must have the "
+                + "same shape.");
+        }
+        return shortcut is null
+            ? new Block(false, true, [body], ["body"], body._outputShape, body._outputFlat, what)
+            : new Block(false, false, [body, shortcut], ["body", "shortcut"], body._outputShape, body._outputFlat,
+                what);
+    }
+
+    private static Block ConcatBlock(RefConcat concat, (int C, int H, int W) shape, bool flat, string what)
+    {
+        Require(concat.Branches is not null, what, "Branches is null.");
+        int branches = concat.Branches!.Length;
+        int operands = branches + (concat.IncludeInput ? 1 : 0);
+        Require(operands >= 2, what,
+            $"a concatenation needs at least two operands, but it has {operands} ({branches} branch(es)"
+            + $"{(concat.IncludeInput ? " and the input" : "")}).");
+        long channels = 0;
+        string? firstName = null;
+        (int C, int H, int W) firstShape = default;
+        if (concat.IncludeInput)
+        {
+            Require(!flat, what,
+                $"the input {Describe(shape, true)} is flat; a concatenation over channels needs spatial operands.");
+            (firstName, firstShape, channels) = ("the input", shape, shape.C);
+        }
+        var paths = new ReferenceNetwork[branches];
+        string[] names = new string[branches];
+        for (int b = 0; b < branches; b++)
+        {
+            RefLayer[] layers = concat.Branches[b] ?? throw new ArgumentException($"{what}: branch {b} is null.");
+            names[b] = $"branch {b}";
+            paths[b] = new ReferenceNetwork(shape.C, shape.H, shape.W, flat, $"{what}, branch {b}: ", layers);
+            (int C, int H, int W) output = paths[b]._outputShape;
+            Require(!paths[b]._outputFlat, what,
+                $"branch {b}'s output {Describe(output, true)} is flat; a concatenation over channels needs spatial "
+                + "operands.");
+            if (firstName is null)
+            {
+                (firstName, firstShape) = ($"branch {b}'s output", output);
+            }
+            else if (output.H != firstShape.H || output.W != firstShape.W)
+            {
+                throw new ArgumentException(
+                    $"{what}: branch {b}'s output {Describe(output, false)} and {firstName} "
+                    + $"{Describe(firstShape, false)} differ in height or width; a concatenation over channels needs "
+                    + "the same height and width.");
+            }
+            channels += output.C;
+        }
+        Require(channels * firstShape.H * firstShape.W <= Array.MaxLength, what,
+            $"the concatenation of {channels}x{firstShape.H}x{firstShape.W} has too many elements.");
+        return new Block(true, concat.IncludeInput, paths, names, ((int)channels, firstShape.H, firstShape.W), false,
+            what);
+    }
+
+    /// <summary>C x H x W, or n (flat).</summary>
+    private static string Describe((int C, int H, int W) shape, bool flat) =>
+        flat ? $"{(long)shape.C * shape.H * shape.W} (flat)" : $"{shape.C}x{shape.H}x{shape.W}";
+
+    /// <summary>The forward pass of block i on the whole batch into <paramref name="y"/>: every path runs as a nested
+    /// network on its slices of the parameters and buffers (training mode's running-statistics updates are copied
+    /// back into <paramref name="buffers"/>) with the dropout mask shifted to the path's flat layer numbers; then the
+    /// operands are added or concatenated.</summary>
+    private void BlockForward(
+        int i, double[] p, double[] buffers, double[][] x, double[][] y, bool training,
+        Func<int, int, int, bool>? dropoutMask)
+    {
+        Block block = _blocks[i]!;
+        double[][][] outputs = new double[block.Paths.Length][][];
+        for (int k = 0; k < block.Paths.Length; k++)
+        {
+            ReferenceNetwork path = block.Paths[k];
+            double[] pathParameters = new double[path.ParameterCount];
+            Array.Copy(p, _parameterOffsets[i] + block.ParameterOffsets[k], pathParameters, 0, pathParameters.Length);
+            int bufferOffset = _bufferOffsets[i] + block.BufferOffsets[k];
+            double[] pathBuffers = new double[path.BufferCount];
+            Array.Copy(buffers, bufferOffset, pathBuffers, 0, pathBuffers.Length);
+            int flatOffset = _flatOffsets[i] + block.FlatOffsets[k];
+            Func<int, int, int, bool>? pathMask = dropoutMask is null
+                ? null
+                : (layer, sample, element) => dropoutMask(flatOffset + layer, sample, element);
+            outputs[k] = path.Run(pathParameters, pathBuffers, (double[][])x.Clone(), training, pathMask);
+            Array.Copy(pathBuffers, 0, buffers, bufferOffset, pathBuffers.Length);
+        }
+
+        for (int s = 0; s < x.Length; s++)
+        {
+            if (!block.Concatenate)
+            {
+                // body(x) + shortcut(x), or body(x) + x
+                double[] body = outputs[0][s];
+                double[] other = block.UsesInput ? x[s] : outputs[1][s];
+                y[s] = new double[body.Length];
+                for (int j = 0; j < body.Length; j++)
+                {
+                    y[s][j] = body[j] + other[j];
+                }
+            }
+            else
+            {
+                // C,H,W data: concatenating over channels is concatenating the samples' vectors.
+                (int OC, int OH, int OW) = _outShapes[i];
+                y[s] = new double[OC * OH * OW];
+                int at = 0;
+                if (block.UsesInput)
+                {
+                    Array.Copy(x[s], 0, y[s], at, x[s].Length);
+                    at += x[s].Length;
+                }
+                for (int k = 0; k < outputs.Length; k++)
+                {
+                    Array.Copy(outputs[k][s], 0, y[s], at, outputs[k][s].Length);
+                    at += outputs[k][s].Length;
+                }
+            }
+        }
+    }
+
+    /// <summary>Back-propagates through block i: each path gets its part of dy (a residual block: all of it; a
+    /// concatenation: its channels), adds its parameter gradients into pg, and dx is the sum of the paths' input
+    /// gradients and, if the input is an operand, its part of dy.</summary>
+    private double[][] BlockBackward(int i, double[][] dy, double[] pg)
+    {
+        Block block = _blocks[i]!;
+        (int C, int H, int W) = _inShapes[i];
+        int inputLength = C * H * W;
+        double[][] dx = new double[dy.Length][];
+        for (int s = 0; s < dy.Length; s++)
+        {
+            dx[s] = new double[inputLength];
+        }
+        int at = 0; // where the next operand's gradient starts in dy (always 0 for a residual sum)
+        if (block.UsesInput)
+        {
+            for (int s = 0; s < dy.Length; s++)
+            {
+                for (int j = 0; j < inputLength; j++)
+                {
+                    dx[s][j] += dy[s][at + j];
+                }
+            }
+            at += block.Concatenate ? inputLength : 0;
+        }
+        for (int k = 0; k < block.Paths.Length; k++)
+        {
+            ReferenceNetwork path = block.Paths[k];
+            double[][] pathGradients = new double[dy.Length][];
+            for (int s = 0; s < dy.Length; s++)
+            {
+                pathGradients[s] = new double[path.OutputLength];
+                Array.Copy(dy[s], at, pathGradients[s], 0, path.OutputLength);
+            }
+            ReferenceBatchGradients gradients = path.BackwardCore(pathGradients);
+            int offset = _parameterOffsets[i] + block.ParameterOffsets[k];
+            for (int j = 0; j < gradients.Parameters.Length; j++)
+            {
+                pg[offset + j] += gradients.Parameters[j];
+            }
+            for (int s = 0; s < dy.Length; s++)
+            {
+                for (int j = 0; j < inputLength; j++)
+                {
+                    dx[s][j] += gradients.Inputs[s][j];
+                }
+            }
+            at += block.Concatenate ? path.OutputLength : 0;
         }
         return dx;
     }

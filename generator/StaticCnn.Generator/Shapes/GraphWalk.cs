@@ -18,9 +18,16 @@ namespace StaticCnn.Generator.Shapes;
 internal sealed class GraphWalk
 {
     private readonly List<ShapeError> _errors;
+    private readonly HashSet<int> _skipped;
     private string? _flattenedBy;
 
-    public GraphWalk(List<ShapeError> errors) => _errors = errors;
+    /// <param name="errors">Where errors go.</param>
+    /// <param name="skipped">Positions of the network's own layers not to infer (their declaration has an error already).</param>
+    public GraphWalk(List<ShapeError> errors, HashSet<int>? skipped = null)
+    {
+        _errors = errors;
+        _skipped = skipped ?? new HashSet<int>();
+    }
 
     /// <summary>Every layer in execution order.</summary>
     public List<LayerShape> Layers { get; } = new();
@@ -55,6 +62,14 @@ internal sealed class GraphWalk
             {
                 // An implied nn.Flatten() before a Dense that reads spatial data takes a module index.
                 module++;
+            }
+
+            if (!scope.InBlock && _skipped.Contains(spec.Index))
+            {
+                Known = false;
+                known = false;
+                module++;
+                continue;
             }
 
             int index = Layers.Count + 1;

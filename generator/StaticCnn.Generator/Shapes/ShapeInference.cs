@@ -49,7 +49,9 @@ internal static class ShapeInference
             errors.Add(Error(Rule.NoLayers, 0, "", $"{network} declares no layers: add layer attributes such as [Conv2D(...)], [ReLU] or [Dense(...)] after [Network] on the same declaration."));
         }
 
-        var walk = new GraphWalk(errors);
+        // A network's own layer that uses Block.Filters (or another marker) has its error already; its numbers mean nothing.
+        var marked = new HashSet<int>(spec.Declaration.Where(p => p.Kind == DeclarationProblemKind.MarkerOutsideBlock).Select(p => p.LayerIndex));
+        var walk = new GraphWalk(errors, marked);
         walk.Sequence(spec.Layers, 0, input, known, GraphWalk.Scope.Network(spec.Layers.Count));
         known &= walk.Known;
         return new NetworkShapes(

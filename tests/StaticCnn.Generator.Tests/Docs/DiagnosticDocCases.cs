@@ -441,5 +441,137 @@ internal static class DiagnosticDocCases
                 [Dense(10)]
                 public partial class Photos;
                 """)),
+        new("SCNN0030",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [ReLU]
+                [Residual(typeof(BasicBlock), Filters = 32, Stride = 2)]
+                [ReLU]
+                [GlobalAvgPool2D]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block]
+                [Conv2D(Block.Filters, 3, stride: Block.Stride, PaddingMode = PaddingMode.Same)] [BatchNorm] [ReLU]
+                [Conv2D(Block.Filters, 3, PaddingMode = PaddingMode.Same)] [BatchNorm]
+                public partial class BasicBlock;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [ReLU]
+                [Residual(typeof(BasicBlock), Filters = 32, Stride = 2, Shortcut = typeof(Projection))]
+                [ReLU]
+                [GlobalAvgPool2D]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block]
+                [Conv2D(Block.Filters, 3, stride: Block.Stride, PaddingMode = PaddingMode.Same)] [BatchNorm] [ReLU]
+                [Conv2D(Block.Filters, 3, PaddingMode = PaddingMode.Same)] [BatchNorm]
+                public partial class BasicBlock;
+
+                [Block]
+                [Conv2D(Block.Filters, 1, stride: Block.Stride, PaddingMode = PaddingMode.Same)]
+                public partial class Projection;
+                """)),
+        new("SCNN0031",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Concat(typeof(Wide), typeof(Strided))]
+                [GlobalAvgPool2D]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block] [Conv2D(8, 1)] public partial class Wide;
+
+                [Block] [Conv2D(8, 3, stride: 2, PaddingMode = PaddingMode.Same)] public partial class Strided;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Concat(typeof(Wide), typeof(Strided))]
+                [GlobalAvgPool2D]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block] [Conv2D(8, 1)] public partial class Wide;
+
+                [Block] [Conv2D(8, 3, PaddingMode = PaddingMode.Same)] public partial class Strided;
+                """)),
+        new("SCNN0032",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Residual(typeof(Body))]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Conv2D(16, 3, padding: 1)] [ReLU]
+                public partial class Body;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Residual(typeof(Body))]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block]
+                [Conv2D(16, 3, padding: 1)] [ReLU]
+                public partial class Body;
+                """)),
+        new("SCNN0033",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Residual(typeof(Outer))]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block] [Conv2D(16, 3, padding: 1)] [Residual(typeof(Inner))]
+                public partial class Outer;
+
+                [Block] [ReLU] [Residual(typeof(Outer))]
+                public partial class Inner;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Residual(typeof(Outer))]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block] [Conv2D(16, 3, padding: 1)] [Residual(typeof(Inner))]
+                public partial class Outer;
+
+                [Block] [ReLU] [Conv2D(16, 3, padding: 1)]
+                public partial class Inner;
+                """)),
+        new("SCNN0034",
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Residual(typeof(BasicBlock))]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block]
+                [Conv2D(Block.Filters, 3, padding: 1)] [ReLU]
+                public partial class BasicBlock;
+                """),
+            File("""
+                [Network(3, 32, 32)]
+                [Conv2D(16, 3, padding: 1)]
+                [Residual(typeof(BasicBlock), Filters = 16)]
+                [Dense(10)]
+                public partial class Photos;
+
+                [Block]
+                [Conv2D(Block.Filters, 3, padding: 1)] [ReLU]
+                public partial class BasicBlock;
+                """)),
     };
 }

@@ -21,7 +21,7 @@ namespace StaticCnn.Generator.Tests.Docs;
 /// </summary>
 public sealed class DiagnosticDocsTests
 {
-    private static readonly CodeFixProvider[] Providers = { new ShapeCodeFixProvider(), new PartialCodeFixProvider() };
+    private static readonly CodeFixProvider[] Providers = { new ShapeCodeFixProvider(), new PartialCodeFixProvider(), new ShortcutCodeFixProvider() };
 
     private static string DocsFolder => Path.Combine(RepositoryPaths.Root, "docs", "diagnostics");
 

@@ -8,9 +8,11 @@ namespace StaticCnn.Tests;
 
 /// <summary>One layer as a PyTorch fixture describes it. <see cref="Kind"/> is Conv2D, MaxPool2D, AvgPool2D, ReLU,
 /// LeakyReLU, Sigmoid, Tanh, Flatten, Dense, ReLU6, HardSigmoid, HardSwish, SiLU, GELU, GlobalAvgPool2D,
-/// GlobalMaxPool2D, Softmax, BatchNorm or Dropout; the other members are set for the kinds that have them (null:
-/// absent from the JSON, the reference record's default). A DepthwiseConv2D is a Conv2D with <see cref="Groups"/> =
-/// its input channels.</summary>
+/// GlobalMaxPool2D, Softmax, BatchNorm, Dropout, Residual or Concat; the other members are set for the kinds that have
+/// them (null: absent from the JSON, the reference record's default). A DepthwiseConv2D is a Conv2D with
+/// <see cref="Groups"/> = its input channels. A Residual has <see cref="Body"/> and, for a projection,
+/// <see cref="Shortcut"/> (null: the identity); a Concat has <see cref="Branches"/> and <see cref="IncludeInput"/>
+/// (make_graph_fixtures.py); their nested layers are PyTorchLayers of the same format, to any depth.</summary>
 public sealed record PyTorchLayer(
     string Kind,
     int? Filters = null,
@@ -38,7 +40,11 @@ public sealed record PyTorchLayer(
     bool? ApproximateTanh = null,
     double? Epsilon = null,
     double? Momentum = null,
-    double? P = null);
+    double? P = null,
+    IReadOnlyList<PyTorchLayer>? Body = null,
+    IReadOnlyList<PyTorchLayer>? Shortcut = null,
+    IReadOnlyList<IReadOnlyList<PyTorchLayer>>? Branches = null,
+    bool? IncludeInput = null);
 
 /// <summary>
 /// A network evaluated by PyTorch (tests/StaticCnn.Tests/Fixtures/PyTorch/make_fixtures.py and
@@ -75,6 +81,16 @@ public sealed record PyTorchFixture(
     [
         "mobilenetish_train", "mobilenetish_eval", "dscnnish_train", "dscnnish_eval",
         "dense_batchnorm_train", "dense_batchnorm_eval",
+    ];
+
+    /// <summary>The names of the graph batch fixtures (make_graph_fixtures.py): the residual and concatenating
+    /// networks of Networks/GraphNetworks.cs (ResNet8, InvertedResidualNet, InceptionNet), batch fixtures like
+    /// <see cref="BatchNames"/> whose layers include Residual and Concat, with "parameterNames" and "bufferNames" (the
+    /// PyTorch state_dict keys) in the JSON.</summary>
+    public static IReadOnlyList<string> GraphBatchNames { get; } =
+    [
+        "resnet8_train", "resnet8_eval", "inverted_residual_train", "inverted_residual_eval",
+        "inception_train", "inception_eval",
     ];
 
     /// <summary>How many samples <see cref="X"/>, <see cref="OutputGradient"/>, <see cref="Logits"/> and
@@ -127,39 +143,7 @@ public sealed record PyTorchFixture(
             throw new InvalidDataException($"{path}: \"input\" must be [C, H, W].");
         }
 
-        var layers = new List<PyTorchLayer>();
-        foreach (JsonElement layer in Property(root, "layers", path).EnumerateArray())
-        {
-            layers.Add(new PyTorchLayer(
-                Property(layer, "kind", path).GetString()
-                    ?? throw new InvalidDataException($"{path}: a layer has a null \"kind\"."),
-                Filters: OptionalInt(layer, "filters"),
-                KernelSize: OptionalInt(layer, "kernelSize"),
-                Stride: OptionalInt(layer, "stride"),
-                Padding: OptionalInt(layer, "padding"),
-                Size: OptionalInt(layer, "size"),
-                Slope: layer.TryGetProperty("slope", out JsonElement slope) ? slope.GetDouble() : null,
-                Units: OptionalInt(layer, "units"),
-                Rounding: layer.TryGetProperty("rounding", out JsonElement rounding) ? rounding.GetString() : null,
-                KernelHeight: OptionalInt(layer, "kernelHeight"),
-                KernelWidth: OptionalInt(layer, "kernelWidth"),
-                StrideHeight: OptionalInt(layer, "strideHeight"),
-                StrideWidth: OptionalInt(layer, "strideWidth"),
-                PadTop: OptionalInt(layer, "padTop"),
-                PadBottom: OptionalInt(layer, "padBottom"),
-                PadLeft: OptionalInt(layer, "padLeft"),
-                PadRight: OptionalInt(layer, "padRight"),
-                Same: OptionalBool(layer, "same"),
-                DilationHeight: OptionalInt(layer, "dilationHeight"),
-                DilationWidth: OptionalInt(layer, "dilationWidth"),
-                Groups: OptionalInt(layer, "groups"),
-                Bias: OptionalBool(layer, "bias"),
-                CountIncludePadding: OptionalBool(layer, "countIncludePadding"),
-                ApproximateTanh: OptionalBool(layer, "approximateTanh"),
-                Epsilon: OptionalSingle(layer, "epsilon"),
-                Momentum: OptionalSingle(layer, "momentum"),
-                P: OptionalSingle(layer, "p")));
-        }
+        IReadOnlyList<PyTorchLayer> layers = ReadLayers(Property(root, "layers", path), path);
 
         var fixture = new PyTorchFixture(
             Property(root, "name", path).GetString() ?? name,
@@ -210,74 +194,97 @@ public sealed record PyTorchFixture(
     }
 
     /// <summary>The layers as <see cref="RefLayer"/>s, for <see cref="ReferenceNetwork"/>.</summary>
-    public RefLayer[] ToReferenceLayers()
+    public RefLayer[] ToReferenceLayers() => ToReferenceLayers(Layers);
+
+    /// <summary>A layer list as <see cref="RefLayer"/>s (the top-level list, a block's body or shortcut, a
+    /// branch).</summary>
+    private RefLayer[] ToReferenceLayers(IReadOnlyList<PyTorchLayer> layers)
     {
-        var result = new RefLayer[Layers.Count];
+        var result = new RefLayer[layers.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            PyTorchLayer l = Layers[i];
-            result[i] = l.Kind switch
-            {
-                "Conv2D" => new RefConv2D(Need(l.Filters, l, "filters"), Need(l.KernelSize, l, "kernelSize"),
-                                          l.Stride ?? 1, l.Padding ?? 0, Rounding(l))
-                {
-                    KernelHeight = l.KernelHeight ?? 0,
-                    KernelWidth = l.KernelWidth ?? 0,
-                    StrideHeight = l.StrideHeight ?? 0,
-                    StrideWidth = l.StrideWidth ?? 0,
-                    PadTop = l.PadTop,
-                    PadBottom = l.PadBottom,
-                    PadLeft = l.PadLeft,
-                    PadRight = l.PadRight,
-                    Same = l.Same ?? false,
-                    DilationHeight = l.DilationHeight ?? 1,
-                    DilationWidth = l.DilationWidth ?? 1,
-                    Groups = l.Groups ?? 1,
-                    Bias = l.Bias ?? true,
-                },
-                "MaxPool2D" => new RefMaxPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l))
-                {
-                    KernelHeight = l.KernelHeight ?? 0,
-                    KernelWidth = l.KernelWidth ?? 0,
-                    StrideHeight = l.StrideHeight ?? 0,
-                    StrideWidth = l.StrideWidth ?? 0,
-                    PadTop = l.PadTop,
-                    PadBottom = l.PadBottom,
-                    PadLeft = l.PadLeft,
-                    PadRight = l.PadRight,
-                    Same = l.Same ?? false,
-                },
-                "AvgPool2D" => new RefAvgPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l))
-                {
-                    KernelHeight = l.KernelHeight ?? 0,
-                    KernelWidth = l.KernelWidth ?? 0,
-                    StrideHeight = l.StrideHeight ?? 0,
-                    StrideWidth = l.StrideWidth ?? 0,
-                    PadTop = l.PadTop,
-                    PadBottom = l.PadBottom,
-                    PadLeft = l.PadLeft,
-                    PadRight = l.PadRight,
-                    Same = l.Same ?? false,
-                    CountIncludePadding = l.CountIncludePadding ?? true,
-                },
-                "ReLU" => new RefReLU(),
-                "LeakyReLU" => new RefLeakyReLU(l.Slope ?? 0.01),
-                "Sigmoid" => new RefSigmoid(),
-                "Tanh" => new RefTanh(),
-                "Flatten" => new RefFlatten(),
-                "Dense" => new RefDense(Need(l.Units, l, "units")),
-                "ReLU6" => new RefReLU6(),
-                "HardSigmoid" => new RefHardSigmoid(),
-                "HardSwish" => new RefHardSwish(),
-                "SiLU" => new RefSiLU(),
-                "GELU" => new RefGELU(l.ApproximateTanh ?? false),
-                "GlobalAvgPool2D" => new RefGlobalAvgPool2D(),
-                "GlobalMaxPool2D" => new RefGlobalMaxPool2D(),
-                "Softmax" => new RefSoftmax(),
-                "BatchNorm" => new RefBatchNorm(l.Epsilon ?? 1e-5, l.Momentum ?? 0.1),
-                "Dropout" => new RefDropout(Need(l.P, l, "p")),
-                _ => throw new InvalidDataException($"Fixture '{Name}': unknown layer kind '{l.Kind}'."),
-            };
+            result[i] = ToReferenceLayer(layers[i]);
+        }
+        return result;
+    }
+
+    /// <summary>One layer as a <see cref="RefLayer"/>; a Residual's or Concat's nested lists recursively.</summary>
+    private RefLayer ToReferenceLayer(PyTorchLayer l) => l.Kind switch
+    {
+        "Conv2D" => new RefConv2D(Need(l.Filters, l, "filters"), Need(l.KernelSize, l, "kernelSize"),
+                                  l.Stride ?? 1, l.Padding ?? 0, Rounding(l))
+        {
+            KernelHeight = l.KernelHeight ?? 0,
+            KernelWidth = l.KernelWidth ?? 0,
+            StrideHeight = l.StrideHeight ?? 0,
+            StrideWidth = l.StrideWidth ?? 0,
+            PadTop = l.PadTop,
+            PadBottom = l.PadBottom,
+            PadLeft = l.PadLeft,
+            PadRight = l.PadRight,
+            Same = l.Same ?? false,
+            DilationHeight = l.DilationHeight ?? 1,
+            DilationWidth = l.DilationWidth ?? 1,
+            Groups = l.Groups ?? 1,
+            Bias = l.Bias ?? true,
+        },
+        "MaxPool2D" => new RefMaxPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l))
+        {
+            KernelHeight = l.KernelHeight ?? 0,
+            KernelWidth = l.KernelWidth ?? 0,
+            StrideHeight = l.StrideHeight ?? 0,
+            StrideWidth = l.StrideWidth ?? 0,
+            PadTop = l.PadTop,
+            PadBottom = l.PadBottom,
+            PadLeft = l.PadLeft,
+            PadRight = l.PadRight,
+            Same = l.Same ?? false,
+        },
+        "AvgPool2D" => new RefAvgPool2D(Need(l.Size, l, "size"), l.Stride ?? 0, l.Padding ?? 0, Rounding(l))
+        {
+            KernelHeight = l.KernelHeight ?? 0,
+            KernelWidth = l.KernelWidth ?? 0,
+            StrideHeight = l.StrideHeight ?? 0,
+            StrideWidth = l.StrideWidth ?? 0,
+            PadTop = l.PadTop,
+            PadBottom = l.PadBottom,
+            PadLeft = l.PadLeft,
+            PadRight = l.PadRight,
+            Same = l.Same ?? false,
+            CountIncludePadding = l.CountIncludePadding ?? true,
+        },
+        "ReLU" => new RefReLU(),
+        "LeakyReLU" => new RefLeakyReLU(l.Slope ?? 0.01),
+        "Sigmoid" => new RefSigmoid(),
+        "Tanh" => new RefTanh(),
+        "Flatten" => new RefFlatten(),
+        "Dense" => new RefDense(Need(l.Units, l, "units")),
+        "ReLU6" => new RefReLU6(),
+        "HardSigmoid" => new RefHardSigmoid(),
+        "HardSwish" => new RefHardSwish(),
+        "SiLU" => new RefSiLU(),
+        "GELU" => new RefGELU(l.ApproximateTanh ?? false),
+        "GlobalAvgPool2D" => new RefGlobalAvgPool2D(),
+        "GlobalMaxPool2D" => new RefGlobalMaxPool2D(),
+        "Softmax" => new RefSoftmax(),
+        "BatchNorm" => new RefBatchNorm(l.Epsilon ?? 1e-5, l.Momentum ?? 0.1),
+        "Dropout" => new RefDropout(Need(l.P, l, "p")),
+        "Residual" => new RefResidual(
+            ToReferenceLayers(l.Body ?? throw new InvalidDataException($"Fixture '{Name}': a Residual has no \"body\".")),
+            l.Shortcut is null ? null : ToReferenceLayers(l.Shortcut)),
+        "Concat" => new RefConcat(ReferenceBranches(l), l.IncludeInput ?? false),
+        _ => throw new InvalidDataException($"Fixture '{Name}': unknown layer kind '{l.Kind}'."),
+    };
+
+    /// <summary>A Concat's branches as <see cref="RefLayer"/> lists.</summary>
+    private RefLayer[][] ReferenceBranches(PyTorchLayer layer)
+    {
+        IReadOnlyList<IReadOnlyList<PyTorchLayer>> branches = layer.Branches
+            ?? throw new InvalidDataException($"Fixture '{Name}': a Concat has no \"branches\".");
+        var result = new RefLayer[branches.Count][];
+        for (int b = 0; b < result.Length; b++)
+        {
+            result[b] = ToReferenceLayers(branches[b]);
         }
         return result;
     }
@@ -296,6 +303,73 @@ public sealed record PyTorchFixture(
     private T Need<T>(T? value, PyTorchLayer layer, string property)
         where T : struct =>
         value ?? throw new InvalidDataException($"Fixture '{Name}': layer {layer.Kind} has no \"{property}\".");
+
+    /// <summary>A JSON layer list, nested lists (a Residual's "body" and "shortcut", a Concat's "branches") read
+    /// recursively.</summary>
+    private static List<PyTorchLayer> ReadLayers(JsonElement array, string path)
+    {
+        var layers = new List<PyTorchLayer>();
+        foreach (JsonElement layer in array.EnumerateArray())
+        {
+            layers.Add(ReadLayer(layer, path));
+        }
+        return layers;
+    }
+
+    private static PyTorchLayer ReadLayer(JsonElement layer, string path)
+    {
+        List<PyTorchLayer>? body = OptionalLayers(layer, "body", path);
+        List<PyTorchLayer>? shortcut = OptionalLayers(layer, "shortcut", path);
+        List<IReadOnlyList<PyTorchLayer>>? branches = null;
+        if (layer.TryGetProperty("branches", out JsonElement branchArray) && branchArray.ValueKind != JsonValueKind.Null)
+        {
+            branches = [];
+            foreach (JsonElement branch in branchArray.EnumerateArray())
+            {
+                branches.Add(ReadLayers(branch, path));
+            }
+        }
+
+        return new PyTorchLayer(
+            Property(layer, "kind", path).GetString()
+                ?? throw new InvalidDataException($"{path}: a layer has a null \"kind\"."),
+            Filters: OptionalInt(layer, "filters"),
+            KernelSize: OptionalInt(layer, "kernelSize"),
+            Stride: OptionalInt(layer, "stride"),
+            Padding: OptionalInt(layer, "padding"),
+            Size: OptionalInt(layer, "size"),
+            Slope: layer.TryGetProperty("slope", out JsonElement slope) ? slope.GetDouble() : null,
+            Units: OptionalInt(layer, "units"),
+            Rounding: layer.TryGetProperty("rounding", out JsonElement rounding) ? rounding.GetString() : null,
+            KernelHeight: OptionalInt(layer, "kernelHeight"),
+            KernelWidth: OptionalInt(layer, "kernelWidth"),
+            StrideHeight: OptionalInt(layer, "strideHeight"),
+            StrideWidth: OptionalInt(layer, "strideWidth"),
+            PadTop: OptionalInt(layer, "padTop"),
+            PadBottom: OptionalInt(layer, "padBottom"),
+            PadLeft: OptionalInt(layer, "padLeft"),
+            PadRight: OptionalInt(layer, "padRight"),
+            Same: OptionalBool(layer, "same"),
+            DilationHeight: OptionalInt(layer, "dilationHeight"),
+            DilationWidth: OptionalInt(layer, "dilationWidth"),
+            Groups: OptionalInt(layer, "groups"),
+            Bias: OptionalBool(layer, "bias"),
+            CountIncludePadding: OptionalBool(layer, "countIncludePadding"),
+            ApproximateTanh: OptionalBool(layer, "approximateTanh"),
+            Epsilon: OptionalSingle(layer, "epsilon"),
+            Momentum: OptionalSingle(layer, "momentum"),
+            P: OptionalSingle(layer, "p"),
+            Body: body,
+            Shortcut: shortcut,
+            Branches: branches,
+            IncludeInput: OptionalBool(layer, "includeInput"));
+    }
+
+    /// <summary>A nested layer list; null when the property is absent or null (a Residual's identity shortcut).</summary>
+    private static List<PyTorchLayer>? OptionalLayers(JsonElement layer, string name, string path) =>
+        layer.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
+            ? ReadLayers(value, path)
+            : null;
 
     private static JsonElement Property(JsonElement element, string name, string path) =>
         element.TryGetProperty(name, out JsonElement value)

@@ -22,10 +22,13 @@ public sealed class BatchNormTests
         ["dense_batchnorm"] = (() => new DenseBatchNorm(), "DenseBatchNorm"),
         ["folding"] = (() => new FoldingNet(), "FoldingNet"),
         ["depthwise"] = (() => new DepthwiseKernelNet(), "DepthwiseKernelNet"),
+        ["resnet8"] = (() => new ResNet8(), "ResNet8"),
+        ["inverted_residual"] = (() => new InvertedResidualNet(), "InvertedResidualNet"),
+        ["inception"] = (() => new InceptionNet(), "InceptionNet"),
     };
 
     public static IEnumerable<object[]> FixtureCases() =>
-        from fixture in PyTorchFixture.BatchNames
+        from fixture in PyTorchFixture.BatchNames.Concat(PyTorchFixture.GraphBatchNames)
         from width in SimdSupport.SupportedWidths()
         from workers in new[] { 1, 2 }
         select new object[] { fixture, width, workers };

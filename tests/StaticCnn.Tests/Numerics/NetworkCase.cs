@@ -182,5 +182,47 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(16, 4, 2, 1), new RefBatchNorm(), new RefBatchNorm(1e-3f), new RefReLU6(), new RefFlatten(), new RefDense(10), new RefBatchNorm(), new RefReLU(),
             new RefDropout(0.5f), new RefDense(4),
         ]),
+        new("ResNet8", () => new ResNet8(), 3, 32, 32,
+        [
+            new RefConv2D(16, 3) { Same = true }, new RefBatchNorm(), new RefReLU(),
+            new RefResidual(ResNetBlock(16, 1)), new RefReLU(),
+            new RefResidual(ResNetBlock(32, 2), [new RefConv2D(32, 1, 2) { Same = true }]), new RefReLU(),
+            new RefResidual(ResNetBlock(64, 2), [new RefConv2D(64, 1, 2) { Same = true }]), new RefReLU(),
+            new RefAvgPool2D(8), new RefDense(10),
+        ]),
+        new("InvertedResidualNet", () => new InvertedResidualNet(), 8, 12, 12,
+        [
+            new RefResidual(InvertedResidual(8, 32)),
+            new RefConv2D(16, 3, 2) { Same = true, Bias = false }, new RefBatchNorm(), new RefReLU6(),
+            new RefResidual(InvertedResidual(16, 64)),
+            new RefGlobalAvgPool2D(), new RefDense(5),
+        ]),
+        new("InceptionNet", () => new InceptionNet(), 3, 16, 16,
+        [
+            new RefConv2D(8, 3, 1, 1), new RefReLU(),
+            new RefConcat(
+            [
+                [new RefConv2D(4, 1), new RefReLU()],
+                [new RefConv2D(4, 1), new RefReLU(), new RefConv2D(6, 3, 1, 1), new RefReLU()],
+                [new RefMaxPool2D(3, 1, 1), new RefConv2D(2, 1)],
+            ]),
+            new RefConcat([[new RefBatchNorm(), new RefReLU(), new RefConv2D(4, 3, 1, 1)]], IncludeInput: true),
+            new RefMaxPool2D(2), new RefDense(6),
+        ]),
+    ];
+
+    /// <summary>ResNet's basic block as GraphNetworks.cs declares it (ResNetBlock), for <paramref name="filters"/> and <paramref name="stride"/>.</summary>
+    private static RefLayer[] ResNetBlock(int filters, int stride) =>
+    [
+        new RefConv2D(filters, 3, stride) { Same = true }, new RefBatchNorm(), new RefReLU(),
+        new RefConv2D(filters, 3) { Same = true }, new RefBatchNorm(),
+    ];
+
+    /// <summary>MobileNetV2's inverted residual as GraphNetworks.cs declares it, for <paramref name="filters"/> and <paramref name="hidden"/>.</summary>
+    private static RefLayer[] InvertedResidual(int filters, int hidden) =>
+    [
+        new RefConv2D(hidden, 1) { Bias = false }, new RefBatchNorm(), new RefReLU6(),
+        new RefConv2D(hidden, 3) { Groups = hidden, Same = true, Bias = false }, new RefBatchNorm(), new RefReLU6(),
+        new RefConv2D(filters, 1) { Bias = false }, new RefBatchNorm(),
     ];
 }

@@ -476,11 +476,20 @@ def check_same_rule():
 
 # ---------------------------------------------------------------------------------------------- output
 
+def value_json(value):
+    """A layer property: floats in the shortest float32 form; nested layer lists (the blocks of
+    make_graph_fixtures.py) recursively."""
+    if isinstance(value, float):
+        return f32(value)
+    if isinstance(value, dict):
+        return layer_json(value)
+    if isinstance(value, list):
+        return "[" + ",".join(value_json(v) for v in value) + "]"
+    return json.dumps(value)
+
+
 def layer_json(layer):
-    parts = []
-    for name, value in layer.items():
-        parts.append(json.dumps(name) + ":" + (f32(value) if isinstance(value, float) else json.dumps(value)))
-    return "{" + ",".join(parts) + "}"
+    return "{" + ",".join(json.dumps(name) + ":" + value_json(value) for name, value in layer.items()) + "}"
 
 
 def write(name, fields):
@@ -517,9 +526,10 @@ def flat_parameters(model):
 
 
 def flat_buffers(model):
-    """running_mean [C], running_var [C], num_batches_tracked (1) per batch normalisation, in order."""
+    """running_mean [C], running_var [C], num_batches_tracked (1) per batch normalisation, in order (model.modules():
+    depth first, the state_dict order, also inside nested blocks)."""
     parts = []
-    for module in model:
+    for module in model.modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm):
             parts += [module.running_mean.detach().reshape(-1), module.running_var.detach().reshape(-1),
                       module.num_batches_tracked.detach().to(torch.float32).reshape(1)]
@@ -568,12 +578,29 @@ def make_single(name, seed, spec_input, layers, scale, comment):
           + (f"\n    {extra}" if extra else ""))
 
 
-def make_batch(name, seed, spec_input, layers, samples, comment):
+def state_dict_names(model, buffers):
+    """"parameterNames" and "bufferNames": the state_dict keys in order, split into parameters (the order of
+    model.parameters(), i.e. of "parameters") and buffers (the order of flat_buffers, i.e. of "buffers"; checked
+    against `buffers`, the model's current buffers)."""
+    keys = list(model.state_dict().keys())
+    parameter_names = [n for n, _ in model.named_parameters()]
+    buffer_names = [n for n, _ in model.named_buffers()]
+    assert [k for k in keys if k in set(parameter_names)] == parameter_names
+    assert [k for k in keys if k not in set(parameter_names)] == buffer_names
+    state = model.state_dict()
+    flat = [state[n].detach().to(torch.float32).reshape(-1) for n in buffer_names]
+    assert torch.equal(torch.cat(flat) if flat else torch.zeros(0), buffers)
+    return {"parameterNames": json.dumps(parameter_names), "bufferNames": json.dumps(buffer_names)}
+
+
+def make_batch(name, seed, spec_input, layers, samples, comment, builder=build, names=False):
+    """Writes <name>_train and <name>_eval. builder: build or a function like it (make_graph_fixtures.py's);
+    names: also write "parameterNames" and "bufferNames" (the state_dict keys of the parameters and the buffers)."""
     torch.manual_seed(seed)
-    model, resolved, out_len = build(spec_input, layers, DROPOUT_SEED, DROPOUT_STEP)
+    model, resolved, out_len = builder(spec_input, layers, DROPOUT_SEED, DROPOUT_STEP)
     model = model.to(torch.float32)
     with torch.no_grad():
-        for module in model:
+        for module in model.modules():
             if isinstance(module, nn.modules.batchnorm._BatchNorm):
                 module.weight.uniform_(0.5, 1.5)
                 module.bias.uniform_(-0.2, 0.2)
@@ -605,6 +632,10 @@ def make_batch(name, seed, spec_input, layers, samples, comment):
             "mode": json.dumps(mode),
             "dropoutSeed": str(DROPOUT_SEED),
             "dropoutStep": str(DROPOUT_STEP),
+        })
+        if names:
+            fields.update(state_dict_names(model, buffers_after))
+        fields.update({
             "parameters": floats(values),
             "buffers": floats(buffers_before),
             "x": floats(x),
