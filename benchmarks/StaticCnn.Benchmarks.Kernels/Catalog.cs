@@ -22,8 +22,12 @@ public static class Catalog
     /// <summary>Layer networks whose passes used to depend on the data (max pooling's winner search): the probe also runs them over distinct samples.</summary>
     public static readonly string[] DataDependent = ["MaxPool3x3"];
 
+    /// <summary>Networks with residual connections.</summary>
+    public static readonly string[] Graphs = ["ResNet8"];
+
     public static INetwork Create(string name) => name switch
     {
+        "ResNet8" => new ResNet8(),
         "LeNet5" => new LeNet5(),
         "SeedNet" => new SeedNet(),
         "CifarNet" => new CifarNet(),

@@ -19,7 +19,7 @@ public class OnnxRuntimeBenchmarks
     private float[] _inputs = null!;
     private float[] _outputs = null!;
 
-    [Params("LeNet5", "SeedNet", "CifarNet", "SmallVgg")]
+    [Params("LeNet5", "SeedNet", "CifarNet", "SmallVgg", "ResNet8")]
     public string Network { get; set; } = "LeNet5";
 
     [Params(1, 64)]

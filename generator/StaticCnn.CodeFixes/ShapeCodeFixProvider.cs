@@ -38,16 +38,9 @@ public sealed class ShapeCodeFixProvider : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
-            AttributeSyntax? attribute = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
-                .FirstAncestorOrSelf<AttributeSyntax>();
+            (Document document, AttributeSyntax? attribute) = await FixTarget.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
             if (attribute is null)
             {
                 continue;
@@ -60,7 +53,7 @@ public sealed class ShapeCodeFixProvider : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         title,
-                        cancellationToken => Apply(context.Document, attribute, suggestion, cancellationToken),
+                        cancellationToken => Apply(document, attribute, suggestion, cancellationToken),
                         $"{diagnostic.Id}:{suggestion.Argument}={suggestion.Value}"),
                     diagnostic);
             }

@@ -18,7 +18,7 @@ namespace StaticCnn.CodeFixes;
 /// <summary>
 /// SCNN0030 (a residual adds tensors of different shapes): adds a projection shortcut that makes them equal, a
 /// [Block] holding one 1x1 convolution with the block's output channels and the stride that maps the input's size to
-/// the block's output ('same' padding: ceil(N / stride)), declared next to the network, and sets
+/// the block's output ('same' padding: ceil(N / stride)), declared next to the class the [Residual] is on, and sets
 /// <c>Shortcut = typeof(...)</c> on the [Residual]. The analyzer sends the filters as "fix0" ("Shortcut=32|32x16x16")
 /// and the stride as "also0".
 /// </summary>
@@ -32,15 +32,9 @@ public sealed class ShortcutCodeFixProvider : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
-            AttributeSyntax? attribute = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<AttributeSyntax>();
+            (Document document, AttributeSyntax? attribute) = await FixTarget.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
             FixSuggestion? suggestion = FixSuggestion.Read(diagnostic.Properties).FirstOrDefault(s => s.Argument == "Shortcut");
             if (attribute is null || suggestion is null
                 || !diagnostic.Properties.TryGetValue($"also{suggestion.Index}", out string? strideText)
@@ -55,7 +49,7 @@ public sealed class ShortcutCodeFixProvider : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Add a projection shortcut: {conv} ({suggestion.Output})",
-                    cancellationToken => Apply(context.Document, attribute, network, filters, stride, cancellationToken),
+                    cancellationToken => Apply(document, attribute, network, filters, stride, cancellationToken),
                     $"SCNN0030:projection={filters}/{stride}"),
                 diagnostic);
         }

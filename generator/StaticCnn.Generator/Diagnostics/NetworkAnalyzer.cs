@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Parsing;
 using StaticCnn.Generator.Shapes;
@@ -80,12 +81,66 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             AttributeData target = error.LayerIndex > 0 && error.LayerIndex <= parsed.LayerAttributes.Length
                 ? parsed.LayerAttributes[error.LayerIndex - 1]
                 : network;
-            Location location = error.Argument.Length > 0
-                ? ArgumentLocation(target, error.Argument, context) ?? AttributeLocation(target, context)
-                : AttributeLocation(target, context);
-            ImmutableDictionary<string, string?> properties = Properties(error);
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error.Rule), location, properties, error.Message));
+            AttributeData? inner = error.Path.Count > 0 ? Follow(target, error.Path) : null;
+            if (inner is null)
+            {
+                Location location = error.Argument.Length > 0
+                    ? ArgumentLocation(target, error.Argument, context) ?? AttributeLocation(target, context)
+                    : AttributeLocation(target, context);
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error.Rule), location, Properties(error), error.Message));
+                continue;
+            }
+
+            // A block's layer: the error is on the [Residual] or [Concat] that uses the block, and points at the block's own
+            // attribute (the code fixes change it there, which changes every use of the block).
+            Location blockLocation = error.Argument.Length > 0
+                ? ArgumentLocation(inner, error.Argument, context) ?? AttributeLocation(inner, context)
+                : AttributeLocation(inner, context);
+            ImmutableDictionary<string, string?> properties = Properties(error).SetItem("inner", "true");
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(error.Rule), AttributeLocation(target, context), new[] { blockLocation }, properties, error.Message));
         }
+    }
+
+    /// <summary>
+    /// The block attribute <paramref name="path"/> leads to from the network's [Residual] or [Concat]
+    /// (<see cref="ShapeError.Path"/>: which block of the use, then the layer in it, repeated), or null.
+    /// </summary>
+    private static AttributeData? Follow(AttributeData use, EquatableArray<int> path)
+    {
+        AttributeData current = use;
+        for (int i = 0; i + 1 < path.Count; i += 2)
+        {
+            if (BlockType(current, path[i]) is not INamedTypeSymbol block)
+            {
+                return null;
+            }
+
+            var layers = BlockReader.LayerAttributes(block).ToArray();
+            int layer = path[i + 1];
+            if (layer < 1 || layer > layers.Length)
+            {
+                return null;
+            }
+
+            current = layers[layer - 1].Data;
+        }
+
+        return current;
+    }
+
+    /// <summary>Block <paramref name="ordinal"/> of a [Residual] (0: the body, 1: the shortcut) or a [Concat] (the branch).</summary>
+    private static INamedTypeSymbol? BlockType(AttributeData use, int ordinal)
+    {
+        if (use.AttributeClass?.Name == "ResidualAttribute")
+        {
+            return ordinal == 0
+                ? (use.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol)
+                : (use.NamedArguments.FirstOrDefault(a => a.Key == "Shortcut").Value.Value as INamedTypeSymbol);
+        }
+
+        return use.ConstructorArguments.FirstOrDefault() is { Kind: TypedConstantKind.Array } branches && ordinal < branches.Values.Length
+            ? branches.Values[ordinal].Value as INamedTypeSymbol
+            : null;
     }
 
     /// <summary>

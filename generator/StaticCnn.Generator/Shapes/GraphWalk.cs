@@ -45,7 +45,8 @@ internal sealed class GraphWalk
     /// <param name="Site">The network attribute a block's errors go on; 0 for the network's own sequence.</param>
     /// <param name="Depth">Blocks deep.</param>
     /// <param name="Count">Layers in the network's own sequence (its last may not be followed by anything).</param>
-    internal sealed record Scope(string Prefix, string Module, int Site, int Depth, int Count)
+    /// <param name="Trail">Inside a block: the way to it (<see cref="ShapeError.Path"/> without the layer's own position).</param>
+    internal sealed record Scope(string Prefix, string Module, int Site, int Depth, int Count, EquatableArray<int> Trail = default)
     {
         public static Scope Network(int count) => new("", "", 0, 0, count);
 
@@ -85,7 +86,7 @@ internal sealed class GraphWalk
                 _ => Layer(placed, path, source, shape, known, scope),
             };
 
-            Place(errorCount, index, site, scope.InBlock);
+            Place(errorCount, index, site, scope.InBlock ? scope.Trail.Concat(new[] { spec.Index }).ToEquatableArray() : default);
             module++;
         }
 
@@ -110,17 +111,17 @@ internal sealed class GraphWalk
 
     private (int, Shape, bool) Residual(ResidualSpec residual, string label, string path, int source, Shape shape, bool known, Scope scope, int site)
     {
-        if (!Usable(residual.Body, label, site, residual) || (residual.Shortcut is { } s && !Usable(s, label, site, residual)))
+        if (!Usable(residual.Body, label, site, residual, scope) || (residual.Shortcut is { } s && !Usable(s, label, site, residual, scope)))
         {
             Known = false;
             return (source, shape, false);
         }
 
         int first = Layers.Count;
-        (int body, Shape bodyShape, bool bodyKnown) = Sequence(residual.Body.Layers, source, shape, known, Child(scope, label, residual.Body, path + ".body.", site));
+        (int body, Shape bodyShape, bool bodyKnown) = Sequence(residual.Body.Layers, source, shape, known, Child(scope, residual, label, residual.Body, 0, path + ".body.", site));
         int bodyEnd = Layers.Count;
         (int shortcut, Shape shortcutShape, bool shortcutKnown) = residual.Shortcut is { } projection
-            ? Sequence(projection.Layers, source, shape, known, Child(scope, label, projection, path + ".shortcut.", site))
+            ? Sequence(projection.Layers, source, shape, known, Child(scope, residual, label, projection, 1, path + ".shortcut.", site))
             : (source, shape, known);
         if (!bodyKnown || !shortcutKnown)
         {
@@ -130,7 +131,7 @@ internal sealed class GraphWalk
 
         if (bodyShape != shortcutShape)
         {
-            _errors.Add(ResidualMismatch(residual, label, site, shape, bodyShape, shortcutShape, Layers.Skip(first).Take(bodyEnd - first), Layers.Skip(bodyEnd)));
+            Report(scope, residual, ResidualMismatch(residual, label, site, shape, bodyShape, shortcutShape, Layers.Skip(first).Take(bodyEnd - first), Layers.Skip(bodyEnd)));
             Known = false;
             return (source, shape, false);
         }
@@ -147,7 +148,7 @@ internal sealed class GraphWalk
 
     private (int, Shape, bool) Concat(ConcatSpec concat, string label, string path, int source, Shape shape, bool known, Scope scope, int site)
     {
-        if (concat.Branches.Any(b => !Usable(b, label, site, concat)))
+        if (concat.Branches.Any(b => !Usable(b, label, site, concat, scope)))
         {
             Known = false;
             return (source, shape, false);
@@ -156,7 +157,7 @@ internal sealed class GraphWalk
         int operands = concat.Branches.Count + (concat.IncludeInput ? 1 : 0);
         if (operands < 2)
         {
-            _errors.Add(ShapeChecks.Error(Rule.ConcatSizes, site, "",
+            Report(scope, concat, ShapeChecks.Error(Rule.ConcatSizes, site, "",
                 $"{label} concatenates {(operands == 0 ? "nothing" : "a single tensor")}: name at least two blocks, [Concat(typeof(BranchA), typeof(BranchB))], or one with IncludeInput = true."));
             Known = false;
             return (source, shape, false);
@@ -172,7 +173,7 @@ internal sealed class GraphWalk
         for (int i = 0; i < concat.Branches.Count; i++)
         {
             BlockSpec branch = concat.Branches[i];
-            (int end, Shape branchShape, bool branchKnown) = Sequence(branch.Layers, source, shape, known, Child(scope, label, branch, $"{path}.branches.{Format.Int(i)}.", site));
+            (int end, Shape branchShape, bool branchKnown) = Sequence(branch.Layers, source, shape, known, Child(scope, concat, label, branch, i, $"{path}.branches.{Format.Int(i)}.", site));
             allKnown &= branchKnown;
             inputs.Add((end, branchShape, $"branch {Format.Int(i + 1)} ({branch.Name})"));
         }
@@ -186,7 +187,7 @@ internal sealed class GraphWalk
         string sizes = string.Join(", ", inputs.Select(x => $"{x.Name} {x.Shape}"));
         if (inputs.Any(x => x.Shape.Flat))
         {
-            _errors.Add(ShapeChecks.Error(Rule.ConcatSizes, site, "",
+            Report(scope, concat, ShapeChecks.Error(Rule.ConcatSizes, site, "",
                 $"{label} concatenates along the channels, which flat data has none of: {sizes}. Concatenate before the data is flattened, or end every branch before its Dense layers."));
             Known = false;
             return (source, shape, false);
@@ -194,7 +195,7 @@ internal sealed class GraphWalk
 
         if (inputs.Any(x => x.Shape.H != inputs[0].Shape.H || x.Shape.W != inputs[0].Shape.W))
         {
-            _errors.Add(ShapeChecks.Error(Rule.ConcatSizes, site, "",
+            Report(scope, concat, ShapeChecks.Error(Rule.ConcatSizes, site, "",
                 $"{label} stacks its operands along the channels, so their heights and widths must agree: {sizes}. Give every branch the same strides and 'same' padding (PaddingMode = PaddingMode.Same), or pool the larger ones."));
             Known = false;
             return (source, shape, false);
@@ -205,7 +206,7 @@ internal sealed class GraphWalk
         var node = concat with { Index = Layers.Count + 1, Label = label, Site = site };
         if (!ShapeChecks.Fits(_errors, node, label, output, channels * output.H * output.W))
         {
-            Place(_errors.Count - 1, node.Index, site, false);
+            Place(_errors.Count - 1, node.Index, site, scope.InBlock ? scope.Trail.Concat(new[] { UseIndex(concat) }).ToEquatableArray() : default);
             Known = false;
             return (source, shape, false);
         }
@@ -219,8 +220,17 @@ internal sealed class GraphWalk
         return (node.Index, output, true);
     }
 
-    private static Scope Child(Scope scope, string label, BlockSpec block, string module, int site) =>
-        new($"{label} › {block.Name} › ", module, site, scope.Depth + 1, 0);
+    /// <summary>The scope of block <paramref name="ordinal"/> (body 0, shortcut 1, or the branch) of <paramref name="use"/>.</summary>
+    private static Scope Child(Scope scope, LayerSpec use, string label, BlockSpec block, int ordinal, string module, int site)
+    {
+        // The way to the use: nothing for a network's own attribute, else the enclosing block's trail and the use's position in it.
+        IEnumerable<int> toUse = scope.InBlock ? scope.Trail.Concat(new[] { UseIndex(use) }) : Array.Empty<int>();
+        return new($"{label} › {block.Name} › ", module, site, scope.Depth + 1, 0, toUse.Concat(new[] { ordinal }).ToEquatableArray());
+    }
+
+    /// <summary>The use's position in its own sequence, from its label ("... › Residual #2").</summary>
+    private static int UseIndex(LayerSpec use) =>
+        int.Parse(use.Name.Substring(use.Name.LastIndexOf('#') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
     private void Add(LayerShape layer)
     {
@@ -229,23 +239,24 @@ internal sealed class GraphWalk
         BufferTotal += layer.BufferCount;
     }
 
-    /// <summary>Errors about the layer at <paramref name="index"/> go on the attribute at <paramref name="site"/>; a block's lose their argument (it is the block's).</summary>
-    private void Place(int from, int index, int site, bool inBlock)
+    /// <summary>
+    /// Errors about the layer at <paramref name="index"/> go on the network's attribute at <paramref name="site"/>; a
+    /// block's layer's carry the <paramref name="path"/> to its own attribute (<see cref="ShapeError.Path"/>).
+    /// </summary>
+    private void Place(int from, int index, int site, EquatableArray<int> path)
     {
         for (int i = from; i < _errors.Count; i++)
         {
             ShapeError error = _errors[i];
-            if (error.LayerIndex == index && (site != index || inBlock))
+            if (error.LayerIndex == index && error.Path.Count == 0 && (site != index || path.Count > 0))
             {
-                _errors[i] = inBlock
-                    ? error with { LayerIndex = site, Argument = "", Suggestions = EquatableArray<FitSuggestion>.Empty }
-                    : error with { LayerIndex = site };
+                _errors[i] = error with { LayerIndex = site, Path = path };
             }
         }
     }
 
     /// <summary>Reports what is wrong with a block read for <paramref name="use"/>; true when it has nothing wrong.</summary>
-    private bool Usable(BlockSpec block, string label, int site, LayerSpec use)
+    private bool Usable(BlockSpec block, string label, int site, LayerSpec use, Scope scope)
     {
         string setter = use.Kind == LayerKind.Residual ? "[Residual(typeof(" + block.Name + "), ...)]" : "[Concat(..., typeof(" + block.Name + "), ...)]";
         ShapeError? error = block.Problem switch
@@ -267,9 +278,13 @@ internal sealed class GraphWalk
             return true;
         }
 
-        _errors.Add(error);
+        Report(scope, use, error);
         return false;
     }
+
+    /// <summary>An error of a [Residual] or [Concat] itself: on the network's attribute, with the way to the use when it sits in a block.</summary>
+    private void Report(Scope scope, LayerSpec use, ShapeError error) =>
+        _errors.Add(scope.InBlock ? error with { Path = scope.Trail.Concat(new[] { UseIndex(use) }).ToEquatableArray() } : error);
 
     private static IEnumerable<string> Setters(string detail)
     {

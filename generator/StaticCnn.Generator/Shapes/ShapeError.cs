@@ -60,4 +60,14 @@ internal sealed record ShapeError(
     int LayerIndex,
     string Argument,
     string Message,
-    EquatableArray<FitSuggestion> Suggestions);
+    EquatableArray<FitSuggestion> Suggestions)
+{
+    /// <summary>
+    /// For an error about a layer inside a block: the way from the network's attribute at <see cref="LayerIndex"/> to
+    /// the block's attribute the error is about, as pairs (which block of the use: 0 the body, 1 the shortcut, or the
+    /// branch; then the layer's 1-based position in that block), so that the analyzer can point at it and the code
+    /// fixes change it there. Empty for the network's own layers. <see cref="Argument"/> and the suggestions are then
+    /// the block's attribute's.
+    /// </summary>
+    public EquatableArray<int> Path { get; init; }
+}

@@ -120,6 +120,45 @@ public sealed class GraphDiagnosticTests
     }
 
     [Fact]
+    public void ABlockLayerErrorPointsAtTheBlocksAttributeAndItsFixChangesTheBlock()
+    {
+        string source = Source("""
+            [Network(3, 7, 7)]
+            [Residual(typeof(Odd))]
+            [Dense(2)]
+            """, "[Block] [Conv2D(3, 3, stride: 3)] [ReLU] public partial class Odd;");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.AnalyzerDiagnostics);
+        Assert.Equal("stride: 3", GeneratorHarness.SourceText(Microsoft.CodeAnalysis.Diagnostic.Create(diagnostic.Descriptor, Assert.Single(diagnostic.AdditionalLocations))));
+
+        IReadOnlyList<(string Title, string Fixed)> fixes = CodeFixHarness.Fixes(new ShapeCodeFixProvider(), source, "SCNN0006");
+        (string _, string text) = Assert.Single(fixes, f => f.Title.StartsWith("Use stride 2", System.StringComparison.Ordinal));
+        Assert.Contains("[Block] [Conv2D(3, 3, stride: 2)] [ReLU] public partial class Odd;", text);
+        Assert.Contains("[Residual(typeof(Odd))]", text);
+
+        // The block now fits its input; strided, it no longer matches the identity shortcut, which is the next error.
+        Assert.Equal(["SCNN0030"], GeneratorHarness.Run(text).AnalyzerDiagnostics.Select(d => d.Id));
+    }
+
+    [Fact]
+    public void AWrongShortcutInsideABlockIsFixedInTheBlock()
+    {
+        string source = Source("""
+            [Network(16, 16, 16)]
+            [Concat(typeof(Stage), typeof(Half), Filters = 16)]
+            [Dense(2)]
+            """, BasicBlock + "\n[Block] [ReLU] [Residual(typeof(BasicBlock), Filters = Block.Filters, Stride = 2)] public partial class Stage;\n[Block] [MaxPool2D(2)] public partial class Half;");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        string message = DiagnosticAssert.SingleError(run, "SCNN0030", "Concat(typeof(Stage), typeof(Half), Filters = 16)");
+        Assert.StartsWith("Concat #1 › Stage › Residual #2 adds tensors of different shapes", message);
+
+        (string _, string text) = Assert.Single(CodeFixHarness.Fixes(new ShortcutCodeFixProvider(), source, "SCNN0030"));
+        Assert.Contains("[Residual(typeof(BasicBlock), Filters = Block.Filters, Stride = 2, Shortcut = typeof(Projection16Stride2))]", text);
+        GeneratorRun after = GeneratorHarness.Run(text);
+        Assert.True(after.AllDiagnostics.IsEmpty, text + "\n" + GeneratorHarness.Describe(after.AllDiagnostics));
+    }
+
+    [Fact]
     public void Scnn0031ConcatOfDifferentSizes()
     {
         GeneratorRun run = GeneratorHarness.Run(Source("""

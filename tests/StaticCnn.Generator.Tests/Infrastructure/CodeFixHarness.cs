@@ -53,7 +53,8 @@ internal static class CodeFixHarness
         document = workspace.CurrentSolution.GetDocument(documentId)!;
 
         SyntaxTree tree = document.GetSyntaxTreeAsync().GetAwaiter().GetResult()!;
-        Diagnostic mapped = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, diagnostic.Location.SourceSpan), diagnostic.Properties,
+        Diagnostic mapped = Diagnostic.Create(diagnostic.Descriptor, Location.Create(tree, diagnostic.Location.SourceSpan),
+            diagnostic.AdditionalLocations.Select(l => Location.Create(tree, l.SourceSpan)), diagnostic.Properties,
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, mapped, (action, _) => actions.Add(action), CancellationToken.None);

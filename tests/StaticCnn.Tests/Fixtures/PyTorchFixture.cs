@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using StaticCnn.Reference;
 
@@ -119,6 +120,12 @@ public sealed record PyTorchFixture(
     /// <summary>The training step of the dropout masks (JSON "dropoutStep").</summary>
     public long? DropoutStep { get; init; }
 
+    /// <summary>PyTorch's state_dict keys of the parameters, in order (JSON "parameterNames"; graph fixtures only).</summary>
+    public string[] ParameterNames { get; init; } = [];
+
+    /// <summary>PyTorch's state_dict keys of the buffers, in order (JSON "bufferNames"; graph fixtures only).</summary>
+    public string[] BufferNames { get; init; } = [];
+
     public int Channels => Input[0];
 
     public int Height => Input[1];
@@ -162,6 +169,8 @@ public sealed record PyTorchFixture(
             BuffersAfter = root.TryGetProperty("buffersAfter", out JsonElement after) ? Floats(after) : [],
             DropoutSeed = OptionalInt(root, "dropoutSeed"),
             DropoutStep = root.TryGetProperty("dropoutStep", out JsonElement step) ? step.GetInt64() : null,
+            ParameterNames = root.TryGetProperty("parameterNames", out JsonElement parameterNames) ? [.. parameterNames.EnumerateArray().Select(e => e.GetString()!)] : [],
+            BufferNames = root.TryGetProperty("bufferNames", out JsonElement bufferNames) ? [.. bufferNames.EnumerateArray().Select(e => e.GetString()!)] : [],
         };
         if (fixture.Samples < 1
             || fixture.X.Length % fixture.Samples != 0
