@@ -28,15 +28,22 @@ internal static class NetworkPlanner
         error = null;
         var plan = new NetworkPlan(spec, shapes);
         int maxKernel = 1;
+        LayerShape widest = shapes.Layers[0];
         foreach (LayerShape layer in shapes.Layers)
         {
-            maxKernel = Math.Max(maxKernel, Math.Max(layer.Window.SpanHeight, layer.Window.SpanWidth));
+            int span = Math.Max(layer.Window.SpanHeight, layer.Window.SpanWidth);
+            if (span > maxKernel)
+            {
+                maxKernel = span;
+                widest = layer;
+            }
         }
 
         long slack = RoundUp((Blocking.MaxLanes * 4L) + maxKernel + Blocking.MaxLanes, Blocking.MaxLanes);
         if (slack > int.MaxValue / 4)
         {
-            error = TooLarge(spec, shapes.Layers[0], slack);
+            // The zeros after every buffer must cover the widest window's row: reported on that window's layer.
+            error = TooLarge(spec, widest, slack);
             return null;
         }
 

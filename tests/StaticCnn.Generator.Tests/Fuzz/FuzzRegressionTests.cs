@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using StaticCnn.Generator.Tests.Infrastructure;
 using Xunit;
 
@@ -122,5 +123,27 @@ public sealed class FuzzRegressionTests
         // Run checks that the generator did not throw; the file it writes stays an ordinary size.
         GeneratorRun run = GeneratorHarness.Run(declaration.Source(0));
         Assert.True(run.SingleGeneratedText.Length < 2_000_000, $"{run.SingleGeneratedText.Length} characters generated");
+    }
+
+    /// <summary>
+    /// Seen once by the fuzz (the run before it passed): a 'same' max pool with a 2^31 - 1 window and a stride of
+    /// 1,000,000 over 4x6. The zeros the generator keeps after every buffer must cover the widest window row, which no
+    /// array holds: SCNN0010, which the fuzz's model did not expect (it now counts window spans as huge), and which was
+    /// placed on the first layer instead of the pooling layer.
+    /// </summary>
+    [Fact]
+    public void AnEnormousSamePoolingWindowIsReportedNotThrown()
+    {
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 3, 4, 6, null, new[]
+        {
+            new FuzzLayer("Sigmoid", 0, 0, 0, 0, null, 0f),
+            new FuzzLayer("MaxPool2D", int.MaxValue, 0, 6, 0, null, 0f) { Window = new FuzzWindow(StrideHeight: 1_000_000, PaddingMode: 2) },
+            new FuzzLayer("ReLU6", 0, 0, 0, 0, null, 0f),
+        });
+
+        GeneratorFuzzTests.CheckOne(declaration, declaration.Source(0));
+        Diagnostic error = Assert.Single(GeneratorHarness.Run(declaration.Source(0)).AnalyzerDiagnostics);
+        Assert.Equal("SCNN0010", error.Id);
+        Assert.StartsWith("MaxPool2D #2:", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -62,6 +62,10 @@ public sealed class GeneratorFuzzTests
     internal static void RunOne(FuzzDeclaration declaration, string source) =>
         Check(new[] { declaration }, new[] { source }, expectValid: true);
 
+    /// <summary>The property test's checks on one declaration, valid or not (a regression case).</summary>
+    internal static void CheckOne(FuzzDeclaration declaration, string source) =>
+        Check(new[] { declaration }, new[] { source }, expectValid: false);
+
     private static void CheckBatch(FuzzDeclaration[] batch) =>
         Check(batch, batch.Select((d, i) => d.Source(i)).ToArray(), expectValid: false);
 
@@ -236,7 +240,8 @@ public sealed class GeneratorFuzzTests
             (int C, int H, int W) output = shapes.OutputShapes[i];
             (int top, int bottom, int left, int right) = shapes.Paddings[i];
             if ((long)input.C * ((long)input.H + top + bottom) * ((long)input.W + left + right) >= limit
-                || (long)output.C * output.H * output.W >= limit)
+                || (long)output.C * output.H * output.W >= limit
+                || WindowSpan(shapes.Layers[i]) >= limit)
             {
                 return true;
             }
@@ -244,6 +249,18 @@ public sealed class GeneratorFuzzTests
 
         return false;
     }
+
+    /// <summary>
+    /// The widest window row or column of a layer (kernel times dilation): the generator puts that many zeros after
+    /// every buffer, so a window of millions of cells is SCNN0010 even when its output is small.
+    /// </summary>
+    private static long WindowSpan(RefLayer layer) => layer switch
+    {
+        RefConv2D c => Math.Max(((long)(c.KernelHeight != 0 ? c.KernelHeight : c.KernelSize) - 1) * c.DilationHeight + 1, ((long)(c.KernelWidth != 0 ? c.KernelWidth : c.KernelSize) - 1) * c.DilationWidth + 1),
+        RefMaxPool2D m => Math.Max(m.KernelHeight != 0 ? m.KernelHeight : m.Size, m.KernelWidth != 0 ? m.KernelWidth : m.Size),
+        RefAvgPool2D a => Math.Max(a.KernelHeight != 0 ? a.KernelHeight : a.Size, a.KernelWidth != 0 ? a.KernelWidth : a.Size),
+        _ => 0,
+    };
 
     /// <summary>Counts what the property test saw (not the regression cases, which run the same checks).</summary>
     private static void Count(ref long counter, bool regression)
