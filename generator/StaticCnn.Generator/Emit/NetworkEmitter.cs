@@ -647,13 +647,21 @@ internal static class NetworkEmitter
                     w.Line($"//     with layer {affine.Layer}'s BatchNorm folded in: y = scale * y + shift per channel, scale and shift from the running statistics");
                 }
 
-                if (layer.ForwardPerSlot)
+                string statement = layer.ForwardStatement;
+                if (layer.PooledOutput is { } pooled && plan.Pool is { } pool)
                 {
-                    PerSlot(w, slots, false, layer.ForwardStatement);
+                    // Its output shares memory with outputs no longer alive: the zeros around it are put back.
+                    statement += $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset - pool.Slack}), {pool.Slack}); " +
+                        $"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset + pooled.Length}), {NetworkPlanner.RoundUp(pooled.Length, Blocking.MaxLanes) - pooled.Length + pool.Slack});";
+                }
+
+                if (layer.ForwardPerSlot || layer.PooledOutput is not null)
+                {
+                    PerSlot(w, slots, false, statement);
                 }
                 else
                 {
-                    w.Line(layer.ForwardStatement);
+                    w.Line(statement);
                 }
             }
 

@@ -116,6 +116,9 @@ internal sealed class NetworkPlan
     /// </summary>
     public NetworkPlan? Inference { get; set; }
 
+    /// <summary>An inference plan's layer outputs planned by liveness (null for a training plan).</summary>
+    public OutputPool? Pool { get; set; }
+
     /// <summary>This is an inference plan: its kernels are called with the transformed array in place of the gradients.</summary>
     public bool IsInference { get; set; }
 }
@@ -159,6 +162,12 @@ internal abstract class LayerPlan
 
     /// <summary>"Layer3Conv2D" ("Infer3Conv2D" in an inference plan): the prefix of this layer's generated methods.</summary>
     public string MethodPrefix => $"{(Inference ? "Infer" : "Layer")}{Shape.Index}{Shape.Kind}";
+
+    /// <summary>
+    /// In an inference plan: the layer's output when it is a place in the liveness pool (<see cref="OutputPool"/>), whose
+    /// margin and slack the inference pass clears after the layer writes it; null otherwise.
+    /// </summary>
+    public BufferPlan? PooledOutput { get; set; }
 
     /// <summary>The layer belongs to an inference plan (<see cref="NetworkPlan.Inference"/>).</summary>
     public bool Inference { get; set; }

@@ -127,11 +127,45 @@ internal static class NetworkPlanner
     /// in buffers of their own after the training plan's, but a BatchNorm right after a convolution or dense layer folded
     /// into that layer (its evaluation-mode scale and shift applied to the layer's outputs as they are stored, so that a
     /// ReLU after it fuses with the layer as it would without the BatchNorm) and Dropout, the identity at inference,
-    /// left out. Other BatchNorms (after pooling, on the input) stay as evaluation-mode layers.
+    /// left out. Other BatchNorms (after pooling, on the input) stay as evaluation-mode layers. Its layer outputs are
+    /// planned by liveness (<see cref="OutputPool"/>): laid out once to learn which layer reads which output last, then
+    /// again with the outputs packed into one region where those not alive at the same time share memory.
     /// </summary>
     private static NetworkPlan? PlanInference(NetworkSpec spec, NetworkShapes shapes, NetworkPlan training, Workspace workspace, out ShapeError? error)
     {
+        var checkpoint = workspace.Checkpoint();
+        var pool = new OutputPool(training.Slack);
+        workspace.Pool = pool;
+        try
+        {
+            if (LayOutInference(spec, shapes, training, workspace, pool, out error) is not { } recorded)
+            {
+                return null;
+            }
+
+            pool.Use(recorded.Last.Output, int.MaxValue); // the caller reads the network's output after the pass
+            workspace.Restore(checkpoint);
+            pool.Assign(workspace.Length);
+            workspace.Reserve(pool.Base - workspace.Length + pool.Length);
+            if (LayOutInference(spec, shapes, training, workspace, pool, out error) is not { } plan)
+            {
+                return null;
+            }
+
+            plan.Pool = pool;
+            return plan;
+        }
+        finally
+        {
+            workspace.Pool = null;
+        }
+    }
+
+    /// <summary>One layout of the inference plan (<see cref="PlanInference"/>); the second one also fuses and completes it.</summary>
+    private static NetworkPlan? LayOutInference(NetworkSpec spec, NetworkShapes shapes, NetworkPlan training, Workspace workspace, OutputPool pool, out ShapeError? error)
+    {
         error = null;
+        bool final = pool.Offsets is not null;
         var plan = new NetworkPlan(spec, shapes, training.Readers) { IsInference = true, Slack = training.Slack, Input = training.Input, InputGradient = training.InputGradient };
         var outputs = new Dictionary<int, (BufferPlan Output, BufferPlan Gradient)> { [0] = (training.Input, training.InputGradient) };
         var skipped = new HashSet<int>();
@@ -158,6 +192,9 @@ internal static class NetworkPlanner
                 gradients.Add(outputs[source].Gradient);
             }
 
+            int step = plan.Layers.Count;
+            workspace.Step = step;
+            int buffers = training.Buffers.Count;
             LayerPlan layerPlan = layer.Definition.Plan(layer, new PlanContext(plan, workspace, inputs, gradients, training));
             layerPlan.Inference = true;
             if (training.Readers.SoleReader(layer.Index) is { Kind: LayerKind.BatchNorm } batchNorm && Folds(layer))
@@ -171,17 +208,32 @@ internal static class NetworkPlanner
                 return null;
             }
 
+            foreach (BufferPlan input in inputs)
+            {
+                pool.Use(input, step);
+            }
+
+            pool.Use(layerPlan.Output, step);
+            if (final && !ReferenceEquals(layerPlan.Output, inputs[0]) && training.Buffers.IndexOf(layerPlan.Output, buffers) >= 0)
+            {
+                // Its output is a new place in the pool: the zeros around it are restored after it is written.
+                layerPlan.PooledOutput = layerPlan.Output;
+            }
+
             plan.Layers.Add(layerPlan);
             outputs[layer.Index] = (layerPlan.Output, layerPlan.OutputGradient);
         }
 
-        FuseReaders(plan, skipped);
-        foreach (LayerPlan layer in plan.Layers)
+        workspace.NamePrefix = "";
+        if (final)
         {
-            layer.Complete();
+            FuseReaders(plan, skipped);
+            foreach (LayerPlan layer in plan.Layers)
+            {
+                layer.Complete();
+            }
         }
 
-        workspace.NamePrefix = "";
         return plan;
     }
 
@@ -252,5 +304,5 @@ internal static class NetworkPlanner
 
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    private static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
+    public static long RoundUp(long value, long multiple) => (value + multiple - 1) / multiple * multiple;
 }

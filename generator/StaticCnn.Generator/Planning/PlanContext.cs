@@ -67,13 +67,13 @@ internal sealed class PlanContext
     {
         int n = layer.Index;
         bool reluInPlace = ReluInPlaceAfter(layer);
-        BufferPlan output = Workspace.Add($"X{n}", layer.Output.Length,
-            $"[{n}] {layer.Kind} output {layer.Output}{(reluInPlace ? $", through layer {n + 1}'s ReLU in place" : "")}");
+        BufferPlan output = Workspace.AddOutput($"X{n}", layer.Output.Length,
+            $"[{n}] {layer.Kind} output {layer.Output}{(reluInPlace ? $", through layer {n + 1}'s ReLU in place" : "")}", gradient: false);
         BufferPlan outputGradient = AddOutputGradient(layer);
         return (output, outputGradient);
     }
 
     /// <summary>The layer's output gradient buffer (G{n}) alone, for a layer that writes its output in place.</summary>
     public BufferPlan AddOutputGradient(LayerShape layer) =>
-        Workspace.Add($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}");
+        Workspace.AddOutput($"G{layer.Index}", layer.Output.Length, $"[{layer.Index}] dLoss/dOutput {layer.Output}", gradient: true);
 }

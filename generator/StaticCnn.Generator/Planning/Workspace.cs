@@ -28,6 +28,61 @@ internal sealed class Workspace
         return buffer;
     }
 
+    /// <summary>
+    /// While the inference plan is laid out: records each layer output and output gradient (<see cref="AddOutput"/>)
+    /// for the liveness pass, or, once <see cref="OutputPool.Offsets"/> are assigned, places them in the pool.
+    /// </summary>
+    public OutputPool? Pool { get; set; }
+
+    /// <summary>The inference layer being planned (its position in the inference plan), for the pool's lifetimes.</summary>
+    public int Step { get; set; }
+
+    /// <summary>
+    /// A layer's output (or its output gradient: <paramref name="gradient"/>): an ordinary buffer, or, in an inference plan
+    /// with a pool, a place in the pool shared with outputs that are not alive at the same time.
+    /// </summary>
+    public BufferPlan AddOutput(string name, long length, string comment, bool gradient)
+    {
+        if (Pool is not { } pool)
+        {
+            return Add(name, length, comment);
+        }
+
+        if (pool.Offsets is null)
+        {
+            BufferPlan recorded = Add(name, length, comment);
+            pool.Record(recorded, Step, gradient);
+            return recorded;
+        }
+
+        BufferPlan placed = pool.Place(NamePrefix + name, length, comment);
+        _plan.Buffers.Add(placed);
+        return placed;
+    }
+
+    /// <summary>
+    /// Scratch only the backward pass touches. An inference plan never runs backward, so there it is a place in the pool
+    /// alive for its own layer only (it shares memory with everything else); in a training plan an ordinary buffer.
+    /// </summary>
+    public BufferPlan AddBackward(string name, long length, string comment) =>
+        Pool is null ? Add(name, length, comment) : AddOutput(name, length, comment + "; backward only, never touched at inference", gradient: true);
+
+    /// <summary>What <see cref="Length"/>, the plan's buffer lists and the transformed length were: a checkpoint to return to.</summary>
+    public (long Length, long Transformed, int Buffers, int TransformedBuffers) Checkpoint() =>
+        (Length, TransformedLength, _plan.Buffers.Count, _plan.TransformedBuffers.Count);
+
+    /// <summary>Forgets every buffer handed out since <paramref name="checkpoint"/>.</summary>
+    public void Restore((long Length, long Transformed, int Buffers, int TransformedBuffers) checkpoint)
+    {
+        Length = checkpoint.Length;
+        TransformedLength = checkpoint.Transformed;
+        _plan.Buffers.RemoveRange(checkpoint.Buffers, _plan.Buffers.Count - checkpoint.Buffers);
+        _plan.TransformedBuffers.RemoveRange(checkpoint.TransformedBuffers, _plan.TransformedBuffers.Count - checkpoint.TransformedBuffers);
+    }
+
+    /// <summary>Skips <paramref name="length"/> floats (the pool's region) without naming a buffer.</summary>
+    public void Reserve(long length) => Length = RoundUp(Length, Blocking.MaxLanes) + length;
+
     public BufferPlan Add(string name, long length, string comment)
     {
         long offset = RoundUp(Length, Blocking.MaxLanes);

@@ -98,7 +98,7 @@ internal static class ConvPlanner
             int gradientStride = RoundUp(margin + plane + Blocking.MaxColumnFloats, Blocking.MaxLanes);
             plan.WideGradientMargin = margin;
             plan.WideGradientRowStride = gradientStride;
-            plan.WideGradient = workspace.Add($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
+            plan.WideGradient = workspace.AddBackward($"WG{n}", (long)oc * gradientStride, $"[{n}] output gradient on rows of width {wp}, zero margins");
 
             if (groups == 1 && oc >= OuterProductFilters)
             {
@@ -132,7 +132,7 @@ internal static class ConvPlanner
             RegisterBlock narrowX = Blocking.ForGemm(icG, columnsX, wide: false, map: mapX), wideX = Blocking.ForGemm(icG, columnsX, wide: true, map: mapX);
             int paddedStride = Blocking.RowStride(columnsX, narrowX, wideX);
             plan.PaddedGradientRowStride = paddedStride;
-            plan.PaddedGradient = workspace.Add($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
+            plan.PaddedGradient = workspace.AddBackward($"PG{n}", (long)ic * paddedStride, $"[{n}] input gradient over the padded {hp}x{wp} grid");
             var backLoops = new List<TapLoop>();
             List<Tap> backTaps = WindowTaps(kh, kw, dh * wp, dw, backLoops, ocG, taps, gradientStride, forward: false, CodeBudget.UnrollWindow(taps, narrowX, wideX), fanIn);
 
@@ -170,11 +170,11 @@ internal static class ConvPlanner
             }
 
             plan.WideGradientRowStride = stride;
-            plan.WideGradient = workspace.Add($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
+            plan.WideGradient = workspace.AddBackward($"WG{n}", (long)oc * stride, $"[{n}] output gradient rows, zero past {columns}");
             AddChannelGroups(plan, oc, columns, plan.WideGradient.Offset, stride, plan.Columns.Offset, stride, fanIn, layer.ParameterOffset, fanIn,
                 $"{plan.MethodPrefix}WeightGradient", groupRows, fanIn * stride);
 
-            plan.ColumnGradient = workspace.Add($"CG{n}", (long)rows * stride, $"[{n}] gradient of the im2col columns");
+            plan.ColumnGradient = workspace.AddBackward($"CG{n}", (long)rows * stride, $"[{n}] gradient of the im2col columns");
 
             // Column row r (group g = r / fanIn) reads W[g*K/G + o][r - g*fanIn]: row-linear r, plus (K/G - 1)*fanIn per group.
             plan.ColumnGradientGemm = new TapGemm($"{plan.MethodPrefix}ColumnGradient", rows, narrowC, wideC, columns,
@@ -184,7 +184,7 @@ internal static class ConvPlanner
                 GroupRows: groups > 1 ? fanIn : 0, AGroupStep: fanIn * (ocG - 1), BGroupStep: ocG * stride);
             plan.PaddedGradientRowStride = plane;
             plan.PaddedGradient = plan.CopiesIntoPadded
-                ? workspace.Add($"PG{n}", (long)ic * plane, $"[{n}] input gradient over the padded {hp}x{wp} grid")
+                ? workspace.AddBackward($"PG{n}", (long)ic * plane, $"[{n}] input gradient over the padded {hp}x{wp} grid")
                 : inputGradient;
         }
 
@@ -340,7 +340,7 @@ internal static class ConvPlanner
         int positionStride = OddLines((long)v + ((long)rows * tileStride));
         BufferPlan u = workspace.AddTransformed($"U{n}{suffix}", 16L * uStride, $"[{n}] Winograd U{suffix}: 16 positions of {rows} {rowName} x {reduction} {reductionName}, {uStride} apart");
         BufferPlan cache = workspace.AddTransformed($"UC{n}{suffix}", layer.WeightCount, $"[{n}] the weights U{suffix} was computed from");
-        BufferPlan positions = workspace.Add($"WN{n}{suffix}", 16L * positionStride, $"[{n}] Winograd{(suffix.Length > 0 ? " (input gradient)" : "")}: 16 positions, {positionStride} apart, of V {reduction}x{tiles} and M {rows}x{tiles} for a chunk of {chunkRows} tile rows (rows of {tileStride})");
+        BufferPlan positions = (suffix.Length > 0 ? (System.Func<string, long, string, BufferPlan>)workspace.AddBackward : workspace.Add)($"WN{n}{suffix}", 16L * positionStride, $"[{n}] Winograd{(suffix.Length > 0 ? " (input gradient)" : "")}: 16 positions, {positionStride} apart, of V {reduction}x{tiles} and M {rows}x{tiles} for a chunk of {chunkRows} tile rows (rows of {tileStride})");
         int vOffset = positions.Offset, mOffset = positions.Offset + v;
         var gemm = new TapGemm(gemmName, rows, narrow, wide, tiles,
             Operand.Gradients, u.Offset, reduction, vOffset,
@@ -505,8 +505,8 @@ internal static class ConvPlanner
         // Only the output pixels: the GEMM walks the output rows (oy) and their valid columns (ox), not the wrapped ones.
         int ho = plan.Shape.Output.H, wo = plan.Shape.Output.W;
         int pixels = ho * wo;
-        plan.TransposedGradient = workspace.Add($"DYT{n}", (long)pixels * stride, $"[{n}] dY transposed: {pixels} pixels x {oc} filters (rows of {stride})");
-        plan.TransposedWeightGradient = workspace.Add($"DWT{n}", (long)kh * kw * ic * stride, $"[{n}] dW transposed: {kh * kw} taps x {ic} channels x {oc} filters");
+        plan.TransposedGradient = workspace.AddBackward($"DYT{n}", (long)pixels * stride, $"[{n}] dY transposed: {pixels} pixels x {oc} filters (rows of {stride})");
+        plan.TransposedWeightGradient = workspace.AddBackward($"DWT{n}", (long)kh * kw * ic * stride, $"[{n}] dW transposed: {kh * kw} taps x {ic} channels x {oc} filters");
         for (int ky = 0; ky < kh; ky++)
         {
             for (int kx = 0; kx < kw; kx++)

@@ -136,7 +136,7 @@ internal sealed class PoolLayer : LayerDefinition
         }
         else if (plan.CopiesIntoPadded)
         {
-            plan.PaddedGradient = workspace.Add($"PG{n}", (long)c * hp * wp, $"[{n}] input gradient over the padded {hp}x{wp} grid");
+            plan.PaddedGradient = workspace.AddBackward($"PG{n}", (long)c * hp * wp, $"[{n}] input gradient over the padded {hp}x{wp} grid");
         }
 
         return plan;
