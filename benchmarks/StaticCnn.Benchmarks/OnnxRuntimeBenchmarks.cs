@@ -12,15 +12,36 @@ namespace StaticCnn.Benchmarks;
 /// allocates nothing). ONNX Runtime is the baseline of each row pair.
 /// </summary>
 [MemoryDiagnoser]
-public class OnnxRuntimeBenchmarks
+public class OnnxRuntimeBenchmarks : OnnxRuntimeComparison
+{
+    /// <summary>The networks of the first speed bars (sequential).</summary>
+    [Params("LeNet5", "SeedNet", "CifarNet", "SmallVgg")]
+    public override string Network { get; set; } = "LeNet5";
+}
+
+/// <summary>
+/// ResNet-8 (MLPerf Tiny's image classifier: residual connections, BatchNorm folded at inference) against ONNX Runtime,
+/// as <see cref="OnnxRuntimeBenchmarks"/> does for the sequential networks:
+/// <c>dotnet run -c Release --project benchmarks/StaticCnn.Benchmarks -- --filter '*GraphOnnxRuntimeBenchmarks*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class GraphOnnxRuntimeBenchmarks : OnnxRuntimeComparison
+{
+    /// <summary>Networks with blocks.</summary>
+    [Params("ResNet8")]
+    public override string Network { get; set; } = "ResNet8";
+}
+
+/// <summary>The comparison itself: one network, one batch size, the generated code against ONNX Runtime.</summary>
+public abstract class OnnxRuntimeComparison
 {
     private INetwork _network = null!;
     private OnnxRuntimeRunner _onnx = null!;
     private float[] _inputs = null!;
     private float[] _outputs = null!;
 
-    [Params("LeNet5", "SeedNet", "CifarNet", "SmallVgg", "ResNet8")]
-    public string Network { get; set; } = "LeNet5";
+    /// <summary>The network's name in <see cref="Catalog"/>.</summary>
+    public abstract string Network { get; set; }
 
     [Params(1, 64)]
     public int Batch { get; set; } = 1;

@@ -9,13 +9,14 @@ namespace StaticCnn.Generator.Planning;
 /// is laid out twice: the first time every output gets a buffer of its own and is recorded here with the step that
 /// made it; <see cref="Assign"/> then packs them (first fit, in the order they were made) into one region, and the
 /// second layout places each output there. An output gradient is never touched by the inference plan (it has no
-/// backward), so its lifetime is its own step. Each place is the buffer between a margin and the slack of zeros, which
+/// backward), so its lifetime is its own step; scratch only backward touches overlaps the others (the inference plan's
+/// backward kernels are emitted but never called). Each place is the buffer between a margin and the slack of zeros, which
 /// the inference pass clears after the layer writes the buffer (<see cref="LayerPlan.PooledOutputs"/>): kernels may read
 /// a vector past either end of their input and expect zeros or masked lanes there, as after any buffer.
 /// </summary>
 internal sealed class OutputPool
 {
-    private readonly List<(BufferPlan Buffer, int Made, bool Gradient)> _recorded = new();
+    private readonly List<(BufferPlan Buffer, int Made, bool Gradient, bool Dead)> _recorded = new();
     private readonly List<int> _lastUse = new();
     private int _placed;
 
@@ -36,9 +37,13 @@ internal sealed class OutputPool
     /// <summary>Floats the outputs would take with a buffer each (what the pool saves from).</summary>
     public long Unpooled { get; private set; }
 
-    public void Record(BufferPlan buffer, int step, bool gradient)
+    /// <param name="buffer">The buffer as the first layout made it.</param>
+    /// <param name="step">The layer that made it.</param>
+    /// <param name="gradient">An output gradient or backward scratch: the inference plan never reads or writes it.</param>
+    /// <param name="dead">Backward scratch, which only the (never called) backward kernels of the inference plan name.</param>
+    public void Record(BufferPlan buffer, int step, bool gradient, bool dead = false)
     {
-        _recorded.Add((buffer, step, gradient));
+        _recorded.Add((buffer, step, gradient, dead));
         _lastUse.Add(step);
     }
 
@@ -62,9 +67,17 @@ internal sealed class OutputPool
         var live = new List<(long Offset, long Size, int LastUse)>();
         for (int i = 0; i < _recorded.Count; i++)
         {
-            (BufferPlan buffer, int made, _) = _recorded[i];
+            (BufferPlan buffer, int made, _, bool dead) = _recorded[i];
             long size = Size(buffer.Length);
             Unpooled += size;
+            if (dead)
+            {
+                // Named only by backward kernels the inference plan emits but never calls: at the region's start, over
+                // whatever lives there, the region long enough to hold it.
+                offsets[i] = 0;
+                Length = Math.Max(Length, size);
+                continue;
+            }
 
             // Free what the layers before this one were the last to use; a layer's own inputs stay (it reads them while writing).
             live.RemoveAll(x => x.LastUse < made);

@@ -41,7 +41,7 @@ internal sealed class Workspace
     /// A layer's output (or its output gradient: <paramref name="gradient"/>): an ordinary buffer, or, in an inference plan
     /// with a pool, a place in the pool shared with outputs that are not alive at the same time.
     /// </summary>
-    public BufferPlan AddOutput(string name, long length, string comment, bool gradient)
+    public BufferPlan AddOutput(string name, long length, string comment, bool gradient, bool dead = false)
     {
         if (Pool is not { } pool)
         {
@@ -51,7 +51,7 @@ internal sealed class Workspace
         if (pool.Offsets is null)
         {
             BufferPlan recorded = Add(name, length, comment);
-            pool.Record(recorded, Step, gradient);
+            pool.Record(recorded, Step, gradient, dead);
             return recorded;
         }
 
@@ -61,11 +61,12 @@ internal sealed class Workspace
     }
 
     /// <summary>
-    /// Scratch only the backward pass touches. An inference plan never runs backward, so there it is a place in the pool
-    /// alive for its own layer only (it shares memory with everything else); in a training plan an ordinary buffer.
+    /// Scratch only the backward pass touches. An inference plan never runs backward, so there it is a place at the start
+    /// of the pool, over live outputs (only its never-called backward kernels name it); in a training plan an ordinary
+    /// buffer.
     /// </summary>
     public BufferPlan AddBackward(string name, long length, string comment) =>
-        Pool is null ? Add(name, length, comment) : AddOutput(name, length, comment + "; backward only, never touched at inference", gradient: true);
+        Pool is null ? Add(name, length, comment) : AddOutput(name, length, comment + "; backward only, never touched at inference", gradient: true, dead: true);
 
     /// <summary>What <see cref="Length"/>, the plan's buffer lists and the transformed length were: a checkpoint to return to.</summary>
     public (long Length, long Transformed, int Buffers, int TransformedBuffers) Checkpoint() =>
