@@ -81,8 +81,8 @@ internal sealed class GraphWalk
             int errorCount = _errors.Count;
             (source, shape, known) = placed switch
             {
-                ResidualSpec residual => Residual(residual, label, path, source, shape, known, scope, site),
-                ConcatSpec concat => Concat(concat, label, path, source, shape, known, scope, site),
+                ResidualSpec residual => Residual(residual, spec.Index, label, path, source, shape, known, scope, site),
+                ConcatSpec concat => Concat(concat, spec.Index, label, path, source, shape, known, scope, site),
                 _ => Layer(placed, path, source, shape, known, scope),
             };
 
@@ -109,19 +109,19 @@ internal sealed class GraphWalk
         return (layer.Index, layer.Output, known);
     }
 
-    private (int, Shape, bool) Residual(ResidualSpec residual, string label, string path, int source, Shape shape, bool known, Scope scope, int site)
+    private (int, Shape, bool) Residual(ResidualSpec residual, int position, string label, string path, int source, Shape shape, bool known, Scope scope, int site)
     {
-        if (!Usable(residual.Body, label, site, residual, scope) || (residual.Shortcut is { } s && !Usable(s, label, site, residual, scope)))
+        if (!Usable(residual.Body, label, site, residual.Kind, position, scope) || (residual.Shortcut is { } s && !Usable(s, label, site, residual.Kind, position, scope)))
         {
             Known = false;
             return (source, shape, false);
         }
 
         int first = Layers.Count;
-        (int body, Shape bodyShape, bool bodyKnown) = Sequence(residual.Body.Layers, source, shape, known, Child(scope, residual, label, residual.Body, 0, path + ".body.", site));
+        (int body, Shape bodyShape, bool bodyKnown) = Sequence(residual.Body.Layers, source, shape, known, Child(scope, position, label, residual.Body, 0, path + ".body.", site));
         int bodyEnd = Layers.Count;
         (int shortcut, Shape shortcutShape, bool shortcutKnown) = residual.Shortcut is { } projection
-            ? Sequence(projection.Layers, source, shape, known, Child(scope, residual, label, projection, 1, path + ".shortcut.", site))
+            ? Sequence(projection.Layers, source, shape, known, Child(scope, position, label, projection, 1, path + ".shortcut.", site))
             : (source, shape, known);
         if (!bodyKnown || !shortcutKnown)
         {
@@ -131,7 +131,7 @@ internal sealed class GraphWalk
 
         if (bodyShape != shortcutShape)
         {
-            Report(scope, residual, ResidualMismatch(residual, label, site, shape, bodyShape, shortcutShape, Layers.Skip(first).Take(bodyEnd - first), Layers.Skip(bodyEnd)));
+            Report(scope, position, ResidualMismatch(residual, label, site, shape, bodyShape, shortcutShape, Layers.Skip(first).Take(bodyEnd - first), Layers.Skip(bodyEnd)));
             Known = false;
             return (source, shape, false);
         }
@@ -146,9 +146,9 @@ internal sealed class GraphWalk
         return (add.Index, bodyShape, true);
     }
 
-    private (int, Shape, bool) Concat(ConcatSpec concat, string label, string path, int source, Shape shape, bool known, Scope scope, int site)
+    private (int, Shape, bool) Concat(ConcatSpec concat, int position, string label, string path, int source, Shape shape, bool known, Scope scope, int site)
     {
-        if (concat.Branches.Any(b => !Usable(b, label, site, concat, scope)))
+        if (concat.Branches.Any(b => !Usable(b, label, site, concat.Kind, position, scope)))
         {
             Known = false;
             return (source, shape, false);
@@ -157,7 +157,7 @@ internal sealed class GraphWalk
         int operands = concat.Branches.Count + (concat.IncludeInput ? 1 : 0);
         if (operands < 2)
         {
-            Report(scope, concat, ShapeChecks.Error(Rule.ConcatSizes, site, "",
+            Report(scope, position, ShapeChecks.Error(Rule.ConcatSizes, site, "",
                 $"{label} concatenates {(operands == 0 ? "nothing" : "a single tensor")}: name at least two blocks, [Concat(typeof(BranchA), typeof(BranchB))], or one with IncludeInput = true."));
             Known = false;
             return (source, shape, false);
@@ -173,7 +173,7 @@ internal sealed class GraphWalk
         for (int i = 0; i < concat.Branches.Count; i++)
         {
             BlockSpec branch = concat.Branches[i];
-            (int end, Shape branchShape, bool branchKnown) = Sequence(branch.Layers, source, shape, known, Child(scope, concat, label, branch, i, $"{path}.branches.{Format.Int(i)}.", site));
+            (int end, Shape branchShape, bool branchKnown) = Sequence(branch.Layers, source, shape, known, Child(scope, position, label, branch, i, $"{path}.branches.{Format.Int(i)}.", site));
             allKnown &= branchKnown;
             inputs.Add((end, branchShape, $"branch {Format.Int(i + 1)} ({branch.Name})"));
         }
@@ -187,7 +187,7 @@ internal sealed class GraphWalk
         string sizes = string.Join(", ", inputs.Select(x => $"{x.Name} {x.Shape}"));
         if (inputs.Any(x => x.Shape.Flat))
         {
-            Report(scope, concat, ShapeChecks.Error(Rule.ConcatSizes, site, "",
+            Report(scope, position, ShapeChecks.Error(Rule.ConcatSizes, site, "",
                 $"{label} concatenates along the channels, which flat data has none of: {sizes}. Concatenate before the data is flattened, or end every branch before its Dense layers."));
             Known = false;
             return (source, shape, false);
@@ -195,7 +195,7 @@ internal sealed class GraphWalk
 
         if (inputs.Any(x => x.Shape.H != inputs[0].Shape.H || x.Shape.W != inputs[0].Shape.W))
         {
-            Report(scope, concat, ShapeChecks.Error(Rule.ConcatSizes, site, "",
+            Report(scope, position, ShapeChecks.Error(Rule.ConcatSizes, site, "",
                 $"{label} stacks its operands along the channels, so their heights and widths must agree: {sizes}. Give every branch the same strides and 'same' padding (PaddingMode = PaddingMode.Same), or pool the larger ones."));
             Known = false;
             return (source, shape, false);
@@ -206,7 +206,7 @@ internal sealed class GraphWalk
         var node = concat with { Index = Layers.Count + 1, Label = label, Site = site };
         if (!ShapeChecks.Fits(_errors, node, label, output, channels * output.H * output.W))
         {
-            Place(_errors.Count - 1, node.Index, site, scope.InBlock ? scope.Trail.Concat(new[] { UseIndex(concat) }).ToEquatableArray() : default);
+            Place(_errors.Count - 1, node.Index, site, scope.InBlock ? scope.Trail.Concat(new[] { position }).ToEquatableArray() : default);
             Known = false;
             return (source, shape, false);
         }
@@ -220,17 +220,16 @@ internal sealed class GraphWalk
         return (node.Index, output, true);
     }
 
-    /// <summary>The scope of block <paramref name="ordinal"/> (body 0, shortcut 1, or the branch) of <paramref name="use"/>.</summary>
-    private static Scope Child(Scope scope, LayerSpec use, string label, BlockSpec block, int ordinal, string module, int site)
+    /// <summary>
+    /// The scope of block <paramref name="ordinal"/> (body 0, shortcut 1, or the branch) of the use at
+    /// <paramref name="position"/> in <paramref name="scope"/>'s sequence.
+    /// </summary>
+    private static Scope Child(Scope scope, int position, string label, BlockSpec block, int ordinal, string module, int site)
     {
         // The way to the use: nothing for a network's own attribute, else the enclosing block's trail and the use's position in it.
-        IEnumerable<int> toUse = scope.InBlock ? scope.Trail.Concat(new[] { UseIndex(use) }) : Array.Empty<int>();
+        IEnumerable<int> toUse = scope.InBlock ? scope.Trail.Concat(new[] { position }) : Array.Empty<int>();
         return new($"{label} › {block.Name} › ", module, site, scope.Depth + 1, 0, toUse.Concat(new[] { ordinal }).ToEquatableArray());
     }
-
-    /// <summary>The use's position in its own sequence, from its label ("... › Residual #2").</summary>
-    private static int UseIndex(LayerSpec use) =>
-        int.Parse(use.Name.Substring(use.Name.LastIndexOf('#') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
     private void Add(LayerShape layer)
     {
@@ -256,9 +255,9 @@ internal sealed class GraphWalk
     }
 
     /// <summary>Reports what is wrong with a block read for <paramref name="use"/>; true when it has nothing wrong.</summary>
-    private bool Usable(BlockSpec block, string label, int site, LayerSpec use, Scope scope)
+    private bool Usable(BlockSpec block, string label, int site, LayerKind use, int position, Scope scope)
     {
-        string setter = use.Kind == LayerKind.Residual ? "[Residual(typeof(" + block.Name + "), ...)]" : "[Concat(..., typeof(" + block.Name + "), ...)]";
+        string setter = use == LayerKind.Residual ? "[Residual(typeof(" + block.Name + "), ...)]" : "[Concat(..., typeof(" + block.Name + "), ...)]";
         ShapeError? error = block.Problem switch
         {
             BlockProblem.None => null,
@@ -278,13 +277,13 @@ internal sealed class GraphWalk
             return true;
         }
 
-        Report(scope, use, error);
+        Report(scope, position, error);
         return false;
     }
 
-    /// <summary>An error of a [Residual] or [Concat] itself: on the network's attribute, with the way to the use when it sits in a block.</summary>
-    private void Report(Scope scope, LayerSpec use, ShapeError error) =>
-        _errors.Add(scope.InBlock ? error with { Path = scope.Trail.Concat(new[] { UseIndex(use) }).ToEquatableArray() } : error);
+    /// <summary>An error of a [Residual] or [Concat] itself (at <paramref name="position"/>): on the network's attribute, with the way to the use when it sits in a block.</summary>
+    private void Report(Scope scope, int position, ShapeError error) =>
+        _errors.Add(scope.InBlock ? error with { Path = scope.Trail.Concat(new[] { position }).ToEquatableArray() } : error);
 
     private static IEnumerable<string> Setters(string detail)
     {

@@ -222,6 +222,19 @@ public sealed class GraphDiagnosticTests
     }
 
     [Fact]
+    public void AMissingBlockTypeIsTheCompilersErrorAlone()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Source("""
+            [Network(3, 16, 16)]
+            [Residual(typeof(Missing))]
+            [Dense(2)]
+            """, ""));
+
+        Assert.Empty(run.AnalyzerDiagnostics);
+        Assert.Equal(["CS0246"], run.CompilerDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
+    }
+
+    [Fact]
     public void ABlockAloneReportsNothing()
     {
         GeneratorRun run = GeneratorHarness.Run(Source("[Network(3, 8, 8)] [ReLU]", BasicBlock));
