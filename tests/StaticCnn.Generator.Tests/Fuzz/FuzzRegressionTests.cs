@@ -146,4 +146,24 @@ public sealed class FuzzRegressionTests
         Assert.Equal("SCNN0010", error.Id);
         Assert.StartsWith("MaxPool2D #2:", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// Found by the fuzz (seed bgzVv4fIJM62): a 5 x 255,140 window over a 5x3 input padded to 673,311 columns. Its
+    /// rows are too wide for the implicit GEMM, and the im2col columns (every tap of every window: 2.5 million taps for
+    /// 2.9 million output cells) cannot be an array: SCNN0010, which the fuzz's model now expects for such columns.
+    /// </summary>
+    [Fact]
+    public void ImToColColumnsThatCannotBeAnArrayAreReported()
+    {
+        var declaration = new FuzzDeclaration(FuzzShape.Plain, 2, 5, 3, 1, new[]
+        {
+            new FuzzLayer("Conv2D", 3, 255140, 1, 673309, null, 0f) { Window = new FuzzWindow(KernelHeight: 5, PaddingTop: 5, PaddingBottom: 1, PaddingLeft: 2, Dilation: 1), Bias = true },
+            new FuzzLayer("Conv2D", 2, 4, 1, 1, null, 0f),
+            new FuzzLayer("Sigmoid", 0, 0, 0, 0, null, 0f),
+            new FuzzLayer("Conv2D", 3, 2, 1, 0, null, 0f) { Window = new FuzzWindow(StrideWidth: 1, PaddingBottom: 2, PaddingLeft: 1, Dilation: 3), Bias = true },
+        });
+
+        GeneratorFuzzTests.CheckOne(declaration, declaration.Source(0));
+        Assert.Equal("SCNN0010", Assert.Single(GeneratorHarness.Run(declaration.Source(0)).AnalyzerDiagnostics).Id);
+    }
 }

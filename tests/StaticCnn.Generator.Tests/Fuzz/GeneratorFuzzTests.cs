@@ -246,7 +246,8 @@ public sealed class GeneratorFuzzTests
             (int top, int bottom, int left, int right) = shapes.Paddings[i];
             if ((long)input.C * ((long)input.H + top + bottom) * ((long)input.W + left + right) >= limit
                 || (long)output.C * output.H * output.W >= limit
-                || WindowSpan(shapes.Layers[i]) >= limit)
+                || WindowSpan(shapes.Layers[i]) >= limit
+                || (shapes.Layers[i] is RefConv2D conv && ColumnFloats(conv, input, output) >= limit))
             {
                 return true;
             }
@@ -254,6 +255,14 @@ public sealed class GeneratorFuzzTests
 
         return false;
     }
+
+    /// <summary>
+    /// The floats of a convolution's im2col columns (every tap of every window, for every output cell): a window row of
+    /// more than 64 taps goes through im2col, whose columns can outgrow an array while the input and output are small.
+    /// </summary>
+    private static double ColumnFloats(RefConv2D conv, (int C, int H, int W) input, (int C, int H, int W) output) =>
+        (double)(conv.KernelHeight != 0 ? conv.KernelHeight : conv.KernelSize) * (conv.KernelWidth != 0 ? conv.KernelWidth : conv.KernelSize)
+        * (input.C / Math.Max(1, conv.Groups)) * output.H * output.W;
 
     /// <summary>
     /// The widest window row or column of a layer (kernel times dilation): the generator puts that many zeros after
