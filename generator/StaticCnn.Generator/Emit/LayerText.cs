@@ -126,7 +126,7 @@ internal static class LayerText
 
         foreach (LayerShape layer in shapes.Layers)
         {
-            foreach (int input in layer.Inputs.Count == 0 ? new[] { layer.Source } : layer.Inputs.ToArray())
+            foreach (int input in layer.Operands)
             {
                 lastRead[input] = System.Math.Max(lastRead[input], layer.Index);
             }

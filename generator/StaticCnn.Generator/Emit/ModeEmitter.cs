@@ -163,8 +163,6 @@ internal static class ModeEmitter
     }
 
     /// <summary>Training-mode backward phases, from the last layer down, split at every BatchNorm as forward's.</summary>
-    private const string InputSumsComment = "// The input is read by several layers: dLoss/dInput is the sum of their gradients.";
-
     private static List<List<(LayerPlan? Layer, string Statement)>> BackwardPhases(NetworkPlan plan, bool training)
     {
         var phases = new List<List<(LayerPlan?, string)>> { new() };
@@ -175,7 +173,7 @@ internal static class ModeEmitter
             if (plan.GradientSumStatement(layer.Index) is { } sums)
             {
                 // Before the layer's backward (its part in the phase that runs first): its output gradient is complete.
-                phases[phases.Count - 1].Add((null, $"// [{layer.Index}]'s output is read by several layers: dLoss/dOutput is the sum of their gradients.\n{sums}"));
+                phases[phases.Count - 1].Add((null, sums));
             }
 
             if (training && layer.EndsTrainingPhase)
@@ -191,7 +189,7 @@ internal static class ModeEmitter
 
         if (plan.GradientSumStatement(0) is { } inputSums)
         {
-            phases[phases.Count - 1].Add((null, InputSumsComment + "\n" + inputSums));
+            phases[phases.Count - 1].Add((null, inputSums));
         }
 
         return phases;
@@ -215,7 +213,7 @@ internal static class ModeEmitter
             if (step is not LayerPlan layer)
             {
                 // Gradient sums of a tensor several layers read; the input's only when the caller wants dLoss/dInput.
-                NetworkEmitter.PerSlot(w, layerMajor, guarded: statement.StartsWith(InputSumsComment, System.StringComparison.Ordinal), statement);
+                NetworkEmitter.PerSlot(w, layerMajor, guarded: statement.StartsWith(NetworkPlan.InputGradientSumComment, System.StringComparison.Ordinal), statement);
                 continue;
             }
 

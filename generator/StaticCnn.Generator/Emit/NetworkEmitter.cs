@@ -651,8 +651,8 @@ internal static class NetworkEmitter
                 if (layer.PooledOutput is { } pooled && plan.Pool is { } pool)
                 {
                     // Its output shares memory with outputs no longer alive: the zeros around it are put back.
-                    statement += $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset - pool.Slack}), {pool.Slack}); " +
-                        $"global::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset + pooled.Length}), {NetworkPlanner.RoundUp(pooled.Length, Blocking.MaxLanes) - pooled.Length + pool.Slack});";
+                    statement += $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset - pool.Slack}), {pool.Slack}); // zeros before {pooled.Name}" +
+                        $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset + pooled.Length}), {NetworkPlanner.RoundUp(pooled.Length, Blocking.MaxLanes) - pooled.Length + pool.Slack}); // zeros after it";
                 }
 
                 if (layer.ForwardPerSlot || layer.PooledOutput is not null)
@@ -714,7 +714,6 @@ internal static class NetworkEmitter
                 if (plan.GradientSumStatement(layer.Index) is { } sums)
                 {
                     w.Line();
-                    w.Line($"// [{layer.Index}]'s output is read by several layers: dLoss/dOutput is the sum of their gradients.");
                     PerSlot(w, slots, false, sums);
                 }
 
@@ -733,7 +732,6 @@ internal static class NetworkEmitter
             if (plan.GradientSumStatement(0) is { } inputSums)
             {
                 w.Line();
-                w.Line("// The input is read by several layers: dLoss/dInput is the sum of their gradients.");
                 PerSlot(w, slots, true, inputSums);
             }
 

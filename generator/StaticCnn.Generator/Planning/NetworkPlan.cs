@@ -35,7 +35,13 @@ internal sealed class NetworkPlan
     /// </summary>
     public Dictionary<int, List<(BufferPlan From, BufferPlan To)>> GradientSums { get; } = new();
 
-    /// <summary>The statements that sum tensor <paramref name="index"/>'s gradients from its readers, or null when it has one reader.</summary>
+    /// <summary>The comment that opens the input's gradient sums (the passes run them only when dLoss/dInput is wanted).</summary>
+    public const string InputGradientSumComment = "// The input is read by several layers: dLoss/dInput is the sum of their gradients.";
+
+    /// <summary>
+    /// A comment and the statements that sum tensor <paramref name="index"/>'s gradients from its readers (0: the
+    /// input, opened by <see cref="InputGradientSumComment"/>), or null when it has one reader.
+    /// </summary>
     public string? GradientSumStatement(int index)
     {
         if (!GradientSums.TryGetValue(index, out List<(BufferPlan From, BufferPlan To)>? sums))
@@ -43,7 +49,10 @@ internal sealed class NetworkPlan
             return null;
         }
 
-        var lines = new List<string>();
+        var lines = new List<string>
+        {
+            index == 0 ? InputGradientSumComment : $"// [{index}]'s output is read by several layers: dLoss/dOutput is the sum of their gradients.",
+        };
         foreach ((BufferPlan from, BufferPlan to) in sums)
         {
             lines.Add($"global::StaticCnn.Kernels.Elementwise.Accumulate<TS, TV>(ref TS.At(ref ws, {from.Offset}), ref TS.At(ref ws, {to.Offset}), {to.Length}); // {to.Name} += {from.Name}");
@@ -158,7 +167,7 @@ internal abstract class LayerPlan
     /// Every operand is the network's input: backward's dX is wanted only when the caller asks for the input gradient
     /// (the first layer of a plain sequence).
     /// </summary>
-    public bool ReadsNetworkInput => Shape.Inputs.Count == 0 ? Shape.Source == 0 : System.Linq.Enumerable.All(Shape.Inputs, i => i == 0);
+    public bool ReadsNetworkInput => System.Linq.Enumerable.All(Shape.Operands, i => i == 0);
 
     /// <summary>"Layer3Conv2D" ("Infer3Conv2D" in an inference plan): the prefix of this layer's generated methods.</summary>
     public string MethodPrefix => $"{(Inference ? "Infer" : "Layer")}{Shape.Index}{Shape.Kind}";

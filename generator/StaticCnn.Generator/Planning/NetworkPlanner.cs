@@ -67,7 +67,7 @@ internal static class NetworkPlanner
 
             var inputs = new List<BufferPlan>();
             var inputGradients = new List<BufferPlan>();
-            foreach (int source in Operands(layer))
+            foreach (int source in layer.Operands)
             {
                 (BufferPlan output, BufferPlan gradient) = outputs[source];
                 planned.TryGetValue(source, out int readers);
@@ -185,7 +185,7 @@ internal static class NetworkPlanner
 
             var inputs = new List<BufferPlan>();
             var gradients = new List<BufferPlan>();
-            foreach (int source in Operands(layer))
+            foreach (int source in layer.Operands)
             {
                 // An inference plan has no backward: every reader names the tensor's one gradient buffer, never written.
                 inputs.Add(outputs[source].Output);
@@ -236,9 +236,6 @@ internal static class NetworkPlanner
 
         return plan;
     }
-
-    /// <summary>The layers whose outputs <paramref name="layer"/> reads (0: the input), once per operand.</summary>
-    private static IEnumerable<int> Operands(LayerShape layer) => layer.Inputs.Count == 0 ? new[] { layer.Source } : layer.Inputs;
 
     /// <summary>The convolution or dense layer a BatchNorm folds into at inference (its only reader is the BatchNorm), or null.</summary>
     private static LayerShape? FoldsInto(NetworkPlan training, LayerShape batchNorm) =>

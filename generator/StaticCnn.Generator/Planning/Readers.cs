@@ -21,12 +21,7 @@ internal sealed class Readers
 
         foreach (LayerShape layer in shapes.Layers)
         {
-            if (layer.Inputs.Count == 0)
-            {
-                _readers[layer.Source].Add(layer);
-            }
-
-            foreach (int input in layer.Inputs)
+            foreach (int input in layer.Operands)
             {
                 _readers[input].Add(layer);
             }

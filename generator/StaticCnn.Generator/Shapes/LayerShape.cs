@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using StaticCnn.Generator.Helpers;
 using StaticCnn.Generator.Layers;
@@ -71,6 +72,9 @@ internal sealed record LayerShape(
 
     /// <summary>The layer it reads first: <see cref="Inputs"/>[0], or the layer before it.</summary>
     public int Source => Inputs.Count == 0 ? Index - 1 : Inputs[0];
+
+    /// <summary>The layers it reads, once per operand: <see cref="Inputs"/>, or the layer before it.</summary>
+    public IReadOnlyList<int> Operands => Inputs.Count == 0 ? new[] { Index - 1 } : Inputs;
 
     /// <summary>
     /// Its module path in the equivalent PyTorch module ("3", "4.body.0", "6.branches.1.2"): its tensors are named

@@ -22,23 +22,6 @@ public sealed class BlockAttribute : Attribute
 }
 
 /// <summary>
-/// Values a block's layer arguments can take from the attribute that uses the block: write <c>Block.Filters</c>
-/// where a count goes and each use decides it (<c>[Residual(typeof(BasicBlock), Filters = 32)]</c>). They are
-/// markers, not numbers: anywhere else the generator reports them.
-/// </summary>
-public static class Block
-{
-    /// <summary>The use site's <c>Filters</c> (output channels of the block's convolutions).</summary>
-    public const int Filters = int.MinValue + 1;
-
-    /// <summary>The use site's <c>Stride</c> (1 when the use site does not set it).</summary>
-    public const int Stride = int.MinValue + 2;
-
-    /// <summary>The use site's <c>Hidden</c> (the expanded width of an inverted residual, for example).</summary>
-    public const int Hidden = int.MinValue + 3;
-}
-
-/// <summary>
 /// A residual connection: the block's output plus its input (ResNet's identity shortcut), or plus the
 /// <see cref="Shortcut"/> block's output on the same input (a projection when channels or size change). The two must
 /// have the same shape: the generator checks it at compile time. The equivalent PyTorch module has the children

@@ -406,7 +406,7 @@ public sealed class GeneratorFuzzTests
         return true;
     }
 
-    private static float[] Uniform(Random random, int length, float scale)
+    internal static float[] Uniform(Random random, int length, float scale)
     {
         float[] values = new float[length];
         for (int i = 0; i < length; i++)
@@ -418,13 +418,14 @@ public sealed class GeneratorFuzzTests
     }
 
     /// <summary>
-    /// Within 1e-3 relative to the larger of the element and the vector's root mean square, plus 1e-5 absolute. The
+    /// Within <paramref name="relative"/> (1e-3 unless a caller needs more) relative to the larger of the element and the
+    /// vector's root mean square, plus 1e-5 absolute. The
     /// floor is float rounding, not slack: inputs are within 1 and parameters within 0.5, so a value that comes out
     /// near zero by cancellation (a dot product of a hundred such terms summing to 1e-5) or through a saturated
     /// tanh carries an absolute float error of about 1e-7 that no relative bound can hold; a wrong kernel is off by
     /// the size of the terms themselves.
     /// </summary>
-    private static void AssertClose(double[] expected, float[] actual, string what, string source)
+    internal static void AssertClose(double[] expected, float[] actual, string what, string source, double relative = 1e-3)
     {
         Assert.Equal(expected.Length, actual.Length);
         double rms = expected.Length == 0 ? 0 : Math.Sqrt(expected.Sum(e => e * e) / expected.Length);
@@ -432,7 +433,7 @@ public sealed class GeneratorFuzzTests
         {
             double scale = Math.Max(Math.Abs(expected[i]), rms);
             double error = Math.Abs(actual[i] - expected[i]);
-            Assert.True(error <= (1e-3 * scale) + 1e-5,
+            Assert.True(error <= (relative * scale) + 1e-5,
                 $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R}\n{source}");
         }
     }

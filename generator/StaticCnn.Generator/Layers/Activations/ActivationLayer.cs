@@ -75,7 +75,7 @@ internal sealed class ActivationLayer : LayerDefinition
 
     public override LayerPlan Plan(LayerShape layer, PlanContext context)
     {
-        if (Kind == LayerKind.ReLU && context.Previous(layer) is { } previous && previous.Definition.ReluRunsInPlaceAfter && context.Next(previous) == layer)
+        if (Kind == LayerKind.ReLU && context.Previous(layer) is { } previous && context.ReluInPlaceAfter(previous))
         {
             // A ReLU right after a convolution or a dense layer runs in place: the convolution stores only the ReLU of its
             // sums into its output buffer, the dense layer's ReLU rewrites its output; that buffer is the ReLU's output too

@@ -37,26 +37,21 @@ internal sealed record BlockSpec(string Name, EquatableArray<LayerSpec> Layers, 
 /// <summary>The values a use site gives the markers of the blocks it uses (0: not set).</summary>
 internal readonly record struct BlockValues(int Filters, int Stride, int Hidden)
 {
-    /// <summary>The marker constants of the runtime's StaticCnn.Block class.</summary>
-    public const int FiltersMarker = int.MinValue + 1;
-    public const int StrideMarker = int.MinValue + 2;
-    public const int HiddenMarker = int.MinValue + 3;
-
-    public static bool IsMarker(int value) => value is FiltersMarker or StrideMarker or HiddenMarker;
+    public static bool IsMarker(int value) => value is Block.Filters or Block.Stride or Block.Hidden;
 
     /// <summary>"Block.Filters".</summary>
     public static string MarkerName(int marker) => marker switch
     {
-        FiltersMarker => "Block.Filters",
-        StrideMarker => "Block.Stride",
+        Block.Filters => "Block.Filters",
+        Block.Stride => "Block.Stride",
         _ => "Block.Hidden",
     };
 
     /// <summary>The value <paramref name="marker"/> stands for, or null when the use site does not set it (Stride defaults to 1).</summary>
     public int? Resolve(int marker) => marker switch
     {
-        FiltersMarker => Filters != 0 ? Filters : null,
-        StrideMarker => Stride != 0 ? Stride : 1,
+        Block.Filters => Filters != 0 ? Filters : null,
+        Block.Stride => Stride != 0 ? Stride : 1,
         _ => Hidden != 0 ? Hidden : null,
     };
 }
