@@ -25,9 +25,15 @@ public static class Catalog
     /// <summary>Networks with residual connections.</summary>
     public static readonly string[] Graphs = ["ResNet8"];
 
+    /// <summary>The MLPerf Tiny reference models (samples/TinyMl/Models), in the benchmark's order.</summary>
+    public static readonly string[] TinyMl = ["ResNet8", "DsCnn", "MobileNetV1", "FcAutoencoder"];
+
     public static INetwork Create(string name) => name switch
     {
-        "ResNet8" => new ResNet8(),
+        "ResNet8" => new TinyMl.ResNet8(),
+        "DsCnn" => new TinyMl.DsCnn(),
+        "MobileNetV1" => new TinyMl.MobileNetV1(),
+        "FcAutoencoder" => new TinyMl.FcAutoencoder(),
         "LeNet5" => new LeNet5(),
         "SeedNet" => new SeedNet(),
         "CifarNet" => new CifarNet(),

@@ -294,28 +294,3 @@ public partial class BlocksUnfolded;
 [GlobalAvgPool2D]
 [Dense(2)]
 public partial class BlocksPlain;
-
-/// <summary>
-/// ResNet-8 in the MLPerf Tiny form (image classification): a 3x3 stem of 16 filters, three stacks of ResNet's basic
-/// block (16, 32, 64 filters; stride 2 and a 1x1 projection shortcut in stacks 2 and 3), BatchNorm after every
-/// convolution of a block, an 8x8 average pool and Dense 10. 78,186 parameters, 12.6 M multiply-adds.
-/// </summary>
-[Network(3, 32, 32)]
-[Conv2D(16, 3, PaddingMode = PaddingMode.Same)] [BatchNorm] [ReLU]
-[Residual(typeof(ResNetBlock), Filters = 16)] [ReLU]
-[Residual(typeof(ResNetBlock), Filters = 32, Stride = 2, Shortcut = typeof(ResNetProjection))] [ReLU]
-[Residual(typeof(ResNetBlock), Filters = 64, Stride = 2, Shortcut = typeof(ResNetProjection))] [ReLU]
-[AvgPool2D(8)]
-[Dense(10)]
-public partial class ResNet8;
-
-/// <summary>ResNet's basic block: two 3x3 convolutions with BatchNorm, the first with the use's stride.</summary>
-[Block]
-[Conv2D(Block.Filters, 3, stride: Block.Stride, PaddingMode = PaddingMode.Same)] [BatchNorm] [ReLU]
-[Conv2D(Block.Filters, 3, PaddingMode = PaddingMode.Same)] [BatchNorm]
-public partial class ResNetBlock;
-
-/// <summary>ResNet's projection shortcut: a 1x1 convolution with the use's filters and stride.</summary>
-[Block]
-[Conv2D(Block.Filters, 1, stride: Block.Stride, PaddingMode = PaddingMode.Same)]
-public partial class ResNetProjection;

@@ -20,15 +20,16 @@ public class OnnxRuntimeBenchmarks : OnnxRuntimeComparison
 }
 
 /// <summary>
-/// ResNet-8 (MLPerf Tiny's image classifier: residual connections, BatchNorm folded at inference) against ONNX Runtime,
-/// as <see cref="OnnxRuntimeBenchmarks"/> does for the sequential networks:
-/// <c>dotnet run -c Release --project benchmarks/StaticCnn.Benchmarks -- --filter '*GraphOnnxRuntimeBenchmarks*'</c>.
+/// The four MLPerf Tiny reference models (samples/TinyMl/Models: ResNet-8 with residual connections, DS-CNN and
+/// MobileNetV1-0.25 with depthwise-separable blocks, the fully connected autoencoder; BatchNorm folded at inference)
+/// against ONNX Runtime, as <see cref="OnnxRuntimeBenchmarks"/> does for the first networks:
+/// <c>dotnet run -c Release --project benchmarks/StaticCnn.Benchmarks -- --filter '*TinyMlOnnxRuntimeBenchmarks*'</c>.
 /// </summary>
 [MemoryDiagnoser]
-public class GraphOnnxRuntimeBenchmarks : OnnxRuntimeComparison
+public class TinyMlOnnxRuntimeBenchmarks : OnnxRuntimeComparison
 {
-    /// <summary>Networks with blocks.</summary>
-    [Params("ResNet8")]
+    /// <summary>Catalog.TinyMl.</summary>
+    [Params("ResNet8", "DsCnn", "MobileNetV1", "FcAutoencoder")]
     public override string Network { get; set; } = "ResNet8";
 }
 

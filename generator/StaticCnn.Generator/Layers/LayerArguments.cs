@@ -12,17 +12,20 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal abstract class LayerArguments
 {
-    protected LayerArguments(int index, Rounding inheritedRounding)
+    protected LayerArguments(int index, NetworkDefaults defaults)
     {
         Index = index;
-        InheritedRounding = inheritedRounding;
+        Defaults = defaults;
     }
 
     /// <summary>The layer's 1-based position.</summary>
     public int Index { get; }
 
+    /// <summary>What the network's attribute sets for every layer that does not set it itself.</summary>
+    public NetworkDefaults Defaults { get; }
+
     /// <summary>The network's Rounding (Exact when it is not set or not a defined value).</summary>
-    public Rounding InheritedRounding { get; }
+    public Rounding InheritedRounding => Defaults.Rounding;
 
     /// <summary>Set when an argument could not be read.</summary>
     public bool Unreadable { get; protected set; }

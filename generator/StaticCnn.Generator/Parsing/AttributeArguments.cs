@@ -19,11 +19,11 @@ internal sealed class AttributeArguments : LayerArguments
 
     /// <param name="data">The attribute.</param>
     /// <param name="index">Its 1-based position.</param>
-    /// <param name="inheritedRounding">The network's Rounding.</param>
+    /// <param name="defaults">The network's Rounding and BatchNorm defaults.</param>
     /// <param name="values">Inside a block: the values its use gives Block.Filters and the other markers.</param>
     /// <param name="blocks">Reads the blocks a [Residual] or [Concat] names.</param>
-    public AttributeArguments(AttributeData data, int index, Rounding inheritedRounding, BlockValues? values = null, BlockReader? blocks = null)
-        : base(index, inheritedRounding)
+    public AttributeArguments(AttributeData data, int index, NetworkDefaults defaults, BlockValues? values = null, BlockReader? blocks = null)
+        : base(index, defaults)
     {
         _data = data;
         _values = values;

@@ -19,10 +19,10 @@ internal sealed class BlockReader
     public const int MaxDepth = 32;
 
     private readonly List<INamedTypeSymbol> _open = new();
-    private readonly Rounding _inherited;
+    private readonly NetworkDefaults _inherited;
     private readonly CancellationToken _cancellationToken;
 
-    public BlockReader(Rounding inherited, CancellationToken cancellationToken)
+    public BlockReader(NetworkDefaults inherited, CancellationToken cancellationToken)
     {
         _inherited = inherited;
         _cancellationToken = cancellationToken;

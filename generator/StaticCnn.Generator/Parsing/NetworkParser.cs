@@ -44,7 +44,10 @@ internal static class NetworkParser
         int height = ReadInt(network, "height", 0, ref unreadable);
         int width = ReadInt(network, "width", 0, ref unreadable);
         Rounding networkRounding = ReadRounding(network, ref unreadable) ?? Rounding.Exact;
-        Rounding inherited = networkRounding.IsDefined() ? networkRounding : Rounding.Exact;
+        var inherited = new NetworkDefaults(
+            networkRounding.IsDefined() ? networkRounding : Rounding.Exact,
+            ReadFloat(network, "BatchNormEpsilon", ref unreadable) ?? NetworkDefaults.PyTorchBatchNormEpsilon,
+            ReadFloat(network, "BatchNormMomentum", ref unreadable) ?? NetworkDefaults.PyTorchBatchNormMomentum);
 
         SyntaxNode? networkDeclaration = DeclarationOf(network, cancellationToken);
         var onDeclaration = new List<(AttributeData Data, LayerKind Kind, int Position)>();
@@ -126,7 +129,7 @@ internal static class NetworkParser
         return new Result(spec, network, attributes.ToImmutable());
     }
 
-    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, Rounding inherited, BlockReader blocks, List<DeclarationProblem> problems, ref bool unreadable)
+    private static LayerSpec ReadLayer(AttributeData data, LayerKind kind, int index, NetworkDefaults inherited, BlockReader blocks, List<DeclarationProblem> problems, ref bool unreadable)
     {
         var arguments = new AttributeArguments(data, index, inherited, values: null, blocks);
         LayerSpec layer = LayerDefinitions.For(kind).Parse(arguments) with { Index = index };
@@ -167,6 +170,33 @@ internal static class NetworkParser
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
 
     /// <summary>The [Network(..., Weights = "file.safetensors")] named argument, or null.</summary>
+    /// <summary>The named float property <paramref name="name"/>, or null when it is not set.</summary>
+    private static float? ReadFloat(AttributeData data, string name, ref bool unreadable)
+    {
+        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
+        {
+            if (named.Key != name)
+            {
+                continue;
+            }
+
+            switch (named.Value.Value)
+            {
+                case float value when named.Value.Kind == TypedConstantKind.Primitive:
+                    return value;
+                case double value when named.Value.Kind == TypedConstantKind.Primitive:
+                    return (float)value;
+                case int value when named.Value.Kind == TypedConstantKind.Primitive:
+                    return value;
+            }
+
+            unreadable = true;
+            return null;
+        }
+
+        return null;
+    }
+
     private static string? ReadWeights(AttributeData network)
     {
         foreach (KeyValuePair<string, TypedConstant> named in network.NamedArguments)

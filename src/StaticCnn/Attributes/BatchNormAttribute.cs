@@ -25,12 +25,16 @@ public sealed class BatchNormAttribute : Attribute
     /// <summary>The declared channel or feature count (0: the input's).</summary>
     public int Features { get; }
 
-    /// <summary>Added to the variance before its square root (PyTorch's default 1e-5; Keras's is 1e-3).</summary>
+    /// <summary>
+    /// Added to the variance before its square root. When not set, the network's
+    /// <see cref="NetworkAttribute.BatchNormEpsilon"/> (by default 1e-5, PyTorch's; Keras's is 1e-3).
+    /// </summary>
     public float Epsilon { get; set; } = 1e-5f;
 
     /// <summary>
     /// The weight of a new batch's statistics in the running ones, PyTorch's convention (default 0.1):
     /// <c>running = (1 - Momentum) * running + Momentum * batch</c>. Keras's <c>momentum=0.99</c> is PyTorch's 0.01.
+    /// When not set, the network's <see cref="NetworkAttribute.BatchNormMomentum"/> (by default 0.1).
     /// </summary>
     public float Momentum { get; set; } = 0.1f;
 }

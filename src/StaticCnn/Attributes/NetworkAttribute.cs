@@ -46,6 +46,18 @@ public sealed class NetworkAttribute : Attribute
     public ShapeRounding Rounding { get; set; }
 
     /// <summary>
+    /// The epsilon of every <see cref="BatchNormAttribute"/> that does not set its own, in blocks too (default 1e-5,
+    /// PyTorch's). A network ported from Keras sets 1e-3, Keras's <c>BatchNormalization</c> default.
+    /// </summary>
+    public float BatchNormEpsilon { get; set; } = 1e-5f;
+
+    /// <summary>
+    /// The momentum of every <see cref="BatchNormAttribute"/> that does not set its own, in blocks too, in PyTorch's
+    /// convention (default 0.1). Keras's default <c>momentum=0.99</c> is 0.01 here.
+    /// </summary>
+    public float BatchNormMomentum { get; set; } = 0.1f;
+
+    /// <summary>
     /// Optional: a safetensors file whose weights are baked into the assembly at compile time, listed in the project
     /// as <c>&lt;AdditionalFiles Include="lenet5.safetensors" /&gt;</c> and named here by its file name or a path
     /// ending in it. Tensor names and shapes are those of a PyTorch <c>nn.Sequential</c> of the same layers

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -85,7 +86,7 @@ public sealed record PyTorchFixture(
     ];
 
     /// <summary>The names of the graph batch fixtures (make_graph_fixtures.py): the residual and concatenating
-    /// networks of Networks/GraphNetworks.cs (ResNet8, InvertedResidualNet, InceptionNet), batch fixtures like
+    /// networks of Networks/GraphNetworks.cs (InvertedResidualNet, InceptionNet) and ResNet8 (samples/TinyMl), batch fixtures like
     /// <see cref="BatchNames"/> whose layers include Residual and Concat, with "parameterNames" and "bufferNames" (the
     /// PyTorch state_dict keys) in the JSON.</summary>
     public static IReadOnlyList<string> GraphBatchNames { get; } =
@@ -93,6 +94,27 @@ public sealed record PyTorchFixture(
         "resnet8_train", "resnet8_eval", "inverted_residual_train", "inverted_residual_eval",
         "inception_train", "inception_eval",
     ];
+
+    /// <summary>The batch fixtures of the MLPerf Tiny models declared in samples/TinyMl/Models besides ResNet8 (whose
+    /// fixtures are among <see cref="GraphBatchNames"/>), from make_tinyml_fixtures.py: PyTorch ports with the Keras
+    /// reference's semantics, float vectors as base64 float32.</summary>
+    public static IReadOnlyList<string> TinyMlBatchNames { get; } =
+    [
+        "dscnn_train", "dscnn_eval", "mobilenet_v1_train", "mobilenet_v1_eval", "fc_autoencoder_train", "fc_autoencoder_eval",
+    ];
+
+    /// <summary>
+    /// How far PyTorch's own float32 results are from float64 on this fixture (JSON "float32Deviation", written by
+    /// make_tinyml_fixtures.py; 0 when absent), in <see cref="Numerics.Tolerance"/>'s measure.
+    /// </summary>
+    public double Float32Deviation { get; init; }
+
+    /// <summary>
+    /// The relative tolerance for comparing against this fixture: <see cref="Numerics.Tolerance.Relative"/>, or twice
+    /// PyTorch's own float32 deviation when that is larger (a deep network trained on batch statistics, such as
+    /// MobileNetV1, is conditioned so that float32 rounding moves its gradients by up to 1e-3 of their scale).
+    /// </summary>
+    public double RelativeTolerance => Math.Max(Numerics.Tolerance.Relative, 2 * Float32Deviation);
 
     /// <summary>How many samples <see cref="X"/>, <see cref="OutputGradient"/>, <see cref="Logits"/> and
     /// <see cref="InputGradient"/> hold, one after another (JSON "samples"; 1 when absent).</summary>
@@ -165,6 +187,7 @@ public sealed record PyTorchFixture(
         {
             Samples = OptionalInt(root, "samples") ?? 1,
             Mode = root.TryGetProperty("mode", out JsonElement mode) ? mode.GetString() : null,
+            Float32Deviation = root.TryGetProperty("float32Deviation", out JsonElement deviation) ? deviation.GetDouble() : 0,
             Buffers = root.TryGetProperty("buffers", out JsonElement buffers) ? Floats(buffers) : [],
             BuffersAfter = root.TryGetProperty("buffersAfter", out JsonElement after) ? Floats(after) : [],
             DropoutSeed = OptionalInt(root, "dropoutSeed"),
@@ -409,6 +432,24 @@ public sealed record PyTorchFixture(
 
     private static float[] Floats(JsonElement array)
     {
+        if (array.ValueKind == JsonValueKind.String)
+        {
+            // make_modern_fixtures.py's floats_base64: the little-endian float32 bytes, base64.
+            byte[] bytes = Convert.FromBase64String(array.GetString()!);
+            if (bytes.Length % sizeof(float) != 0)
+            {
+                throw new FormatException($"A base64 float vector of {bytes.Length} bytes is not a whole number of float32 values.");
+            }
+
+            float[] values = new float[bytes.Length / sizeof(float)];
+            for (int v = 0; v < values.Length; v++)
+            {
+                values[v] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(v * sizeof(float)));
+            }
+
+            return values;
+        }
+
         var result = new float[array.GetArrayLength()];
         int i = 0;
         foreach (JsonElement item in array.EnumerateArray())

@@ -2,34 +2,9 @@ using StaticCnn;
 
 // Networks with residual connections and concatenations ([Residual], [Concat] and [Block]). Each is declared again,
 // independently, for the naive reference (RefResidual, RefConcat) in NetworkCase.cs and in PyTorch by
-// Fixtures/PyTorch/make_graph_fixtures.py.
+// Fixtures/PyTorch/make_graph_fixtures.py. ResNet8, the MLPerf Tiny model, is the TinyMl sample's
+// (samples/TinyMl/Models/ResNet8.cs, compiled into this project).
 namespace StaticCnn.Tests.Networks;
-
-/// <summary>
-/// ResNet-8 in the MLPerf Tiny form (image classification, the 16-filter version): a 3x3 stem of 16 filters, three
-/// stacks of two 3x3 convolutions with BatchNorm (16, 32, 64 filters), stacks 2 and 3 starting with stride 2 and a
-/// 1x1 stride-2 projection shortcut, a ReLU after every add, an 8x8 average pool and Dense 10. TensorFlow 'same'
-/// padding throughout (asymmetric for stride 2).
-/// </summary>
-[Network(3, 32, 32)]
-[Conv2D(16, 3, PaddingMode = PaddingMode.Same)] [BatchNorm] [ReLU]
-[Residual(typeof(ResNetBlock), Filters = 16)] [ReLU]
-[Residual(typeof(ResNetBlock), Filters = 32, Stride = 2, Shortcut = typeof(ResNetProjection))] [ReLU]
-[Residual(typeof(ResNetBlock), Filters = 64, Stride = 2, Shortcut = typeof(ResNetProjection))] [ReLU]
-[AvgPool2D(8)]
-[Dense(10)]
-public partial class ResNet8;
-
-/// <summary>ResNet's basic block: two 3x3 convolutions with BatchNorm, the first with the use's stride.</summary>
-[Block]
-[Conv2D(Block.Filters, 3, stride: Block.Stride, PaddingMode = PaddingMode.Same)] [BatchNorm] [ReLU]
-[Conv2D(Block.Filters, 3, PaddingMode = PaddingMode.Same)] [BatchNorm]
-public partial class ResNetBlock;
-
-/// <summary>ResNet's projection shortcut: a 1x1 convolution with the use's filters and stride.</summary>
-[Block]
-[Conv2D(Block.Filters, 1, stride: Block.Stride, PaddingMode = PaddingMode.Same)]
-public partial class ResNetProjection;
 
 /// <summary>
 /// MobileNetV2's inverted residual twice: 1x1 expansion to Hidden channels, 3x3 depthwise, 1x1 linear projection,

@@ -30,9 +30,12 @@ public sealed class FiniteDifferenceTests(ITestOutputHelper log)
     // (ReferenceAgreementTests), at every SIMD width. FoldingNet likewise: max pooling, two ReLUs and a ReLU6 after its
     // 5x5 convolution put kinks on both sides of most points within a 1e-3 step (conv 2's weight 155: central quotients
     // 1.10e-2, 9.77e-3, 6.45e-3, 2.95e-3 at steps 1e-2 down to 3e-4, against a gradient of 3.60e-3, with the inference
-    // plan and the training plan alike).
+    // plan and the training plan alike). DsCnn and MobileNetV1 (MLPerf Tiny) too: a 1e-3 step of a stem weight moves the
+    // pre-activations of every later ReLU, 8 (DsCnn) to 27 (MobileNetV1) layers of them, so kinks on both sides go
+    // unflagged (DsCnn's stem weight 1210: quotient -4.82e-3 against -4.42e-3); their gradients are checked against the
+    // double-precision reference and against PyTorch instead.
     public static IEnumerable<object[]> Networks() =>
-        NetworkCase.All.Where(n => n.Name is not ("SmallVgg" or "FoldingNet")).Select(n => new object[] { n.Name });
+        NetworkCase.All.Where(n => n.Name is not ("SmallVgg" or "FoldingNet" or "DsCnn" or "MobileNetV1")).Select(n => new object[] { n.Name });
 
     [Theory]
     [MemberData(nameof(Networks))]

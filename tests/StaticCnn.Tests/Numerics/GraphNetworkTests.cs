@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using StaticCnn.Tests.Networks;
 using Xunit;
+using TinyMl;
 
 namespace StaticCnn.Tests.Numerics;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using StaticCnn.Reference;
 using StaticCnn.Tests.Networks;
+using TinyMl;
 
 namespace StaticCnn.Tests.Numerics;
 
@@ -184,11 +185,44 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         ]),
         new("ResNet8", () => new ResNet8(), 3, 32, 32,
         [
-            new RefConv2D(16, 3) { Same = true }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(16, 3) { Same = true }, KerasBatchNorm(), new RefReLU(),
             new RefResidual(ResNetBlock(16, 1)), new RefReLU(),
             new RefResidual(ResNetBlock(32, 2), [new RefConv2D(32, 1, 2) { Same = true }]), new RefReLU(),
             new RefResidual(ResNetBlock(64, 2), [new RefConv2D(64, 1, 2) { Same = true }]), new RefReLU(),
             new RefAvgPool2D(8), new RefDense(10),
+        ]),
+        new("DsCnn", () => new DsCnn(), 1, 49, 10,
+        [
+            new RefConv2D(64, 10, 2) { KernelWidth = 4, Same = true }, KerasBatchNorm(), new RefReLU(), new RefDropout(0.2f),
+            .. Separable(64, 1, 64), .. Separable(64, 1, 64), .. Separable(64, 1, 64), .. Separable(64, 1, 64),
+            new RefDropout(0.4f), new RefAvgPool2D(24, 0, 0, RefRounding.Floor) { KernelWidth = 5 }, new RefDense(12),
+        ]),
+        new("MobileNetV1", () => new MobileNetV1(), 3, 96, 96,
+        [
+            new RefConv2D(8, 3, 2) { Same = true }, KerasBatchNorm(), new RefReLU(),
+            .. Separable(8, 1, 16),
+            .. Separable(16, 2, 32),
+            .. Separable(32, 1, 32),
+            .. Separable(32, 2, 64),
+            .. Separable(64, 1, 64),
+            .. Separable(64, 2, 128),
+            .. Separable(128, 1, 128),
+            .. Separable(128, 1, 128),
+            .. Separable(128, 1, 128),
+            .. Separable(128, 1, 128),
+            .. Separable(128, 1, 128),
+            .. Separable(128, 2, 256),
+            .. Separable(256, 1, 256),
+            new RefAvgPool2D(3), new RefDense(2),
+        ]),
+        new("FcAutoencoder", () => new FcAutoencoder(), 1, 1, 640,
+        [
+            new RefDense(128), KerasBatchNorm(), new RefReLU(), new RefDense(128), KerasBatchNorm(), new RefReLU(),
+            new RefDense(128), KerasBatchNorm(), new RefReLU(), new RefDense(128), KerasBatchNorm(), new RefReLU(),
+            new RefDense(8), KerasBatchNorm(), new RefReLU(),
+            new RefDense(128), KerasBatchNorm(), new RefReLU(), new RefDense(128), KerasBatchNorm(), new RefReLU(),
+            new RefDense(128), KerasBatchNorm(), new RefReLU(), new RefDense(128), KerasBatchNorm(), new RefReLU(),
+            new RefDense(640),
         ]),
         new("InvertedResidualNet", () => new InvertedResidualNet(), 8, 12, 12,
         [
@@ -211,11 +245,25 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
         ]),
     ];
 
-    /// <summary>ResNet's basic block as GraphNetworks.cs declares it (ResNetBlock), for <paramref name="filters"/> and <paramref name="stride"/>.</summary>
+    /// <summary>ResNet's basic block as samples/TinyMl/Models/ResNet8.cs declares it (ResNetBlock), for <paramref name="filters"/> and <paramref name="stride"/>.</summary>
     private static RefLayer[] ResNetBlock(int filters, int stride) =>
     [
-        new RefConv2D(filters, 3, stride) { Same = true }, new RefBatchNorm(), new RefReLU(),
-        new RefConv2D(filters, 3) { Same = true }, new RefBatchNorm(),
+        new RefConv2D(filters, 3, stride) { Same = true }, KerasBatchNorm(), new RefReLU(),
+        new RefConv2D(filters, 3) { Same = true }, KerasBatchNorm(),
+    ];
+
+    /// <summary>Keras's BatchNormalization defaults: epsilon 1e-3, momentum 0.99 (0.01 in PyTorch's convention).</summary>
+    private static RefBatchNorm KerasBatchNorm() => new(1e-3f, 0.01f);
+
+    /// <summary>
+    /// A depthwise-separable block of the MLPerf Tiny models (DS-CNN, MobileNetV1): a 3x3 'same' depthwise convolution
+    /// over <paramref name="channels"/> with <paramref name="stride"/>, then a 1x1 convolution to <paramref name="filters"/>,
+    /// each with bias, Keras's BatchNorm and ReLU.
+    /// </summary>
+    private static RefLayer[] Separable(int channels, int stride, int filters) =>
+    [
+        new RefConv2D(channels, 3, stride) { Groups = channels, Same = true }, KerasBatchNorm(), new RefReLU(),
+        new RefConv2D(filters, 1), KerasBatchNorm(), new RefReLU(),
     ];
 
     /// <summary>MobileNetV2's inverted residual as GraphNetworks.cs declares it, for <paramref name="filters"/> and <paramref name="hidden"/>.</summary>

@@ -35,7 +35,7 @@ internal sealed class BatchNormLayer : LayerDefinition
     public override IEnumerable<LayerSpec> ProbeLayers() => new[] { new BatchNormSpec(0, 1e-5f, 0.1f) };
 
     public override LayerSpec Parse(LayerArguments arguments) =>
-        new BatchNormSpec(arguments.Int("features", 0), arguments.NamedFloat("Epsilon") ?? 1e-5f, arguments.NamedFloat("Momentum") ?? 0.1f);
+        new BatchNormSpec(arguments.Int("features", 0), arguments.NamedFloat("Epsilon") ?? arguments.Defaults.BatchNormEpsilon, arguments.NamedFloat("Momentum") ?? arguments.Defaults.BatchNormMomentum);
 
     public override LayerShape? Infer(LayerSpec spec, LayerInput input)
     {

@@ -227,10 +227,16 @@ def build_graph(spec_input, layers, seed=None, step=None):
 
 # ---------------------------------------------------------------------------------------------- networks
 
+def keras_batchnorm():
+    """[BatchNorm] in a network declared with BatchNormEpsilon = 1e-3f, BatchNormMomentum = 0.01f (Keras's defaults)."""
+    return batchnorm(1e-3, 0.01)
+
+
 def resnet_block(filters, stride=1):
-    """ResNetBlock: [Conv2D(Block.Filters, 3, stride: Block.Stride, 'same')] [BatchNorm] [ReLU]
-    [Conv2D(Block.Filters, 3, 'same')] [BatchNorm]."""
-    return [conv(filters, 3, stride=stride, same=True), batchnorm(), RELU, conv(filters, 3, same=True), batchnorm()]
+    """ResNetBlock (samples/TinyMl/Models/ResNet8.cs): [Conv2D(Block.Filters, 3, stride: Block.Stride, 'same')]
+    [BatchNorm] [ReLU] [Conv2D(Block.Filters, 3, 'same')] [BatchNorm], Keras's BatchNorm."""
+    return [conv(filters, 3, stride=stride, same=True), keras_batchnorm(), RELU, conv(filters, 3, same=True),
+            keras_batchnorm()]
 
 
 def resnet_projection(filters, stride=1):
@@ -255,14 +261,15 @@ DENSE_GROWTH = [batchnorm(), RELU, conv(4, 3, padding=1)]
 GRAPHS = {
     "resnet8": (
         1301, [3, 32, 32],
-        [conv(16, 3, same=True), batchnorm(), RELU,
+        [conv(16, 3, same=True), keras_batchnorm(), RELU,
          residual(resnet_block(16)), RELU,
          residual(resnet_block(32, 2), resnet_projection(32, 2)), RELU,
          residual(resnet_block(64, 2), resnet_projection(64, 2)), RELU,
          avgpool(8),
          dense(10)],
         2,
-        "ResNet8. Stem Conv2D(16, 3, 'same') (pads 1/1/1/1), BatchNorm2d, ReLU; module 3: Residual of ResNetBlock "
+        "ResNet8 (MLPerf Tiny, samples/TinyMl/Models/ResNet8.cs; every BatchNorm2d with Keras's eps 1e-3 and momentum "
+        "0.01). Stem Conv2D(16, 3, 'same') (pads 1/1/1/1), BatchNorm2d, ReLU; module 3: Residual of ResNetBlock "
         "(16 filters, stride 1, identity shortcut), ReLU; module 5: ResNetBlock 32 filters stride 2 (the first 3x3 "
         "'same' on 32x32 -> 16x16 pads top/left 0, bottom/right 1: PaddedConv2d) with the ResNetProjection shortcut "
         "(1x1 stride 2 'same': total padding 0, 32 -> 16), ReLU; module 7: the same with 64 filters (16 -> 8, pads "
@@ -392,7 +399,8 @@ def main():
         keys = check_network(name, seed, spec_input, layers, samples, out_len)
         if name == "resnet8":
             print("    " + " ".join(keys))
-        make_batch(name, seed, spec_input, layers, samples, comment, builder=build_graph, names=True)
+        make_batch(name, seed, spec_input, layers, samples, comment, builder=build_graph, names=True,
+                   binary=(name == "resnet8"))
     print(f"torch {torch.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
 
 

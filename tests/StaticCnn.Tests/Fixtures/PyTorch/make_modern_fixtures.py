@@ -71,6 +71,7 @@ model.eval(). Extra properties: "samples", "mode", "buffers" (before the forward
 "parameterGradients" are summed over the batch (L = sum over samples of dot(outputGradient, logits)).
 """
 
+import base64
 import copy
 import json
 import os
@@ -593,9 +594,49 @@ def state_dict_names(model, buffers):
     return {"parameterNames": json.dumps(parameter_names), "bufferNames": json.dumps(buffer_names)}
 
 
-def make_batch(name, seed, spec_input, layers, samples, comment, builder=build, names=False):
+def floats_base64(t):
+    """A float vector as a JSON string: base64 of its little-endian float32 bytes (exact, and a third the size of the
+    decimal list for the large fixtures of make_tinyml_fixtures.py; PyTorchFixture.cs reads both)."""
+    values = t.detach().to(torch.float32).reshape(-1).numpy().astype("<f4")
+    if not np.isfinite(values).all():
+        raise ValueError("non-finite value")
+    return json.dumps(base64.b64encode(values.tobytes()).decode("ascii"))
+
+
+def float32_deviation(model, start, mode, x0, output_gradient, samples, out_len, results):
+    """How far PyTorch's own float32 results are from the same computation in float64: the largest
+    |float32 - float64| / max(|float64|, rms of the float64 vector) over the logits, parameter gradients, input
+    gradients and buffers after (the measure of the C# Tolerance class). A deep network trained in batch statistics
+    (MobileNetV1: 27 BatchNorms, the last over 3x3 planes) is conditioned so that float32 moves its gradients by a few
+    1e-4 of their scale; the tests allow StaticCnn a small multiple of what PyTorch itself deviates."""
+    wide = copy.deepcopy(model).double()
+    wide.load_state_dict(start)
+    wide.train(mode == "train")
+    xw = x0.double().clone().requires_grad_(True)
+    logits = wide(xw).reshape(samples, out_len)
+    (logits * output_gradient.double()).sum().backward()
+    _, grads = flat_parameters(wide)
+    exact = [logits, grads, xw.grad, flat_buffers(wide)]
+    worst = 0.0
+    for f32, f64 in zip(results, exact):
+        a = f32.detach().double().reshape(-1)
+        b = f64.detach().double().reshape(-1)
+        if b.numel() == 0:
+            continue
+        rms = float(b.pow(2).mean().sqrt())
+        scale = torch.maximum(b.abs(), torch.full_like(b, rms))
+        worst = max(worst, float(((a - b).abs() / scale).max()))
+    return worst
+
+
+def make_batch(name, seed, spec_input, layers, samples, comment, builder=build, names=False, binary=False,
+               prepare=None):
     """Writes <name>_train and <name>_eval. builder: build or a function like it (make_graph_fixtures.py's);
-    names: also write "parameterNames" and "bufferNames" (the state_dict keys of the parameters and the buffers)."""
+    names: also write "parameterNames" and "bufferNames" (the state_dict keys of the parameters and the buffers);
+    binary: write the float vectors with floats_base64 instead of as decimal lists, and "float32Deviation" (see
+    float32_deviation); prepare(model, x): called with the initialised model and the batch before anything is
+    recorded (make_tinyml_fixtures.py's kink margin)."""
+    encode = floats_base64 if binary else floats
     torch.manual_seed(seed)
     model, resolved, out_len = builder(spec_input, layers, DROPOUT_SEED, DROPOUT_STEP)
     model = model.to(torch.float32)
@@ -611,6 +652,8 @@ def make_batch(name, seed, spec_input, layers, samples, comment, builder=build, 
                 assert bool((module.bias != 0).all()), (name, module)
     x0 = torch.randn([samples] + spec_input, dtype=torch.float32)
     output_gradient = torch.randn(samples, out_len, dtype=torch.float32)
+    if prepare is not None:
+        prepare(model, x0)
     start = copy.deepcopy(model.state_dict())
     buffers_before = flat_buffers(model)
     for mode in ("train", "eval"):
@@ -623,6 +666,8 @@ def make_batch(name, seed, spec_input, layers, samples, comment, builder=build, 
         (logits * output_gradient).sum().backward()
         values, grads = flat_parameters(model)
         buffers_after = flat_buffers(model)
+        deviation = float32_deviation(model, start, mode, x0, output_gradient, samples, out_len,
+                                      [logits, grads, x.grad, buffers_after]) if binary else None
         if mode == "eval":
             assert torch.equal(buffers_before, buffers_after)
         fixture = f"{name}_{mode}"
@@ -635,15 +680,17 @@ def make_batch(name, seed, spec_input, layers, samples, comment, builder=build, 
         })
         if names:
             fields.update(state_dict_names(model, buffers_after))
+        if deviation is not None:
+            fields["float32Deviation"] = repr(deviation)
         fields.update({
-            "parameters": floats(values),
-            "buffers": floats(buffers_before),
-            "x": floats(x),
-            "outputGradient": floats(output_gradient),
-            "logits": floats(logits),
-            "buffersAfter": floats(buffers_after),
-            "parameterGradients": floats(grads),
-            "inputGradient": floats(x.grad),
+            "parameters": encode(values),
+            "buffers": encode(buffers_before),
+            "x": encode(x),
+            "outputGradient": encode(output_gradient),
+            "logits": encode(logits),
+            "buffersAfter": encode(buffers_after),
+            "parameterGradients": encode(grads),
+            "inputGradient": encode(x.grad),
         })
         path = write(fixture, fields)
         print(f"{fixture}: {values.numel()} parameters, {buffers_before.numel()} buffers, {samples} x {x[0].numel()} "

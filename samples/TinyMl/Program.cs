@@ -1,0 +1,88 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using StaticCnn;
+using TinyMl;
+
+// The four MLPerf Tiny reference models, declared in Models/: each one's summary, one inference on seeded random
+// input, and its latency on this machine (one thread, batch 1, allocations counted). docs/tinyml.md.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+const string Usage = """
+    Runs the MLPerf Tiny reference models declared with StaticCnn attributes.
+
+    usage: dotnet run -c Release --project samples/TinyMl -- [options]
+
+      --model NAME      resnet8, dscnn, mobilenet or autoencoder (default: all four)
+      --iterations N    timed inferences per model (default 2000)
+      --help            this text
+    """;
+
+string? only = null;
+int iterations = 2000;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--model" when i + 1 < args.Length:
+            only = args[++i];
+            if (!TinyModels.All.Any(m => m.Key == only))
+            {
+                Console.Error.WriteLine($"--model expects one of {string.Join(", ", TinyModels.All.Select(m => m.Key))}; got '{only}'.");
+                return 2;
+            }
+
+            break;
+        case "--iterations" when i + 1 < args.Length:
+            if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out iterations) || iterations <= 0)
+            {
+                Console.Error.WriteLine($"--iterations expects a positive whole number; got '{args[i]}'.");
+                return 2;
+            }
+
+            break;
+        case "--help":
+            Console.WriteLine(Usage);
+            return 0;
+        default:
+            Console.Error.WriteLine($"Unknown or incomplete option '{args[i]}'.");
+            Console.Error.WriteLine(Usage);
+            return 2;
+    }
+}
+
+Console.WriteLine($"{RuntimeDescription()}\n");
+foreach (TinyModel model in TinyModels.All.Where(m => only is null || m.Key == only))
+{
+    INetwork network = model.Create();
+    Console.WriteLine($"== {model.Task}: {network.GetType().Name} ==");
+    Console.WriteLine(network.Summary);
+
+    // Seeded random input in [-1, 1): the weights are the constructor's (He initialisation), so the output only shows
+    // that the network runs; the tests check the numbers against PyTorch.
+    float[] input = new float[network.InputLength];
+    var random = new DeterministicRandom(7);
+    for (int i = 0; i < input.Length; i++)
+    {
+        input[i] = random.NextSingle(-1f, 1f);
+    }
+
+    float[] output = new float[network.OutputLength];
+    network.Forward(input, output);
+    Console.WriteLine(model.Describe(input, output));
+
+    LatencyResult latency = Latency.Measure(network, input, output, iterations);
+    Console.WriteLine(
+        $"latency: {latency.MedianMicroseconds:0.0} us median, {latency.BestMicroseconds:0.0} us best of {latency.Rounds} rounds " +
+        $"of {latency.CallsPerRound} calls; {latency.AllocatedBytesPerCall:0} B allocated per call; " +
+        $"{network.VectorWidth}, one thread, batch 1\n");
+}
+
+return 0;
+
+static string RuntimeDescription() =>
+    $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}, " +
+    $"{Environment.ProcessorCount} logical processors, " +
+    $"Vector256 {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")}, " +
+    $"Stopwatch resolution {1e9 / Stopwatch.Frequency:0} ns";
