@@ -16,11 +16,25 @@ const string Usage = """
 
       --model NAME      resnet8, dscnn, mobilenet or autoencoder (default: all four)
       --iterations N    timed inferences per model (default 2000)
+
+      --train NAME      instead: train on Fashion-MNIST and test. resnet8 (the model itself, images padded to
+                        3x32x32), dscnn (DS-CNN's layers on 1x28x28) or autoencoder (the autoencoder's layers on 784
+                        values, trained with mean squared error on one class; reports the ROC AUC of its
+                        reconstruction error for the other nine classes as anomalies)
+      --epochs N        training epochs (default 10; 30 for the autoencoder)
+      --normal-class C  the autoencoder's class, 0-9 (default 0, T-shirt/top)
+      --seed N          initialisation and shuffling seed (default 1)
+      --data DIR        the Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
       --help            this text
     """;
 
 string? only = null;
 int iterations = 2000;
+string? train = null;
+int? epochs = null;
+int normalClass = 0;
+int seed = 1;
+string data = "/usr/share/datasets/fashion-mnist";
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -42,6 +56,35 @@ for (int i = 0; i < args.Length; i++)
             }
 
             break;
+        case "--train" when i + 1 < args.Length:
+            train = args[++i];
+            if (train is not ("resnet8" or "dscnn" or "autoencoder"))
+            {
+                Console.Error.WriteLine($"--train expects resnet8, dscnn or autoencoder; got '{train}'.");
+                return 2;
+            }
+
+            break;
+        case "--epochs" or "--normal-class" or "--seed" when i + 1 < args.Length:
+            string option = args[i];
+            if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out int value)
+                || (option == "--epochs" && value == 0) || (option == "--normal-class" && value > 9))
+            {
+                Console.Error.WriteLine($"{option} expects {(option == "--normal-class" ? "a class from 0 to 9" : option == "--epochs" ? "a positive whole number" : "a whole number")}; got '{args[i]}'.");
+                return 2;
+            }
+
+            switch (option)
+            {
+                case "--epochs": epochs = value; break;
+                case "--normal-class": normalClass = value; break;
+                default: seed = value; break;
+            }
+
+            break;
+        case "--data" when i + 1 < args.Length:
+            data = args[++i];
+            break;
         case "--help":
             Console.WriteLine(Usage);
             return 0;
@@ -53,6 +96,11 @@ for (int i = 0; i < args.Length; i++)
 }
 
 Console.WriteLine($"{RuntimeDescription()}\n");
+if (train is not null)
+{
+    return FashionTraining.Run(train, data, epochs ?? (train == "autoencoder" ? 30 : 10), seed, normalClass);
+}
+
 foreach (TinyModel model in TinyModels.All.Where(m => only is null || m.Key == only))
 {
     INetwork network = model.Create();
