@@ -26,7 +26,7 @@ public partial class SevenBySevenStrideTwo;
 // [Conv2D(1, 3, stride: 3)]
 // public partial class SevenBySevenStrideThree;
 //
-// error SCNN0006: Conv2D #1: (7 + 2*0 - 3) / 3 + 1 = 2.33 is not a whole number; the 3x3 filter with stride 3 does not fit the 7x7 input. Stride 2 (3x3) or 4 (2x2) fit; so does padding 1 with stride 3 (3x3); or Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch does (2x2).
+// error SCNN0006: Conv2D #1: (7 + 2*0 - 3) / 3 + 1 = 2.33 is not a whole number; the 3x3 filter with stride 3 does not fit the 7x7 input. Stride 2 (3x3) or 4 (2x2) fit; so does padding 1 with stride 3 (3x3); or Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch and Keras's 'valid' padding do (2x2).
 
 /// <summary>
 /// A CONV-RELU-POOL stack ending in a fully connected layer, the architecture the lecture closes with: two

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using StaticCnn;
 using StaticCnn.Data;
@@ -19,7 +22,7 @@ namespace TinyMl;
 /// </summary>
 internal static class FashionTraining
 {
-    public static int Run(string model, string dataDirectory, int epochs, int seed, int normalClass)
+    public static int Run(string model, string dataDirectory, int epochs, int seed, int normalClass, string outputDirectory)
     {
         if (!MnistFiles.Exists(dataDirectory))
         {
@@ -29,12 +32,26 @@ internal static class FashionTraining
 
         (ImageDataset train, ImageDataset test, PixelNormalization normalization) = FashionMnist.Load(dataDirectory);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images, normalised (x - {normalization.Mean:0.0000}) / {normalization.StandardDeviation:0.0000}");
-        return model == "autoencoder"
+        INetwork trained = model == "autoencoder"
             ? Autoencoder(train, test, epochs, seed, normalClass)
             : Classifier(model, train, test, normalization, epochs, seed);
+
+        // The weights with the normalisation they were trained under (safetensors metadata), for SafeTensors.Load or
+        // for baking into a binary with [Network(..., Weights = "...")].
+        Directory.CreateDirectory(outputDirectory);
+        string path = Path.Combine(outputDirectory, $"{model}-fashion-mnist.safetensors");
+        SafeTensors.Save(trained, path, new Dictionary<string, string>
+        {
+            ["network"] = trained.GetType().Name,
+            ["normalization_mean"] = normalization.Mean.ToString("R", CultureInfo.InvariantCulture),
+            ["normalization_std"] = normalization.StandardDeviation.ToString("R", CultureInfo.InvariantCulture),
+            ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture),
+        });
+        Console.WriteLine($"weights: {path}");
+        return 0;
     }
 
-    private static int Classifier(string model, ImageDataset train, ImageDataset test, PixelNormalization normalization, int epochs, int seed)
+    private static INetwork Classifier(string model, ImageDataset train, ImageDataset test, PixelNormalization normalization, int epochs, int seed)
     {
         Func<INetwork> create;
         if (model == "resnet8")
@@ -68,7 +85,7 @@ internal static class FashionTraining
 
         EvaluationResult result = trainer.Evaluate(test);
         Console.WriteLine($"test accuracy {result.Accuracy:0.0000} (loss {result.MeanLoss:0.0000}); {history.Epochs.Average(e => e.TrainingTime.TotalSeconds):0.0} s per epoch");
-        return 0;
+        return trainer.Network;
     }
 
     private static ImageDataset PadToRgb32(ImageDataset data, float background)
@@ -91,7 +108,7 @@ internal static class FashionTraining
         return new ImageDataset(images, data.Labels.ToArray(), shape, data.ClassCount, data.ClassNames);
     }
 
-    private static int Autoencoder(ImageDataset train, ImageDataset test, int epochs, int seed, int normalClass)
+    private static INetwork Autoencoder(ImageDataset train, ImageDataset test, int epochs, int seed, int normalClass)
     {
         int[] normal = Enumerable.Range(0, train.Count).Where(i => train.Label(i) == normalClass).ToArray();
         const int Batch = 128;
@@ -163,6 +180,6 @@ internal static class FashionTraining
             Console.WriteLine($"  '{test.ClassNames[c]}' as the anomaly: AUC {pairAuc:0.0000}");
         }
 
-        return 0;
+        return network;
     }
 }

@@ -25,6 +25,7 @@ const string Usage = """
       --normal-class C  the autoencoder's class, 0-9 (default 0, T-shirt/top)
       --seed N          initialisation and shuffling seed (default 1)
       --data DIR        the Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)
+      --out DIR         where the trained weights go, as NAME-fashion-mnist.safetensors (default ./out)
       --help            this text
     """;
 
@@ -35,6 +36,7 @@ int? epochs = null;
 int normalClass = 0;
 int seed = 1;
 string data = "/usr/share/datasets/fashion-mnist";
+string outputDirectory = "out";
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -85,6 +87,9 @@ for (int i = 0; i < args.Length; i++)
         case "--data" when i + 1 < args.Length:
             data = args[++i];
             break;
+        case "--out" when i + 1 < args.Length:
+            outputDirectory = args[++i];
+            break;
         case "--help":
             Console.WriteLine(Usage);
             return 0;
@@ -98,7 +103,7 @@ for (int i = 0; i < args.Length; i++)
 Console.WriteLine($"{RuntimeDescription()}\n");
 if (train is not null)
 {
-    return FashionTraining.Run(train, data, epochs ?? (train == "autoencoder" ? 30 : 10), seed, normalClass);
+    return FashionTraining.Run(train, data, epochs ?? (train == "autoencoder" ? 30 : 10), seed, normalClass, outputDirectory);
 }
 
 foreach (TinyModel model in TinyModels.All.Where(m => only is null || m.Key == only))

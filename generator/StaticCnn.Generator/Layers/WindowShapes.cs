@@ -211,7 +211,7 @@ internal static class WindowShapes
         if (floorH > 0 && floorW > 0 && Shape.Product(Shape.Product(channels, floorH), floorW) <= ShapeChecks.IntMax)
         {
             suggestions.Add(new FitSuggestion("Rounding", (int)Rounding.Floor, $"{Format.Int(floorH)}x{Format.Int(floorW)}"));
-            advice.Add($"Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch does ({Format.Int(floorH)}x{Format.Int(floorW)})");
+            advice.Add($"Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch and Keras's 'valid' padding do ({Format.Int(floorH)}x{Format.Int(floorW)})");
         }
 
         string strideText = sh == sw ? Format.Int(sh) : $"{Format.Int(sh)}x{Format.Int(sw)}";

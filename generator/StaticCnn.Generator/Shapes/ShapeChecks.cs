@@ -126,7 +126,7 @@ internal static class ShapeChecks
 
         foreach (FitSuggestion rounding in roundings)
         {
-            string text = $"Rounding = ShapeRounding.{(Rounding)rounding.Value} drops the cells no window reaches, as PyTorch does ({rounding.Output})";
+            string text = $"Rounding = ShapeRounding.{(Rounding)rounding.Value} drops the cells no window reaches, as PyTorch and Keras's 'valid' padding do ({rounding.Output})";
             parts.Add(parts.Count == 0 ? text : "or " + text);
         }
 

@@ -178,7 +178,7 @@ public sealed class ShapeDiagnosticTests
 
         string message = DiagnosticAssert.SingleError(run, "SCNN0006", "stride: 20");
         Assert.Contains(" Stride 2 (3x3) or 4 (2x2) fit; ", message);
-        Assert.EndsWith("or Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch does (1x1).", message);
+        Assert.EndsWith("or Rounding = ShapeRounding.Floor drops the cells no window reaches, as PyTorch and Keras's 'valid' padding do (1x1).", message);
     }
 
     [Fact]
