@@ -17,9 +17,12 @@ internal static class Latency
     {
         const int Rounds = 10;
         int perRound = Math.Max(1, iterations / Rounds);
-        for (int i = 0; i < Math.Min(perRound, 200); i++)
+        // Warm-up, at least half a second: tiered JIT runs the kernels unoptimised first and recompiles them in the
+        // background (later when the machine is busy).
+        long warmStart = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(warmStart).TotalMilliseconds < 500)
         {
-            network.Forward(input, output); // warm-up: tiered JIT reaches the optimised code
+            network.Forward(input, output);
         }
 
         double[] microseconds = new double[Rounds];

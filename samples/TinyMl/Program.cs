@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using StaticCnn;
+using StaticCnn.Metrics;
 using TinyMl;
 
 // The four MLPerf Tiny reference models, declared in Models/: each one's summary, one inference on seeded random
@@ -16,6 +17,7 @@ const string Usage = """
 
       --model NAME      resnet8, dscnn, mobilenet or autoencoder (default: all four)
       --iterations N    timed inferences per model (default 2000)
+      --profile         also where each model's time goes, layer by layer (INetwork.ForwardProfiled)
 
       --train NAME      instead: train on Fashion-MNIST and test. resnet8 (the model itself, images padded to
                         3x32x32), dscnn (DS-CNN's layers on 1x28x28) or autoencoder (the autoencoder's layers on 784
@@ -31,6 +33,7 @@ const string Usage = """
 
 string? only = null;
 int iterations = 2000;
+bool profile = false;
 string? train = null;
 int? epochs = null;
 int normalClass = 0;
@@ -90,6 +93,9 @@ for (int i = 0; i < args.Length; i++)
         case "--out" when i + 1 < args.Length:
             outputDirectory = args[++i];
             break;
+        case "--profile":
+            profile = true;
+            break;
         case "--help":
             Console.WriteLine(Usage);
             return 0;
@@ -130,6 +136,10 @@ foreach (TinyModel model in TinyModels.All.Where(m => only is null || m.Key == o
         $"latency: {latency.MedianMicroseconds:0.0} us median, {latency.BestMicroseconds:0.0} us best of {latency.Rounds} rounds " +
         $"of {latency.CallsPerRound} calls; {latency.AllocatedBytesPerCall:0} B allocated per call; " +
         $"{network.VectorWidth}, one thread, batch 1\n");
+    if (profile)
+    {
+        Console.WriteLine(ProfileTable.Format(LayerProfile.Measure(network, input, Math.Max(iterations / 4, 50))));
+    }
 }
 
 return 0;

@@ -79,6 +79,18 @@ public interface INetwork
     void Forward(ReadOnlySpan<float> input, Span<float> output);
 
     /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, Span{float})"/> in evaluation mode, recording where the time goes:
+    /// <paramref name="layerTimestamps"/> (<c>Layers.Count + 1</c> values) gets the
+    /// <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> before the first layer (element 0) and after each layer
+    /// (element k for layer k, 1-based), so layer k took element k minus element k - 1. A layer fused into the one before
+    /// it (a folded BatchNorm, an in-place ReLU, Dropout at inference) shows about zero. Allocates nothing;
+    /// <see cref="Metrics.LayerProfile"/> turns repeated calls into per-layer figures.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span does not have the documented length.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Training"/> is true (the profile is of the inference pass).</exception>
+    void ForwardProfiled(ReadOnlySpan<float> input, Span<float> output, Span<long> layerTimestamps);
+
+    /// <summary>
     /// Back-propagates dLoss/dOutput through the most recent <see cref="Forward(ReadOnlySpan{float}, Span{float})"/> on this instance, adds the
     /// parameter gradients into <see cref="Gradients"/> and writes dLoss/dInput into
     /// <paramref name="inputGradient"/> unless it is empty.

@@ -85,6 +85,9 @@ internal static class InvalidNetworkEmitter
                 w.Line($"public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => {fail};");
                 w.Line();
                 w.Line("/// <summary>Throws: the declaration has errors.</summary>");
+                w.Line($"public void ForwardProfiled(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<long> layerTimestamps) => {fail};");
+                w.Line();
+                w.Line("/// <summary>Throws: the declaration has errors.</summary>");
                 w.Line($"public void Backward(global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => {fail};");
                 w.Line();
                 w.Line("/// <summary>Throws: the declaration has errors.</summary>");

@@ -10,6 +10,9 @@ internal static class Names
     /// <summary>The type parameters and constraints of every kernel method.</summary>
     public const string KernelTypeParameters = "<TS, TV>";
 
+    /// <summary>The runtime's clock for ForwardProfiled's per-layer timestamps.</summary>
+    public const string LayerClock = "global::StaticCnn.Kernels.LayerClock";
+
     public const string KernelConstraints = "where TS : struct, global::StaticCnn.Kernels.ISimd<TV> where TV : struct";
 
     /// <summary>The parameters every kernel method takes: parameters, gradients, workspace.</summary>

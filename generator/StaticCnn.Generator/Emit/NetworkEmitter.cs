@@ -88,6 +88,7 @@ internal static class NetworkEmitter
         w.Line($"public const int BufferCount = {Format.Int(shapes.BufferCount)};");
         w.Line();
         w.Line($"private readonly {Storage} _storage;");
+        w.Line("private long[]? _profile; // ForwardProfiled's readings, made on its first call");
         w.Line();
         w.Line("/// <summary>");
         if (baked)
@@ -222,6 +223,8 @@ internal static class NetworkEmitter
             }
         }
 
+        w.Line();
+        EmitForwardProfiled(w, plan, kernels, name, input);
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Back-propagates dLoss/dOutput through the activations of the most recent Forward on this instance, adds");
@@ -400,6 +403,44 @@ internal static class NetworkEmitter
         using (w.Block($"if ({parameter}.Length != count * {constant})"))
         {
             w.Line($"global::StaticCnn.NetworkErrors.ThrowLength(nameof({parameter}), {network}, \"count * {constant}\", count * {constant}, {parameter}.Length);");
+        }
+    }
+
+    private static void EmitForwardProfiled(IndentedWriter w, NetworkPlan plan, string kernels, string name, Shapes.Shape input)
+    {
+        int stamps = plan.Shapes.Layers.Count + 1;
+        w.Line("/// <summary>");
+        w.Line("/// Forward in evaluation mode, writing the Stopwatch timestamp before the first layer (element 0) and after each");
+        w.Line($"/// layer k (element k) into <paramref name=\"layerTimestamps\"/>: {Format.Int(stamps)} values. Allocates nothing after its first call.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the documented length.</exception>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">Training is true.</exception>");
+        using (w.Block($"public void ForwardProfiled({ReadOnlySpan} input, {Span} output, global::System.Span<long> layerTimestamps)"))
+        {
+            LengthCheck(w, "input", name, $"InputLength ({input})", "InputLength");
+            LengthCheck(w, "output", name, "OutputLength", "OutputLength");
+            LengthCheck(w, "layerTimestamps", name, "Layers.Count + 1", Format.Int(stamps));
+            if (plan.ModeDependent)
+            {
+                using (w.Block("if (_storage.Training)"))
+                {
+                    w.Line($"throw new global::System.InvalidOperationException({Text.Literal(name + ".ForwardProfiled times the inference pass; set Training = false first.")});");
+                }
+            }
+
+            w.Line($"_storage.LayerTimestamps = _profile ??= new long[{Format.Int(stamps)}];");
+            using (w.Block("try"))
+            {
+                Dispatch(w, kernels, "Forward", "_storage, input, output");
+            }
+
+            using (w.Block("finally"))
+            {
+                w.Line("_storage.LayerTimestamps = null;");
+            }
+
+            w.Line(plan.ModeDependent ? "_storage.MarkInferenceForward();" : "_storage.MarkForward();");
+            w.Line("new global::System.Span<long>(_profile).CopyTo(layerTimestamps);");
         }
     }
 
@@ -630,6 +671,8 @@ internal static class NetworkEmitter
             if (!slots)
             {
                 w.Line($"input.CopyTo(new {Span}(storage.Workspace, {plan.Input.Offset}, {plan.Input.Length}));");
+                w.Line("long[]? stamps = storage.LayerTimestamps; // ForwardProfiled's clock readings, null otherwise");
+                w.Line($"if (stamps is not null) {Names.LayerClock}.Stamp(stamps, 0, 0);");
             }
             else if (LayerMajor(plan))
             {
@@ -638,10 +681,17 @@ internal static class NetworkEmitter
 
             IndentedWriter.Scope? sampleLoop = SampleLoop(w, plan, slots);
             slots = slots && LayerMajor(plan);
+            int stamped = 0;
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.Line();
                 LayerComment(w, layer.Shape);
+                if (perSample && layer.Shape.Index > stamped + 1)
+                {
+                    // Layers computed inside the previous step (folded, in place) or skipped at inference: about zero.
+                    w.Line($"if (stamps is not null) {Names.LayerClock}.Stamp(stamps, {stamped + 1}, {layer.Shape.Index - 1});");
+                }
+
                 if (layer.Affine is { } affine)
                 {
                     w.Line($"//     with layer {affine.Layer}'s BatchNorm folded in: y = scale * y + shift per channel, scale and shift from the running statistics");
@@ -663,11 +713,22 @@ internal static class NetworkEmitter
                 {
                     w.Line(statement);
                 }
+
+                if (perSample)
+                {
+                    w.Line($"if (stamps is not null) {Names.LayerClock}.Stamp(stamps, {layer.Shape.Index}, {layer.Shape.Index});");
+                    stamped = layer.Shape.Index;
+                }
             }
 
             sampleLoop?.Dispose();
             if (perSample)
             {
+                if (stamped < plan.Shapes.Layers.Count)
+                {
+                    w.Line($"if (stamps is not null) {Names.LayerClock}.Stamp(stamps, {stamped + 1}, {plan.Shapes.Layers.Count});");
+                }
+
                 w.Line();
                 w.Line($"new {ReadOnlySpan}(storage.Workspace, {plan.Last.Output.Offset}, {plan.Last.Output.Length}).CopyTo(output);");
             }

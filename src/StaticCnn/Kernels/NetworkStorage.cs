@@ -104,6 +104,14 @@ public sealed class NetworkStorage
     /// <summary>The SIMD width the kernels run with.</summary>
     public SimdWidth Width = SimdSupport.Default;
 
+    /// <summary>
+    /// While a profiled per-sample Forward runs (<see cref="INetwork.ForwardProfiled"/>): element 0 gets
+    /// <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> before the first layer and element k (1-based layer index)
+    /// when layer k is done; a layer computed inside another (a folded BatchNorm, an in-place ReLU, Dropout at inference)
+    /// is stamped when the next step starts, so its time is about zero. Null otherwise: the check costs one compare per layer.
+    /// </summary>
+    public long[]? LayerTimestamps;
+
     /// <summary>Samples whose activations the last <see cref="ForwardBatch"/> kept (0: none).</summary>
     public int BatchCount { get; private set; }
 
