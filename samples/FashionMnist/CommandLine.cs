@@ -15,7 +15,9 @@ internal sealed record CommandLine(
     int Validation,
     bool Augment,
     bool Help,
-    string Network = "conv")
+    string Network = "conv",
+    float WeightDecay = 1e-4f,
+    float LabelSmoothing = 0f)
 {
     public const string Usage = """
         Trains a StaticCnn network on Fashion-MNIST and writes weights and charts.
@@ -31,6 +33,8 @@ internal sealed record CommandLine(
           --out DIR        where weights and PNG charts go (default ./out)
           --validation N   training images held out for early stopping (default 5000; 0 for none)
           --augment        random shifts of up to 2 pixels and horizontal flips while training
+          --weight-decay X AdamW's decoupled weight decay (default 0.0001)
+          --label-smoothing X  the cross-entropy's label smoothing, in [0, 1) (default 0)
           --network NAME   conv (default: FashionNet, two convolutions and a hidden layer) or resnet
                            (FashionResNet: three residual stacks with BatchNorm, docs/graphs.md)
           --help           this text
@@ -47,6 +51,8 @@ internal sealed record CommandLine(
         string output = "out";
         int validation = 5000;
         bool augment = false;
+        float weightDecay = 1e-4f;
+        float labelSmoothing = 0f;
         bool help = false;
         string network = "conv";
         for (int i = 0; i < args.Length; i++)
@@ -86,6 +92,8 @@ internal sealed record CommandLine(
                 case "--out": output = Value(); break;
                 case "--validation": validation = Math.Max(0, Integer(arg, Value())); break;
                 case "--augment": augment = true; break;
+                case "--weight-decay": weightDecay = NonNegativeFloat(arg, Value(), below: float.PositiveInfinity); break;
+                case "--label-smoothing": labelSmoothing = NonNegativeFloat(arg, Value(), below: 1f); break;
                 case "--network":
                     network = Value();
                     if (network is not ("conv" or "resnet"))
@@ -99,7 +107,7 @@ internal sealed record CommandLine(
             }
         }
 
-        return new CommandLine(epochs, batch, lr, seed, threads, data, output, validation, augment, help, network);
+        return new CommandLine(epochs, batch, lr, seed, threads, data, output, validation, augment, help, network, weightDecay, labelSmoothing);
     }
 
     private static int Integer(string name, string text) =>
@@ -112,6 +120,11 @@ internal sealed record CommandLine(
         int value = Integer(name, text);
         return value > 0 ? value : throw new FormatException($"{name} expects a positive integer; got {value}.");
     }
+
+    private static float NonNegativeFloat(string name, string text, float below) =>
+        float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && value >= 0 && value < below && float.IsFinite(value)
+            ? value
+            : throw new FormatException($"{name} expects a number in [0, {(float.IsPositiveInfinity(below) ? "infinity" : below.ToString(CultureInfo.InvariantCulture))}); got '{text}'.");
 
     private static float PositiveFloat(string name, string text) =>
         float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && value > 0 && float.IsFinite(value)

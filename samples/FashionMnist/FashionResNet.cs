@@ -3,15 +3,15 @@ using StaticCnn;
 namespace FashionMnist;
 
 /// <summary>
-/// The sample's residual network (<c>--network resnet</c>): a 3x3 stem of 24 filters with BatchNorm, then three stacks
-/// of ResNet's basic block at 28x28 (24 filters), 14x14 (48) and 7x7 (96), the last two starting with stride 2 and a
+/// The sample's residual network (<c>--network resnet</c>): a 3x3 stem of 32 filters with BatchNorm, then three stacks
+/// of ResNet's basic block at 28x28 (32 filters), 14x14 (64) and 7x7 (128), the last two starting with stride 2 and a
 /// 1x1 stride-2 projection shortcut, a ReLU after every add, global average pooling and the 10 class logits.
 /// </summary>
 [Network(channels: 1, height: 28, width: 28)]
-[Conv2D(24, 3, padding: 1, Bias = false)] [BatchNorm] [ReLU]
-[Residual(typeof(FashionBlock), Filters = 24)] [ReLU]
-[Residual(typeof(FashionBlock), Filters = 48, Stride = 2, Shortcut = typeof(FashionProjection))] [ReLU]
-[Residual(typeof(FashionBlock), Filters = 96, Stride = 2, Shortcut = typeof(FashionProjection))] [ReLU]
+[Conv2D(32, 3, padding: 1, Bias = false)] [BatchNorm] [ReLU]
+[Residual(typeof(FashionBlock), Filters = 32)] [ReLU]
+[Residual(typeof(FashionBlock), Filters = 64, Stride = 2, Shortcut = typeof(FashionProjection))] [ReLU]
+[Residual(typeof(FashionBlock), Filters = 128, Stride = 2, Shortcut = typeof(FashionProjection))] [ReLU]
 [GlobalAvgPool2D]
 [Dense(10)]
 public partial class FashionResNet;

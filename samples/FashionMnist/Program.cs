@@ -75,7 +75,7 @@ long stepsPerEpoch = (train.Count + options.Batch - 1) / options.Batch;
 long totalSteps = stepsPerEpoch * epochs;
 long warmup = Math.Min(stepsPerEpoch, totalSteps / 4);
 var schedule = LearningRateSchedule.Warmup(warmup, LearningRateSchedule.Cosine(options.LearningRate, totalSteps - warmup), startFactor: 0.05f);
-var optimizer = new AdamW(create().ParameterCount, options.LearningRate, weightDecay: 1e-4f);
+var optimizer = new AdamW(create().ParameterCount, options.LearningRate, weightDecay: options.WeightDecay);
 var trainerOptions = new TrainerOptions
 {
     BatchSize = options.Batch,
@@ -86,7 +86,8 @@ var trainerOptions = new TrainerOptions
     EarlyStopping = validation is null ? null : new EarlyStopping(Patience: 4, EarlyStoppingMetric.Accuracy),
     ProgressInterval = 10,
 };
-using var trainer = new Trainer(create, new SoftmaxCrossEntropyLoss(), optimizer, trainerOptions);
+var loss = options.LabelSmoothing > 0 ? new SoftmaxCrossEntropyLoss(options.LabelSmoothing) : new SoftmaxCrossEntropyLoss();
+using var trainer = new Trainer(create, loss, optimizer, trainerOptions);
 trainer.Network.InitializeParameters(options.Seed);
 
 AnsiConsole.Write(new Text(trainer.Network.Summary + Environment.NewLine));
@@ -95,6 +96,7 @@ setup.AddRow("data", Markup.Escape(synthetic ? "synthetic shapes (fallback)" : o
 setup.AddRow("images", $"{train.Count:N0} train, {validation?.Count ?? 0:N0} validation, {test.Count:N0} test; normalised (x - {normalization.Mean:0.0000}) / {normalization.StandardDeviation:0.0000}");
 setup.AddRow("optimizer", Markup.Escape($"{optimizer.Description}, batch {options.Batch}"));
 setup.AddRow("schedule", Markup.Escape(schedule.Description));
+setup.AddRow("loss", Markup.Escape(loss.Name));
 setup.AddRow("workers", $"{options.Threads} (SIMD {trainer.Network.VectorWidth}), seed {options.Seed}{(options.Augment ? ", augmentation: shifts <= 2 px, flips" : string.Empty)}");
 setup.AddRow("epochs", $"{epochs}{(trainerOptions.EarlyStopping is null ? string.Empty : ", early stopping after 4 epochs without a better validation accuracy")}");
 AnsiConsole.Write(setup);
