@@ -67,14 +67,7 @@ public static class Catalog
     };
 
     /// <summary>Floating-point operations of one forward pass (2 per multiply-add of the convolutions and dense layers).</summary>
-    public static long ForwardFlops(INetwork network) => network.Layers.Sum(Flops);
-
-    private static long Flops(LayerInfo layer) => layer switch
-    {
-        ConvolutionInfo c => 2L * layer.Output.Length * (layer.Input.Channels / c.Groups) * c.Window.KernelHeight * c.Window.KernelWidth,
-        _ when layer.Kind == LayerKind.Dense => 2L * layer.Input.Length * layer.Output.Length,
-        _ => 0,
-    };
+    public static long ForwardFlops(INetwork network) => network.Layers.Sum(l => 2 * Metrics.LayerProfile.MultiplyAdds(l));
 
     /// <summary>
     /// The floats one forward pass must move at least once: every layer's input and output, and the parameters

@@ -8,7 +8,7 @@ namespace StaticCnn.Metrics;
 /// <summary>One layer's share of an inference pass, from <see cref="LayerProfile.Measure"/>.</summary>
 /// <param name="Layer">The layer.</param>
 /// <param name="MedianMicroseconds">The median over the profiled calls of the time from the previous layer's end to this one's.</param>
-/// <param name="MultiplyAdds">Its multiply-adds for one sample, as the summary counts them.</param>
+/// <param name="MultiplyAdds">Its multiply-adds for one sample (<see cref="LayerProfile.MultiplyAdds"/>: convolutions and dense layers only; a BatchNorm, which the summary counts, is folded away at inference).</param>
 public readonly record struct LayerTime(LayerInfo Layer, double MedianMicroseconds, long MultiplyAdds)
 {
     /// <summary>Floating-point operations per second over the median time (2 per multiply-add); 0 for a layer that took no measurable time.</summary>
@@ -66,7 +66,8 @@ public static class LayerProfile
         return result;
     }
 
-    private static long MultiplyAdds(LayerInfo layer) => layer switch
+    /// <summary>The multiply-adds of a convolution (grouped and depthwise too) or dense layer for one sample; 0 for any other kind.</summary>
+    public static long MultiplyAdds(LayerInfo layer) => layer switch
     {
         ConvolutionInfo c => (long)layer.Output.Length * (layer.Input.Channels / c.Groups) * c.Window.KernelHeight * c.Window.KernelWidth,
         _ when layer.Kind == LayerKind.Dense => (long)layer.Input.Length * layer.Output.Length,
