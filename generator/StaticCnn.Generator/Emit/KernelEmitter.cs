@@ -15,6 +15,7 @@ internal static class KernelEmitter
     public static void EmitGemm(IndentedWriter w, TapGemm k, string summary)
     {
         w.Line($"/// <summary>{summary}</summary>");
+        w.Line(Names.AggressiveOptimization);
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             RegisterBlock? mid = k.Mid is RegisterBlock m && m != k.Narrow ? m : null;
@@ -307,6 +308,7 @@ internal static class KernelEmitter
         w.Line($"/// <summary>{summary}</summary>");
         int main = k.BlockedRows / k.RowBlock * k.RowBlock;
         int tail = k.BlockedRows - main;
+        w.Line(Names.AggressiveOptimization);
         using (w.Block($"public static void {k.Name}{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             int taps = k.Groups.Sum(g => g.Count);

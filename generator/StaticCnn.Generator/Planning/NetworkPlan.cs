@@ -105,11 +105,15 @@ internal sealed class NetworkPlan
     public IEnumerable<(BufferPlan Buffer, string Statement)> EveryConstantTable =>
         Inference is null ? ConstantTables : System.Linq.Enumerable.Concat(ConstantTables, Inference.ConstantTables);
 
-    /// <summary>Some forward pass multiplies with transformed weights (Winograd's U): PrepareWeights has work.</summary>
-    public bool TransformsForwardWeights => System.Linq.Enumerable.Any(EveryLayer, l => l.ReadsTransformedForward);
+    /// <summary>
+    /// This plan's forward pass multiplies with transformed weights (Winograd's U, filters in lanes' T): its
+    /// PrepareWeights (PrepareInferenceWeights for an inference plan) has work. The inference plan's layers are not
+    /// counted: each plan checks only its own weights before its passes (the check reads every weight it covers).
+    /// </summary>
+    public bool TransformsForwardWeights => Layers.Exists(l => l.ReadsTransformedForward);
 
-    /// <summary>Some backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
-    public bool TransformsBackwardWeights => System.Linq.Enumerable.Any(EveryLayer, l => l.ReadsTransformedBackward);
+    /// <summary>This plan's backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
+    public bool TransformsBackwardWeights => Layers.Exists(l => l.ReadsTransformedBackward);
 
     /// <summary>Some layer applies evaluation-mode BatchNorm scales and shifts (folded or not), kept in the transformed array.</summary>
     public bool ReadsEvaluationState => Layers.Exists(l => l.Affine is not null || l.Kind == LayerKind.BatchNorm);

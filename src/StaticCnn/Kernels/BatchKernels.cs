@@ -32,6 +32,20 @@ public abstract class BatchKernels
     }
 
     /// <summary>
+    /// Whether batched inference on one worker should run whole chunks of <see cref="NetworkStorage.BatchCapacity"/>
+    /// samples layer by layer (its Dense layers then multiply four samples per pass over their weights) rather than
+    /// sample by sample through one workspace. False by default; the generator says true for networks above the
+    /// layer-by-layer threshold that have Dense layers.
+    /// </summary>
+    public virtual bool BatchesInference => false;
+
+    /// <summary>
+    /// As <see cref="PrepareWeights"/>, for the inference plan of a network with BatchNorm or Dropout (its layers keep
+    /// transformed weights of their own), before batched inference. By default the one plan serves both.
+    /// </summary>
+    public virtual void PrepareInferenceWeights(NetworkStorage storage) => PrepareWeights(storage);
+
+    /// <summary>
     /// As <see cref="PrepareWeights"/>, for the forms the backward pass multiplies with (Winograd's flipped filters
     /// for input gradients), before a batched backward pass. Nothing by default.
     /// </summary>

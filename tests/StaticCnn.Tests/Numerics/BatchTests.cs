@@ -42,6 +42,31 @@ public sealed class BatchTests
         }
     }
 
+    /// <summary>
+    /// 13 samples in one chunk: a layer-by-layer network's Dense layers multiply four samples per pass over their
+    /// weights three times (DenseKernels.ForwardFour), then one: the same floats as per-sample Forward.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BatchedInferenceOfFourSamplesPerPassEqualsPerSampleForward(string name, SimdWidth width)
+    {
+        const int Samples13 = 13;
+        NetworkCase network = NetworkCase.All.Single(n => n.Name == name);
+        INetwork net = network.Create();
+        net.VectorWidth = width;
+        Samples.Uniform(net.ParameterCount, seed: 11, -0.5f, 0.5f).CopyTo(net.Parameters);
+        float[] inputs = Samples.Uniform(Samples13 * net.InputLength, seed: 12);
+        float[] expected = PerSampleOutputs(net, inputs);
+        foreach ((int capacity, int workers) in new[] { (Samples13, 1), (12, 1), (Samples13, 2) })
+        {
+            net.BatchCapacity = capacity;
+            net.BatchWorkers = workers;
+            float[] outputs = new float[Samples13 * net.OutputLength];
+            net.Forward(inputs, outputs, Samples13);
+            Assert.True(expected.AsSpan().SequenceEqual(outputs), $"{name}/{width}: 13 samples, capacity {capacity}, {workers} workers differ from per-sample Forward.");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void TrainingPairEqualsPerSampleForwardAndBackwardAndTheReference(string name, SimdWidth width)
@@ -174,8 +199,9 @@ public sealed class BatchTests
 
     private static float[] PerSampleOutputs(INetwork net, float[] inputs)
     {
-        float[] outputs = new float[Count * net.OutputLength];
-        for (int s = 0; s < Count; s++)
+        int count = inputs.Length / net.InputLength;
+        float[] outputs = new float[count * net.OutputLength];
+        for (int s = 0; s < count; s++)
         {
             net.Forward(inputs.AsSpan(s * net.InputLength, net.InputLength), outputs.AsSpan(s * net.OutputLength, net.OutputLength));
         }

@@ -21,6 +21,7 @@ internal static class ConvEmitter
 
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {plan.Kernel}.</summary>");
         string transformed = plan.ForwardReadsTransformed ? ", ref float t" : "";
+        w.Line(Names.AggressiveOptimization);
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}{transformed}) {Names.KernelConstraints}"))
         {
             if (plan.CopiesIntoPadded && !plan.DepthwiseReadsInput)
@@ -434,12 +435,47 @@ internal static class ConvEmitter
             string columns = $"ref float {(gather ? "dst" : "src")} = ref TS.At(ref ws, {buffer} + (((ci * {kh}) + ky) * {kw} + kx) * {plan.WideRowStride});";
             w.Line(gather ? cells : columns);
             w.Line(gather ? columns : cells);
-            using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+            if (gather && sw <= 2)
+            {
+                GatherRows(w, layer.Input.C, ho, wo, sh * wp, sw);
+            }
+            else
+            {
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
+                {
+                    w.Line(gather
+                        ? $"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {sh * wp}) + (ox * {sw}));"
+                        : $"TS.At(ref dst, (oy * {sh * wp}) + (ox * {sw})) += TS.At(ref src, (oy * {wo}) + ox);");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The gather of one tap's im2col row with a width stride of 1 or 2, in vectors: stride 1 copies each output row's
+    /// cells, stride 2 takes the even lanes of two loads (<c>TS.Evens</c>), the last vector moved back to end at the
+    /// row's end. A stride-2 vector reads one cell past the row's last used one, which for the last row of the last
+    /// channel may lie past the padded grid: that row is gathered cell by cell.
+    /// </summary>
+    private static void GatherRows(IndentedWriter w, int channels, int ho, int wo, int sourceRow, int sw)
+    {
+        using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+        {
+            w.Line($"ref float s = ref TS.At(ref src, oy * {sourceRow});");
+            w.Line($"ref float d = ref TS.At(ref dst, oy * {wo});");
+            string inside = sw == 1 ? "" : $" && (ci < {channels - 1} || oy < {ho - 1})";
+            using (w.Block($"if ({wo} >= TS.Count{inside})"))
+            {
+                Loops.VectorLoop(w, wo, sw == 1
+                    ? "TS.Store(TS.Load(ref s, x), ref d, x);"
+                    : "TS.Store(TS.Evens(TS.Load(ref s, 2 * x), TS.Load(ref s, (2 * x) + TS.Count)), ref d, x);");
+            }
+
+            using (w.Block("else"))
             using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
             {
-                w.Line(gather
-                    ? $"TS.At(ref dst, (oy * {wo}) + ox) = TS.At(ref src, (oy * {sh * wp}) + (ox * {sw}));"
-                    : $"TS.At(ref dst, (oy * {sh * wp}) + (ox * {sw})) += TS.At(ref src, (oy * {wo}) + ox);");
+                w.Line($"TS.At(ref d, ox) = TS.At(ref s, ox{(sw == 1 ? "" : " * 2")});");
             }
         }
     }

@@ -37,6 +37,7 @@ internal static class PoolEmitter
                 : "vector maxima of row pairs, then of adjacent columns (NaN wins)")
             : $"each output is the window's sum / {Divisor(plan)}{(((PoolSpec)layer.Layer).CountIncludePadding ? " (padded cells count as zeros)" : "")}";
         w.Line($"/// <summary>{LayerText.Heading(layer)}: {rule}.</summary>");
+        w.Line(Names.AggressiveOptimization);
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}) {Names.KernelConstraints}"))
         {
             if (plan.CopiesIntoPadded)
@@ -91,6 +92,17 @@ internal static class PoolEmitter
                     w.Line("TS.At(ref y, i) = global::StaticCnn.Kernels.SimdScalar.Max(TS.At(ref pv, 2 * i), TS.At(ref pv, (2 * i) + 1));");
                 }
 
+            }
+            else if (!max && !plan.CopiesIntoPadded && pt == 0 && pl == 0 && kw == wi && wo == 1 && ((ho - 1) * sh) + kh <= h)
+            {
+                // Each window is whole input rows: kh*W consecutive floats, summed in vector accumulators.
+                w.Line($"// Each window is {kh} whole rows of its channel, {kh * wi} consecutive floats: a vector sum, then / {kh * kw}.");
+                using (w.Block($"for (int ci = 0; ci < {c}; ci++)"))
+                using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
+                {
+                    w.Line($"float sum = global::StaticCnn.Kernels.Reductions.Sum<TS, TV>(ref TS.At(ref ws, {plan.Input.Offset} + (ci * {h * wi}) + (oy * {sh * wi})), {kh * wi});");
+                    w.Line($"TS.At(ref ws, {plan.Output.Offset} + (ci * {ho}) + oy) = sum / {Format.FloatLiteral(kh * kw)};");
+                }
             }
             else
             {
