@@ -234,7 +234,10 @@ public sealed class GeneratorFuzzTests
     /// <summary>
     /// Whether some activation or padded input grid of the network (by the reference's shapes and paddings) holds at
     /// least 2^24 floats: the generator's workspace, which holds them all (and copies of padded inputs), may then
-    /// exceed an array (SCNN0010), a limit the reference, which allocates nothing up front, does not have.
+    /// exceed an array (SCNN0010), a limit the reference, which allocates nothing up front, does not have. A
+    /// convolution's GEMM result has one row per filter over the padded input's grid, so filters times the padded
+    /// plane counts too (seed 0kjeufeMWpA1: a DepthwiseConv2D with DepthMultiplier 1,000,000 on a 3x5x1 input, 15 M
+    /// output floats but 2.3 G floats of buffers).
     /// </summary>
     private static bool Huge(ReferenceNetwork shapes)
     {
@@ -244,8 +247,10 @@ public sealed class GeneratorFuzzTests
             (int C, int H, int W) input = i == 0 ? shapes.InputShape : shapes.OutputShapes[i - 1];
             (int C, int H, int W) output = shapes.OutputShapes[i];
             (int top, int bottom, int left, int right) = shapes.Paddings[i];
-            if ((long)input.C * ((long)input.H + top + bottom) * ((long)input.W + left + right) >= limit
+            long paddedPlane = ((long)input.H + top + bottom) * ((long)input.W + left + right);
+            if ((long)input.C * paddedPlane >= limit
                 || (long)output.C * output.H * output.W >= limit
+                || (shapes.Layers[i] is RefConv2D && (long)output.C * paddedPlane >= limit)
                 || WindowSpan(shapes.Layers[i]) >= limit
                 || (shapes.Layers[i] is RefConv2D conv && ColumnFloats(conv, input, output) >= limit))
             {
