@@ -716,18 +716,18 @@ internal static class NetworkEmitter
                     w.Line($"//     with layer {affine.Layer}'s BatchNorm folded in: y = scale * y + shift per channel, scale and shift from the running statistics");
                 }
 
-                string statement = layer.ForwardStatement;
+                string zeros = "";
                 if (layer.PooledOutput is { } pooled && plan.Pool is { } pool)
                 {
                     // Its output shares memory with outputs no longer alive: the zeros around it are put back.
-                    statement += $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset - pool.Slack}), {pool.Slack}); // zeros before {pooled.Name}" +
+                    zeros = $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset - pool.Slack}), {pool.Slack}); // zeros before {pooled.Name}" +
                         $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset + pooled.Length}), {NetworkPlanner.RoundUp(pooled.Length, Blocking.MaxLanes) - pooled.Length + pool.Slack}); // zeros after it";
                 }
 
+                string statement = layer.ForwardStatement + zeros;
                 if (slots && layer is DensePlan dense)
                 {
-                    string after = dense.ForwardEpilogue + statement.Substring(layer.ForwardStatement.Length);
-                    FourSamplesAtATime(w, dense.FourSampleStatement, after.Trim(), statement);
+                    FourSamplesAtATime(w, dense.FourSampleStatement, (dense.ForwardEpilogue + zeros).Trim(), statement);
                 }
                 else if (layer.ForwardPerSlot || layer.PooledOutput is not null)
                 {

@@ -23,24 +23,8 @@ public sealed class BatchTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void BatchedInferenceEqualsPerSampleForwardInChunksOfAnyCapacity(string name, SimdWidth width)
-    {
-        NetworkCase network = NetworkCase.All.Single(n => n.Name == name);
-        INetwork net = network.Create();
-        net.VectorWidth = width;
-        Samples.Uniform(net.ParameterCount, seed: 1, -0.5f, 0.5f).CopyTo(net.Parameters);
-        float[] inputs = Samples.Uniform(Count * net.InputLength, seed: 2);
-        float[] expected = PerSampleOutputs(net, inputs);
-
-        foreach ((int capacity, int workers) in new[] { (1, 1), (2, 1), (Count, 1), (3, 2), (Count, 2) })
-        {
-            net.BatchCapacity = capacity;
-            net.BatchWorkers = workers;
-            float[] outputs = new float[Count * net.OutputLength];
-            net.Forward(inputs, outputs, Count);
-            Assert.True(expected.AsSpan().SequenceEqual(outputs), $"{name}/{width}: capacity {capacity}, {workers} workers differ from per-sample Forward.");
-        }
-    }
+    public void BatchedInferenceEqualsPerSampleForwardInChunksOfAnyCapacity(string name, SimdWidth width) =>
+        AssertBatchedInferenceEqualsPerSample(name, width, Count, seed: 1, [(1, 1), (2, 1), (Count, 1), (3, 2), (Count, 2)]);
 
     /// <summary>
     /// 13 samples in one chunk: a layer-by-layer network's Dense layers multiply four samples per pass over their
@@ -48,22 +32,24 @@ public sealed class BatchTests
     /// </summary>
     [Theory]
     [MemberData(nameof(Cases))]
-    public void BatchedInferenceOfFourSamplesPerPassEqualsPerSampleForward(string name, SimdWidth width)
+    public void BatchedInferenceOfFourSamplesPerPassEqualsPerSampleForward(string name, SimdWidth width) =>
+        AssertBatchedInferenceEqualsPerSample(name, width, 13, seed: 11, [(13, 1), (12, 1), (13, 2)]);
+
+    private static void AssertBatchedInferenceEqualsPerSample(string name, SimdWidth width, int count, int seed, (int Capacity, int Workers)[] runs)
     {
-        const int Samples13 = 13;
         NetworkCase network = NetworkCase.All.Single(n => n.Name == name);
         INetwork net = network.Create();
         net.VectorWidth = width;
-        Samples.Uniform(net.ParameterCount, seed: 11, -0.5f, 0.5f).CopyTo(net.Parameters);
-        float[] inputs = Samples.Uniform(Samples13 * net.InputLength, seed: 12);
+        Samples.Uniform(net.ParameterCount, seed, -0.5f, 0.5f).CopyTo(net.Parameters);
+        float[] inputs = Samples.Uniform(count * net.InputLength, seed: seed + 1);
         float[] expected = PerSampleOutputs(net, inputs);
-        foreach ((int capacity, int workers) in new[] { (Samples13, 1), (12, 1), (Samples13, 2) })
+        foreach ((int capacity, int workers) in runs)
         {
             net.BatchCapacity = capacity;
             net.BatchWorkers = workers;
-            float[] outputs = new float[Samples13 * net.OutputLength];
-            net.Forward(inputs, outputs, Samples13);
-            Assert.True(expected.AsSpan().SequenceEqual(outputs), $"{name}/{width}: 13 samples, capacity {capacity}, {workers} workers differ from per-sample Forward.");
+            float[] outputs = new float[count * net.OutputLength];
+            net.Forward(inputs, outputs, count);
+            Assert.True(expected.AsSpan().SequenceEqual(outputs), $"{name}/{width}: {count} samples, capacity {capacity}, {workers} workers differ from per-sample Forward.");
         }
     }
 

@@ -81,20 +81,21 @@ internal static class DepthwiseEmitter
         if (wo >= 4 && wo < 16)
         {
             // Rows narrower than this width's vectors would run the scalar path: a narrower width's vectors instead.
-            string call = $"{plan.MethodPrefix}Forward<{{0}}>(ref p, ref g, ref ws{(plan.ForwardReadsTransformed ? ", ref t" : "")});";
+            string transformed = plan.ForwardReadsTransformed ? ", ref t" : "";
+            string Call(string simd, string vector) => $"{plan.MethodPrefix}Forward<global::StaticCnn.Kernels.{simd}, global::System.Runtime.Intrinsics.{vector}<float>>(ref p, ref g, ref ws{transformed});";
             w.Line($"// Output rows of {wo}: narrower than a vector of TS.Count lanes, the layer runs at the widest width whose vectors fit a row.");
             if (wo >= 8)
             {
                 using (w.Block("if (TS.Count > 8 && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)"))
                 {
-                    w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, "global::StaticCnn.Kernels.Simd256, global::System.Runtime.Intrinsics.Vector256<float>"));
+                    w.Line(Call("Simd256", "Vector256"));
                     w.Line("return;");
                 }
             }
 
             using (w.Block($"if (TS.Count > {(wo >= 8 ? 8 : 4)} && global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)"))
             {
-                w.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, call, "global::StaticCnn.Kernels.Simd128, global::System.Runtime.Intrinsics.Vector128<float>"));
+                w.Line(Call("Simd128", "Vector128"));
                 w.Line("return;");
             }
         }
