@@ -156,9 +156,16 @@ public sealed class GraphFuzzTests
         Console.WriteLine($"Graph fuzz: {_valid} valid (run against the reference), {_invalid} with SCNN0030/SCNN0031.");
     }
 
-    private static void Check(GraphFuzzDeclaration[] batch)
+    /// <summary>Compiles, runs and compares one declaration as the fuzz does (for regression cases).</summary>
+    /// <param name="declaration">The declaration.</param>
+    /// <param name="index">Its place in the failing batch: names its namespace and seeds its parameters and inputs.</param>
+    internal static void RunOne(GraphFuzzDeclaration declaration, int index) => Check([declaration], index);
+
+    private static void Check(GraphFuzzDeclaration[] batch) => Check(batch, 0);
+
+    private static void Check(GraphFuzzDeclaration[] batch, int first)
     {
-        string[] sources = batch.Select((d, i) => d.Source(i)).ToArray();
+        string[] sources = batch.Select((d, i) => d.Source(first + i)).ToArray();
         CSharpCompilation input = GeneratorHarness.Compile(sources);
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         GeneratorHarness.AssertNoExceptions(driver.GetRunResult());
@@ -207,8 +214,8 @@ public sealed class GraphFuzzTests
             Assembly assembly = context.LoadFromStream(stream);
             foreach ((int i, ReferenceNetwork reference) in runnable)
             {
-                var network = (INetwork)Activator.CreateInstance(assembly.GetType($"Graphs.N{i}.Net", throwOnError: true)!)!;
-                Compare(network, reference, sources[i], i);
+                var network = (INetwork)Activator.CreateInstance(assembly.GetType($"Graphs.N{first + i}.Net", throwOnError: true)!)!;
+                Compare(network, reference, sources[i], first + i);
             }
         }
         finally
@@ -243,7 +250,7 @@ public sealed class GraphFuzzTests
         Assert.Equal(reference.ParameterCount, network.ParameterCount);
         Assert.Equal(reference.BufferCount, network.BufferCount);
         var random = new Random(seed);
-        float[] parameters = GeneratorFuzzTests.Uniform(random, network.ParameterCount, 0.5f);
+        float[] parameters = GeneratorFuzzTests.Parameters(random, network.ParameterCount);
         parameters.CopyTo(network.Parameters);
         double[] buffers = reference.CreateDefaultBuffers();
         Array.ConvertAll(buffers, v => (float)v).CopyTo(network.Buffers);
