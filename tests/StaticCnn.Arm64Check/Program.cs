@@ -8,6 +8,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Text;
+using System.Threading;
 using StaticCnn.Kernels;
 using Xunit;
 using Xunit.Abstractions;
@@ -25,18 +26,30 @@ public static class Program
 {
     private const string Usage =
         """
-        StaticCnn.Arm64Check [--expect-arm64] [--class NAME]... [--skip NAME]... [--list]
+        StaticCnn.Arm64Check [--expect-arm64] [--class NAME]... [--skip NAME]... [--threads N] [--list]
           --expect-arm64  fail unless this process is ARM64 with AdvSimd and hardware Vector128 (the check's point)
           --class NAME    run only test classes whose name contains NAME (repeatable)
-          --skip NAME     leave out test classes whose name contains NAME (repeatable)
+          --skip NAME     leave out test classes whose name contains NAME, or with Class.Method the methods of a
+                          class whose name starts with Method (repeatable)
+          --threads N     run N test classes at a time (default: the processor count)
           --list          list the test classes and their case counts, run nothing
         """;
+
+    /// <summary>
+    /// The classes that took longest under emulation (2026-12-07: over 20, 4-6, 3-4 and 2 minutes), started first so that
+    /// the workers finish together; the rest follow in name order.
+    /// </summary>
+    private static readonly string[] SlowestFirst = ["FiniteDifferenceTests", "BatchTests", "BatchNormTests", "ContractTests"];
+
+    /// <summary>Cases that take longer are named with their time, to keep the check's budget in view.</summary>
+    private const long SlowMilliseconds = 10_000;
 
     public static int Main(string[] args)
     {
         var only = new List<string>();
         var skip = new List<string>();
         bool list = false, expectArm64 = false;
+        int threads = Environment.ProcessorCount;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -44,6 +57,7 @@ public static class Program
                 case "--class" when i + 1 < args.Length: only.Add(args[++i]); break;
                 case "--skip" when i + 1 < args.Length: skip.Add(args[++i]); break;
                 case "--list": list = true; break;
+                case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out threads): i++; break;
                 case "--expect-arm64": expectArm64 = true; break;
                 default:
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'.\n{Usage}");
@@ -53,7 +67,7 @@ public static class Program
 
         Console.WriteLine($"Process: {RuntimeInformation.ProcessArchitecture} on {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         Console.WriteLine($"AdvSimd {AdvSimd.IsSupported}, AdvSimd.Arm64 {AdvSimd.Arm64.IsSupported}, Vector128 accelerated {Vector128.IsHardwareAccelerated}, Vector256 accelerated {Vector256.IsHardwareAccelerated}");
-        Console.WriteLine($"SIMD widths the tests run: {string.Join(", ", SimdSupport.SupportedWidths())} (networks default to {SimdSupport.Default})");
+        Console.WriteLine($"SIMD widths the tests run: {string.Join(", ", SimdSupport.SupportedWidths())} (networks default to {SimdSupport.Default}); tiered compilation {(StaticCnn.Tests.Numerics.Samples.Tiered ? "on" : "off")}");
         if (expectArm64 && (RuntimeInformation.ProcessArchitecture != Architecture.Arm64 || !AdvSimd.IsSupported || !Vector128.IsHardwareAccelerated))
         {
             Console.WriteLine("FAILED: --expect-arm64, but this is not an ARM64 process with AdvSimd and hardware Vector128.");
@@ -62,60 +76,95 @@ public static class Program
 
         Type[] classes = typeof(Program).Assembly.GetTypes()
             .Where(t => t.IsClass && t.IsPublic && !t.IsAbstract && TestMethods(t).Any())
-            .Where(t => (only.Count == 0 || only.Any(o => t.Name.Contains(o, StringComparison.Ordinal))) && !skip.Any(s => t.Name.Contains(s, StringComparison.Ordinal)))
-            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Where(t => (only.Count == 0 || only.Any(o => t.Name.Contains(o, StringComparison.Ordinal))) && !skip.Any(s => !s.Contains('.', StringComparison.Ordinal) && t.Name.Contains(s, StringComparison.Ordinal)))
+            .OrderBy(t => Array.IndexOf(SlowestFirst, t.Name) is int at && at >= 0 ? at : SlowestFirst.Length)
+            .ThenBy(t => t.FullName, StringComparer.Ordinal)
             .ToArray();
-
-        int passed = 0, failed = 0;
-        var total = Stopwatch.StartNew();
-        foreach (Type type in classes)
-        {
-            List<TestCase> cases;
-            try
-            {
-                cases = Cases(type);
-            }
-            catch (Exception e)
-            {
-                failed++;
-                Console.WriteLine($"  FAILED {type.Name}: reading its theories' data threw\n{Indent(Describe(e))}");
-                continue;
-            }
-
-            if (list)
-            {
-                Console.WriteLine($"{type.FullName}: {cases.Count} cases");
-                continue;
-            }
-
-            var watch = Stopwatch.StartNew();
-            int classPassed = 0, classFailed = 0;
-            foreach (TestCase test in cases)
-            {
-                string? failure = Run(type, test);
-                if (failure is null)
-                {
-                    classPassed++;
-                    continue;
-                }
-
-                classFailed++;
-                Console.WriteLine($"  FAILED {type.Name}.{test.Display}\n{Indent(failure)}");
-            }
-
-            passed += classPassed;
-            failed += classFailed;
-            Console.WriteLine($"{type.FullName}: {classPassed} passed, {classFailed} failed ({watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
-        }
 
         if (list)
         {
+            foreach (Type type in classes)
+            {
+                Console.WriteLine($"{type.FullName}: {Cases(type).Count(c => !Skipped(type, c, skip))} cases");
+            }
+
             return 0;
         }
 
-        Console.WriteLine($"{classes.Length} test classes in {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s on {RuntimeInformation.ProcessArchitecture}");
+        // Test classes run side by side on `threads` workers (xUnit's default, which the tests are written for: a
+        // class's cases run one after another); a class's report is printed whole when it ends.
+        int passed = 0, failed = 0, next = -1;
+        var total = Stopwatch.StartNew();
+        var workers = new Thread[Math.Max(1, threads)];
+        for (int w = 0; w < workers.Length; w++)
+        {
+            workers[w] = new Thread(() =>
+            {
+                for (int i = Interlocked.Increment(ref next); i < classes.Length; i = Interlocked.Increment(ref next))
+                {
+                    (int p, int f, string report) = RunClass(classes[i], skip);
+                    Interlocked.Add(ref passed, p);
+                    Interlocked.Add(ref failed, f);
+                    lock (workers)
+                    {
+                        Console.Write(report);
+                    }
+                }
+            }, 16 * 1024 * 1024);
+            workers[w].Start();
+        }
+
+        foreach (Thread worker in workers)
+        {
+            worker.Join();
+        }
+
+        Console.WriteLine($"{classes.Length} test classes on {workers.Length} threads in {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s on {RuntimeInformation.ProcessArchitecture}");
         Console.WriteLine($"{passed} passed, {failed} failed");
         return failed == 0 && passed > 0 ? 0 : 1;
+    }
+
+    private static bool Skipped(Type type, TestCase test, List<string> skip) =>
+        skip.Any(s => s.StartsWith(type.Name + ".", StringComparison.Ordinal) && test.Method.Name.StartsWith(s[(type.Name.Length + 1)..], StringComparison.Ordinal));
+
+    /// <summary>Runs a class's cases in order; returns the counts and the report to print.</summary>
+    private static (int Passed, int Failed, string Report) RunClass(Type type, List<string> skip)
+    {
+        var report = new StringBuilder();
+        List<TestCase> cases;
+        try
+        {
+            cases = Cases(type).Where(c => !Skipped(type, c, skip)).ToList();
+        }
+        catch (Exception e)
+        {
+            return (0, 1, $"  FAILED {type.Name}: reading its theories' data threw\n{Indent(Describe(e))}\n");
+        }
+
+        var watch = Stopwatch.StartNew();
+        int passed = 0, failed = 0;
+        foreach (TestCase test in cases)
+        {
+            long started = watch.ElapsedMilliseconds;
+            string? failure = Run(type, test);
+            long took = watch.ElapsedMilliseconds - started;
+            if (took >= SlowMilliseconds)
+            {
+                report.AppendLine($"  slow: {type.Name}.{test.Display} {(took / 1000.0).ToString("F1", CultureInfo.InvariantCulture)} s");
+            }
+
+            if (failure is null)
+            {
+                passed++;
+                continue;
+            }
+
+            failed++;
+            report.AppendLine($"  FAILED {type.Name}.{test.Display}\n{Indent(failure)}");
+        }
+
+        report.AppendLine($"{type.FullName}: {passed} passed, {failed} failed ({watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
+        return (passed, failed, report.ToString());
     }
 
     /// <summary>One call of a test method: a fact, or a theory with one row of its data.</summary>

@@ -128,7 +128,7 @@ public sealed class BatchTests
             float[] outputs = new float[4 * net.OutputLength];
             float[] outputGradients = Samples.Uniform(4 * net.OutputLength, 2);
             float[] inputGradients = new float[4 * net.InputLength];
-            for (int i = 0; i < 40; i++) // past tiered compilation's call-counting threshold
+            for (int i = 0; i < Samples.WarmUpCalls; i++)
             {
                 Step();
             }
@@ -139,7 +139,7 @@ public sealed class BatchTests
             for (int round = 0; round < 5 && allocated != 0; round++)
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 10; i++)
+                for (int i = 0; i < (Samples.Tiered ? 10 : 2); i++)
                 {
                     Step();
                 }

@@ -16,7 +16,10 @@ namespace StaticCnn.Tests.Numerics;
 /// ReLU, LeakyReLU and max pooling have kinks: when a step of the finite difference moves a pre-activation across
 /// zero or changes a pooling window's winner, the difference quotient measures a mix of two slopes. Such points are
 /// detected by comparing the quotient one-sided quotients on either side of the point (they disagree only across a kink, even one sitting exactly on the point) and are
-/// counted instead of compared; at most a third of the points of a network may be skipped that way.
+/// counted instead of compared; at most a third of the points of a network may be skipped that way. Kinks on both
+/// sides at the same distance fool that test; a point whose quotient disagrees with the gradient is checked again at
+/// a quarter step, and counted as a kink only when the two quotients also disagree with each other (at widths other
+/// than x64's default, rounding differently, SeedNet's input [568], ResNet8's and InceptionNet's points failed so).
 /// </remarks>
 public sealed class FiniteDifferenceTests(ITestOutputHelper log)
 {
@@ -132,21 +135,38 @@ public sealed class FiniteDifferenceTests(ITestOutputHelper log)
                 return;
             }
 
+            if (Math.Abs(central - backward) > allowed)
+            {
+                // Kinks on both sides of the point at the same distance pass the one-sided test. A quarter step
+                // tells: a smooth loss gives nearly the same quotient (its noise is four times larger), a kink
+                // within the step does not. A wrong gradient is two agreeing quotients that disagree with it.
+                double quarter = Slopes(ref value, Loss, Step / 4).Central;
+                double allowedQuarter = Allowed * Math.Max(Math.Abs(backward), scale) + (4 * noise);
+                if (Math.Abs(quarter - backward) > allowedQuarter && Math.Abs(quarter - central) > allowedQuarter)
+                {
+                    kinks++;
+                    return;
+                }
+
+                checkedPoints++;
+                Assert.True(Math.Abs(quarter - backward) <= allowedQuarter,
+                    $"{what}: finite differences {central:E4} (step {Step}) and {quarter:E4} (step {Step / 4}), backward {backward:E4} (allowed difference {allowed:E2}, {allowedQuarter:E2}).");
+                return;
+            }
+
             checkedPoints++;
-            Assert.True(Math.Abs(central - backward) <= allowed,
-                $"{what}: finite difference {central:E4}, backward {backward:E4} (allowed difference {allowed:E2}).");
         }
     }
 
     /// <summary>The central difference quotient and the two one-sided ones around the current value.</summary>
-    private static (double Central, double Forward, double Backward) Slopes(ref float value, Func<double> loss)
+    private static (double Central, double Forward, double Backward) Slopes(ref float value, Func<double> loss, double step = Step)
     {
         float original = value;
         double middle = loss();
-        value = (float)(original + Step);
+        value = (float)(original + step);
         double upper = value;
         double plus = loss();
-        value = (float)(original - Step);
+        value = (float)(original - step);
         double lower = value;
         double minus = loss();
         value = original;
