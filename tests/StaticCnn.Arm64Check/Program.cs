@@ -36,7 +36,7 @@ public static class Program
         """;
 
     /// <summary>
-    /// The classes that took longest under emulation (2026-12-07: over 20, 4-6, 3-4 and 2 minutes), started first so that
+    /// The classes that took longest under emulation (2026-12-07: over 50, 4-6, 3-4 and 2 minutes), started first so that
     /// the workers finish together; the rest follow in name order.
     /// </summary>
     private static readonly string[] SlowestFirst = ["FiniteDifferenceTests", "BatchTests", "BatchNormTests", "ContractTests"];
