@@ -58,6 +58,9 @@ public abstract class OnnxRuntimeComparison
         _inputs.CopyTo(_onnx.Input);
         _network.BatchCapacity = Batch;
         _network.BatchWorkers = 1;
+
+        // Weights held constant, as ONNX Runtime's session holds its initializers: the derived weights are made once.
+        _network.FreezeParameters();
     }
 
     [GlobalCleanup]

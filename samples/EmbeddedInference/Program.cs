@@ -67,6 +67,7 @@ public static class Program
         // Everything the classification loop touches is allocated here, before it.
         bool resnet = model == "resnet8";
         INetwork network = resnet ? new FashionResNet8() : new FashionClassifier();
+        network.FreezeParameters(); // the baked weights never change: derived weights are made once, on the first Forward
         var input = new float[network.InputLength];
         var logits = new float[network.OutputLength];
         var predictions = new int[pixels.Count];

@@ -33,8 +33,12 @@ public interface INetwork
     /// All learnable floats, layer by layer in declaration order, each layer its weight then its bias, in
     /// PyTorch's layout (Conv2D <c>[filters, inChannels, k, k]</c>, Dense <c>[units, inputs]</c>).
     /// Writes through this span are seen by the next <see cref="Forward(ReadOnlySpan{float}, Span{float})"/>.
+    /// Throws <see cref="InvalidOperationException"/> while <see cref="ParametersFrozen"/>.
     /// </summary>
     Span<float> Parameters { get; }
+
+    /// <summary>The same floats as <see cref="Parameters"/>, read-only; readable while frozen (saving, exporting).</summary>
+    ReadOnlySpan<float> ParameterValues { get; }
 
     /// <summary>Gradients of the loss with respect to <see cref="Parameters"/>, same length and layout.</summary>
     Span<float> Gradients { get; }
@@ -45,9 +49,31 @@ public interface INetwork
     /// <summary>
     /// The buffers, layer by layer: per BatchNorm its running mean [C], running variance [C] and number of batches
     /// tracked (1 value), PyTorch's <c>state_dict</c> buffers. Training-mode forward passes update them; writes are seen
-    /// by the next Forward.
+    /// by the next Forward. Throws <see cref="InvalidOperationException"/> while <see cref="ParametersFrozen"/>.
     /// </summary>
     Span<float> Buffers { get; }
+
+    /// <summary>The same floats as <see cref="Buffers"/>, read-only; readable while frozen.</summary>
+    ReadOnlySpan<float> BufferValues { get; }
+
+    /// <summary>
+    /// Whether the parameters and buffers are frozen for inference (<see cref="FreezeParameters"/>); false on a new
+    /// network.
+    /// </summary>
+    bool ParametersFrozen { get; }
+
+    /// <summary>
+    /// Freezes the parameters and buffers for deployment, as an inference engine holds its weights constant: until
+    /// <see cref="UnfreezeParameters"/>, <see cref="Parameters"/>, <see cref="Buffers"/>, setting <see cref="Training"/>
+    /// to true and <see cref="InitializeParameters"/> throw <see cref="InvalidOperationException"/>, so that inference
+    /// makes its derived weights (transposed filters, Winograd transforms, folded BatchNorm scales) once, on the next
+    /// Forward, instead of comparing them with the parameters on every call. Writes through a span taken before freezing
+    /// are not seen until the network is unfrozen. Throws <see cref="InvalidOperationException"/> in training mode.
+    /// </summary>
+    void FreezeParameters();
+
+    /// <summary>Ends <see cref="FreezeParameters"/>: the spans are writable again and every Forward checks its derived weights.</summary>
+    void UnfreezeParameters();
 
     /// <summary>
     /// Training or evaluation mode (PyTorch's <c>model.train()</c> / <c>model.eval()</c>); false, evaluation, on a new

@@ -42,6 +42,14 @@ public static class NetworkErrors
             $"{networkName}: BackwardBatch of {count} samples needs a ForwardBatch of {count} samples on this instance; the last one kept {kept}.");
 
     /// <summary>
+    /// The exception a frozen network (<see cref="INetwork.FreezeParameters"/>) throws when asked for something that could
+    /// change its parameters or buffers: a writable span of them, training mode, or a new initialisation.
+    /// </summary>
+    public static InvalidOperationException Frozen(string networkName, string member) =>
+        new($"{networkName}: {member} could change the parameters or buffers, which are frozen for inference (FreezeParameters); " +
+            "call UnfreezeParameters first (ParameterValues and BufferValues read them while frozen).");
+
+    /// <summary>
     /// The exception members of a network whose declaration has errors throw (the generator emits such members
     /// so that nothing but the SCNN errors breaks the build).
     /// </summary>

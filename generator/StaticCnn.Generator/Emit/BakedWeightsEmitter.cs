@@ -35,6 +35,11 @@ internal static class BakedWeightsEmitter
         w.Line("/// </summary>");
         using (w.Block("public void RestoreBakedParameters()"))
         {
+            w.Line("if (_storage.Frozen)");
+            w.Line("{");
+            w.Line("    throw global::StaticCnn.NetworkErrors.Frozen(GetType().Name, nameof(RestoreBakedParameters));");
+            w.Line("}");
+            w.Line();
             w.Line("BakedParameters.CopyTo(_storage.Parameters);");
             w.Line("BakedBuffers.CopyTo(_storage.Buffers);");
         }

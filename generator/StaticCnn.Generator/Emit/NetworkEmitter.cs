@@ -132,8 +132,12 @@ internal static class NetworkEmitter
         w.Line("/// <summary>");
         w.Line("/// All learnable floats, layer by layer, each layer its weight then its bias, in PyTorch's layout (Conv2D");
         w.Line("/// <c>[filters, inChannels, k, k]</c>, Dense <c>[units, inputs]</c>). Writes are seen by the next Forward.");
+        w.Line("/// Throws <see cref=\"global::System.InvalidOperationException\"/> while <see cref=\"ParametersFrozen\"/>.");
         w.Line("/// </summary>");
-        w.Line($"public {Span} Parameters => _storage.Parameters;");
+        w.Line($"public {Span} Parameters => _storage.Frozen ? throw global::StaticCnn.NetworkErrors.Frozen(\"{plan.Spec.Type.Name}\", nameof(Parameters)) : _storage.Parameters;");
+        w.Line();
+        w.Line("/// <summary>The same floats as <see cref=\"Parameters\"/>, read-only; readable while frozen.</summary>");
+        w.Line($"public {ReadOnlySpan} ParameterValues => _storage.Parameters;");
         w.Line();
         w.Line("/// <summary>dLoss/dParameters accumulated by Backward; same length and layout as <see cref=\"Parameters\"/>.</summary>");
         w.Line($"public {Span} Gradients => _storage.Gradients;");
@@ -141,8 +145,34 @@ internal static class NetworkEmitter
         w.Line("/// <summary>");
         w.Line("/// The buffers: per BatchNorm its running mean, running variance and number of batches tracked (PyTorch's");
         w.Line("/// <c>state_dict</c> buffers); training-mode passes update them. Writes are seen by the next Forward.");
+        w.Line("/// Throws <see cref=\"global::System.InvalidOperationException\"/> while <see cref=\"ParametersFrozen\"/>.");
         w.Line("/// </summary>");
-        w.Line($"public {Span} Buffers => _storage.Buffers;");
+        w.Line($"public {Span} Buffers => _storage.Frozen ? throw global::StaticCnn.NetworkErrors.Frozen(\"{plan.Spec.Type.Name}\", nameof(Buffers)) : _storage.Buffers;");
+        w.Line();
+        w.Line("/// <summary>The same floats as <see cref=\"Buffers\"/>, read-only; readable while frozen.</summary>");
+        w.Line($"public {ReadOnlySpan} BufferValues => _storage.Buffers;");
+        w.Line();
+        w.Line("/// <summary>Whether the parameters and buffers are frozen for inference (<see cref=\"FreezeParameters\"/>).</summary>");
+        w.Line("public bool ParametersFrozen => _storage.Frozen;");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Freezes the parameters and buffers for inference: until <see cref=\"UnfreezeParameters\"/>, Parameters, Buffers,");
+        w.Line("/// Training = true and InitializeParameters throw, and inference makes its derived weights once instead of");
+        w.Line("/// comparing them with the parameters on every call. Throws in training mode.");
+        w.Line("/// </summary>");
+        using (w.Block("public void FreezeParameters()"))
+        {
+            w.Line("if (_storage.Training)");
+            w.Line("{");
+            w.Line($"    throw new global::System.InvalidOperationException(\"{plan.Spec.Type.Name}: FreezeParameters freezes a network for inference; set Training = false first.\");");
+            w.Line("}");
+            w.Line();
+            w.Line("_storage.Freeze();");
+        }
+
+        w.Line();
+        w.Line("/// <summary>Ends <see cref=\"FreezeParameters\"/>: the parameters are writable again and every Forward checks its derived weights.</summary>");
+        w.Line("public void UnfreezeParameters() => _storage.Unfreeze();");
         w.Line();
         w.Line("/// <summary>");
         w.Line(plan.ModeDependent
@@ -158,7 +188,7 @@ internal static class NetworkEmitter
         w.Line("public bool Training");
         w.Line("{");
         w.Line("    get => _storage.Training;");
-        w.Line("    set => _storage.Training = value;");
+        w.Line($"    set => _storage.Training = value && _storage.Frozen ? throw global::StaticCnn.NetworkErrors.Frozen(\"{plan.Spec.Type.Name}\", \"Training = true\") : value;");
         w.Line("}");
         w.Line();
         w.Line("/// <summary>The seed of Dropout's masks (they depend on it, the training step, the layer and the sample's place in its batch).</summary>");
@@ -496,6 +526,11 @@ internal static class NetworkEmitter
         w.Line("/// </summary>");
         using (w.Block("public void InitializeParameters(int seed)"))
         {
+            w.Line("if (_storage.Frozen)");
+            w.Line("{");
+            w.Line($"    throw global::StaticCnn.NetworkErrors.Frozen(\"{plan.Spec.Type.Name}\", nameof(InitializeParameters));");
+            w.Line("}");
+            w.Line();
             var layers = plan.Shapes.Layers;
             if (plan.Shapes.ParameterCount > 0)
             {
@@ -681,10 +716,20 @@ internal static class NetworkEmitter
             References(w, slots, "storage.Gradients");
             if (plan.IsInference && !slots)
             {
-                w.Line("PrepareEvaluation(storage);");
+                // Frozen and prepared once: nothing can have changed the parameters or buffers these are made from.
+                w.Line("if (storage.NeedsPreparation)");
+                w.Line("{");
+                w.Line("    PrepareEvaluation(storage);");
+                if (plan.TransformsForwardWeights)
+                {
+                    w.Line($"    {PrepareName(plan, backward: false)}(storage);");
+                }
+
+                w.Line("    storage.Prepared();");
+                w.Line("}");
             }
 
-            TransformedReference(w, plan.TransformsForwardWeights || plan.ReadsEvaluationState, slots || !plan.TransformsForwardWeights ? null : PrepareName(plan, backward: false));
+            TransformedReference(w, plan.TransformsForwardWeights || plan.ReadsEvaluationState, slots || plan.IsInference || !plan.TransformsForwardWeights ? null : PrepareName(plan, backward: false));
 
             bool perSample = !slots;
             if (!slots)

@@ -76,6 +76,38 @@ public sealed class NetworkStorage
         kernels.Prepare(Workspace);
     }
 
+    /// <summary>
+    /// Whether the parameters and buffers are frozen for inference (<see cref="INetwork.FreezeParameters"/>): the
+    /// generated members that could change them throw, so inference prepares its derived weights (transposed filters,
+    /// Winograd's U, folded BatchNorm scales) once and then skips the comparisons that find out whether they are stale.
+    /// </summary>
+    public bool Frozen { get; private set; }
+
+    /// <summary>
+    /// Whether an inference pass must prepare its derived weights (compare them with the parameters and buffers they
+    /// came from, remake them if stale): always, except when frozen and prepared once since.
+    /// </summary>
+    public bool NeedsPreparation => !_preparedWhileFrozen;
+
+    private bool _preparedWhileFrozen;
+
+    /// <summary>Freezes the parameters and buffers (the caller has checked that the network is in evaluation mode).</summary>
+    public void Freeze()
+    {
+        Frozen = true;
+        _preparedWhileFrozen = false;
+    }
+
+    /// <summary>Unfreezes them: every inference pass checks its derived weights again.</summary>
+    public void Unfreeze()
+    {
+        Frozen = false;
+        _preparedWhileFrozen = false;
+    }
+
+    /// <summary>Records that an inference pass has prepared its derived weights: while frozen, later passes skip it.</summary>
+    public void Prepared() => _preparedWhileFrozen = Frozen;
+
     /// <summary>The learnable parameters, in PyTorch's layout.</summary>
     public readonly float[] Parameters;
 
@@ -199,8 +231,13 @@ public sealed class NetworkStorage
     {
         HasForward = false;
         BatchCount = 0;
-        Kernels.PrepareInferenceWeights(this);
-        Kernels.PrepareEvaluation(this);
+        if (NeedsPreparation)
+        {
+            Kernels.PrepareInferenceWeights(this);
+            Kernels.PrepareEvaluation(this);
+            Prepared();
+        }
+
         int chunk = ActiveWorkers(count) == 1 && !Kernels.BatchesInference ? 1 : _slots.Length;
         for (int start = 0; start < count; start += chunk)
         {

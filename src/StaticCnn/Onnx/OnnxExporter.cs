@@ -121,8 +121,8 @@ public static class OnnxExporter
         }
 
         graph.String(OnnxFields.Graph.Name, options.GraphName);
-        ReadOnlySpan<float> parameters = network.Parameters;
-        ReadOnlySpan<float> buffers = network.Buffers;
+        ReadOnlySpan<float> parameters = network.ParameterValues;
+        ReadOnlySpan<float> buffers = network.BufferValues;
         foreach (ParameterTensor tensor in tensors)
         {
             // BatchNormalization in inference form reads the running statistics; the batch count has no use there.

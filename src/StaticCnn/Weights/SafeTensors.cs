@@ -71,8 +71,8 @@ public static class SafeTensors
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         destination.Write(prefix);
         destination.Write(header);
-        ReadOnlySpan<float> parameters = network.Parameters;
-        ReadOnlySpan<float> buffers = network.Buffers;
+        ReadOnlySpan<float> parameters = network.ParameterValues;
+        ReadOnlySpan<float> buffers = network.BufferValues;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
