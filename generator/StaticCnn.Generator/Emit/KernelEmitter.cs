@@ -476,6 +476,21 @@ internal static class KernelEmitter
             }
         }
 
+        // Eight units of a Dense layer over whole vectors, written one after another: on AVX the eight horizontal sums
+        // at once (DenseKernels.SumEach, bit for bit Sum's), plus the eight biases, in one store.
+        bool eightAtOnce = k.ExactColumns && k.BiasOffset is int && t == 1 && mr == 8 && k.RowMap is null
+            && k.Columns % 8 == 0 && k.CRowStride == 1 && group[0].C == 0;
+        if (eightAtOnce)
+        {
+            using (w.Block("if (global::StaticCnn.Kernels.DenseKernels.SumsEight<TV>())"))
+            {
+                w.Line("// AVX: the eight units' horizontal sums at once (bit for bit TS.Sum's), plus their biases, in one store.");
+                string accumulators = string.Join(", ", Enumerable.Range(0, mr).Select(m => $"s{m}0"));
+                w.Line($"TS.Store(TS.Add(TS.Load(ref p, {Names.Plus(Format.Int((int)k.BiasOffset!), "row")}), global::StaticCnn.Kernels.DenseKernels.SumEach<TS, TV>({accumulators})), ref {c}, 0);");
+                w.Line("return;");
+            }
+        }
+
         for (int m = 0; m < mr; m++)
         {
             w.Line($"float {string.Join(", ", Enumerable.Range(0, t).Select(i => $"t{m}{i} = TS.{sum}(s{m}{i})"))};");
