@@ -37,11 +37,11 @@ public sealed class NetworkStorage
     /// <summary>Allocates every array a network needs, <paramref name="bufferCount"/> floats of buffers (running statistics) included.</summary>
     public NetworkStorage(int parameterCount, int bufferCount, int workspaceLength, int transformedLength)
     {
-        Parameters = new float[parameterCount];
-        Gradients = new float[parameterCount];
-        Buffers = new float[bufferCount];
-        Workspace = new float[workspaceLength];
-        Transformed = new float[transformedLength];
+        Parameters = Memory.AllocateAligned(parameterCount);
+        Gradients = Memory.AllocateAligned(parameterCount);
+        Buffers = Memory.AllocateAligned(bufferCount);
+        Workspace = Memory.AllocateAligned(workspaceLength);
+        Transformed = Memory.AllocateAligned(transformedLength);
         _slots = [Workspace];
         _work = RunWorker;
         if (bufferCount > 0)
@@ -213,7 +213,7 @@ public sealed class NetworkStorage
             _workerGradients = new float[value][];
             for (int i = 0; i < value; i++)
             {
-                _workerGradients[i] = new float[Parameters.Length];
+                _workerGradients[i] = Memory.AllocateAligned(Parameters.Length);
             }
 
             _workers = value;
@@ -464,7 +464,7 @@ public sealed class NetworkStorage
 
     private float[] NewWorkspace()
     {
-        float[] workspace = new float[Workspace.Length];
+        float[] workspace = Memory.AllocateAligned(Workspace.Length);
         _kernels?.Prepare(workspace);
         return workspace;
     }
