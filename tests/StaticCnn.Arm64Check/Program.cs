@@ -92,34 +92,45 @@ public static class Program
         }
 
         // Test classes run side by side on `threads` workers (xUnit's default, which the tests are written for: a
-        // class's cases run one after another); a class's report is printed whole when it ends.
-        int passed = 0, failed = 0, next = -1;
+        // class's cases run one after another); a class's report is printed whole when it ends. Classes in a collection
+        // defined with DisableParallelization run afterwards, alone, as xUnit runs them.
+        int passed = 0, failed = 0;
         var total = Stopwatch.StartNew();
-        var workers = new Thread[Math.Max(1, threads)];
-        for (int w = 0; w < workers.Length; w++)
+        Type[] alone = classes.Where(RunsAlone).ToArray();
+        RunClasses(classes.Except(alone).ToArray(), Math.Max(1, threads));
+        RunClasses(alone, 1);
+
+        void RunClasses(Type[] batch, int threadCount)
         {
-            workers[w] = new Thread(() =>
+            int next = -1;
+            var workers = new Thread[threadCount];
+            for (int w = 0; w < workers.Length; w++)
             {
-                for (int i = Interlocked.Increment(ref next); i < classes.Length; i = Interlocked.Increment(ref next))
+                workers[w] = new Thread(() =>
                 {
-                    (int p, int f, string report) = RunClass(classes[i], skip);
-                    Interlocked.Add(ref passed, p);
-                    Interlocked.Add(ref failed, f);
-                    lock (workers)
+                    for (int i = Interlocked.Increment(ref next); i < batch.Length; i = Interlocked.Increment(ref next))
                     {
-                        Console.Write(report);
+                        (int p, int f, string report) = RunClass(batch[i], skip);
+                        Interlocked.Add(ref passed, p);
+                        Interlocked.Add(ref failed, f);
+                        lock (workers)
+                        {
+                            Console.Write(report);
+                        }
                     }
-                }
-            }, 16 * 1024 * 1024);
-            workers[w].Start();
+                }, 16 * 1024 * 1024);
+                workers[w].Start();
+            }
+
+            foreach (Thread worker in workers)
+            {
+                worker.Join();
+            }
         }
 
-        foreach (Thread worker in workers)
-        {
-            worker.Join();
-        }
+        int workerCount = Math.Max(1, threads);
 
-        Console.WriteLine($"{classes.Length} test classes on {workers.Length} threads in {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s on {RuntimeInformation.ProcessArchitecture}");
+        Console.WriteLine($"{classes.Length} test classes on {workerCount} threads in {total.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s on {RuntimeInformation.ProcessArchitecture}");
         Console.WriteLine($"{passed} passed, {failed} failed");
         return failed == 0 && passed > 0 ? 0 : 1;
     }
@@ -128,6 +139,20 @@ public static class Program
         skip.Any(s => s.StartsWith(type.Name + ".", StringComparison.Ordinal) && test.Method.Name.StartsWith(s[(type.Name.Length + 1)..], StringComparison.Ordinal));
 
     /// <summary>Runs a class's cases in order; returns the counts and the report to print.</summary>
+    /// <summary>Whether a class is in an xUnit collection whose definition disables parallelization.</summary>
+    private static bool RunsAlone(Type type)
+    {
+        string? collection = FirstArgument(type, typeof(CollectionAttribute));
+        return collection is not null && type.Assembly.GetTypes().Any(t =>
+            FirstArgument(t, typeof(CollectionDefinitionAttribute)) == collection
+            && t.GetCustomAttribute<CollectionDefinitionAttribute>() is { DisableParallelization: true });
+    }
+
+    private static string? FirstArgument(Type type, Type attribute) =>
+        type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType == attribute) is { ConstructorArguments.Count: > 0 } data
+            ? data.ConstructorArguments[0].Value as string
+            : null;
+
     private static (int Passed, int Failed, string Report) RunClass(Type type, List<string> skip)
     {
         var report = new StringBuilder();
