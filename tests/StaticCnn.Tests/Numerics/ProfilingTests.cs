@@ -38,9 +38,17 @@ public sealed class ProfilingTests
                 Assert.True(stamps[k] >= stamps[k - 1], $"{name}/{width}: layer {k}'s timestamp {stamps[k]} is before layer {k - 1}'s {stamps[k - 1]}");
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            net.ForwardProfiled(input, actual, stamps);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            // Up to five rounds: the runtime's own one-off work (once 1,944 bytes in the emulated ARM64 check, tiered
+            // compilation off) does not repeat, an allocation per call would; any round at 0 bytes proves none.
+            long allocated = -1;
+            for (int round = 0; round < 5 && allocated != 0; round++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                net.ForwardProfiled(input, actual, stamps);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+
+            Assert.True(allocated == 0, $"{name}/{width}: ForwardProfiled allocated {allocated} bytes in each of five rounds.");
         }
     }
 
