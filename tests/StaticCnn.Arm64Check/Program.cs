@@ -140,13 +140,15 @@ public static class Program
 
     /// <summary>Runs a class's cases in order; returns the counts and the report to print.</summary>
     /// <summary>Whether a class is in an xUnit collection whose definition disables parallelization.</summary>
-    private static bool RunsAlone(Type type)
-    {
-        string? collection = FirstArgument(type, typeof(CollectionAttribute));
-        return collection is not null && type.Assembly.GetTypes().Any(t =>
-            FirstArgument(t, typeof(CollectionDefinitionAttribute)) == collection
-            && t.GetCustomAttribute<CollectionDefinitionAttribute>() is { DisableParallelization: true });
-    }
+    private static bool RunsAlone(Type type) =>
+        FirstArgument(type, typeof(CollectionAttribute)) is { } collection && SoloCollections.Value.Contains(collection);
+
+    /// <summary>The names of the collections defined with DisableParallelization, read once.</summary>
+    private static readonly Lazy<HashSet<string>> SoloCollections = new(() => typeof(Program).Assembly.GetTypes()
+        .Where(t => t.GetCustomAttribute<CollectionDefinitionAttribute>() is { DisableParallelization: true })
+        .Select(t => FirstArgument(t, typeof(CollectionDefinitionAttribute)))
+        .OfType<string>()
+        .ToHashSet(StringComparer.Ordinal));
 
     private static string? FirstArgument(Type type, Type attribute) =>
         type.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType == attribute) is { ConstructorArguments.Count: > 0 } data

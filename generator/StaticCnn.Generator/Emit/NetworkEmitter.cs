@@ -160,16 +160,7 @@ internal static class NetworkEmitter
         w.Line("/// Training = true and InitializeParameters throw, and inference makes its derived weights once instead of");
         w.Line("/// comparing them with the parameters on every call. Throws in training mode.");
         w.Line("/// </summary>");
-        using (w.Block("public void FreezeParameters()"))
-        {
-            w.Line("if (_storage.Training)");
-            w.Line("{");
-            w.Line($"    throw new global::System.InvalidOperationException(\"{plan.Spec.Type.Name}: FreezeParameters freezes a network for inference; set Training = false first.\");");
-            w.Line("}");
-            w.Line();
-            w.Line("_storage.Freeze();");
-        }
-
+        w.Line($"public void FreezeParameters() => _storage.Freeze(\"{plan.Spec.Type.Name}\");");
         w.Line();
         w.Line("/// <summary>Ends <see cref=\"FreezeParameters\"/>: the parameters are writable again and every Forward checks its derived weights.</summary>");
         w.Line("public void UnfreezeParameters() => _storage.Unfreeze();");
@@ -716,17 +707,7 @@ internal static class NetworkEmitter
             References(w, slots, "storage.Gradients");
             if (plan.IsInference && !slots)
             {
-                // Frozen and prepared once: nothing can have changed the parameters or buffers these are made from.
-                w.Line("if (storage.NeedsPreparation)");
-                w.Line("{");
-                w.Line("    PrepareEvaluation(storage);");
-                if (plan.TransformsForwardWeights)
-                {
-                    w.Line($"    {PrepareName(plan, backward: false)}(storage);");
-                }
-
-                w.Line("    storage.Prepared();");
-                w.Line("}");
+                w.Line("storage.PrepareInference(); // derived weights and folded BatchNorms up to date; nothing to do once frozen and prepared");
             }
 
             TransformedReference(w, plan.TransformsForwardWeights || plan.ReadsEvaluationState, slots || plan.IsInference || !plan.TransformsForwardWeights ? null : PrepareName(plan, backward: false));

@@ -83,17 +83,19 @@ public sealed class NetworkStorage
     /// </summary>
     public bool Frozen { get; private set; }
 
-    /// <summary>
-    /// Whether an inference pass must prepare its derived weights (compare them with the parameters and buffers they
-    /// came from, remake them if stale): always, except when frozen and prepared once since.
-    /// </summary>
-    public bool NeedsPreparation => !_preparedWhileFrozen;
-
     private bool _preparedWhileFrozen;
 
-    /// <summary>Freezes the parameters and buffers (the caller has checked that the network is in evaluation mode).</summary>
-    public void Freeze()
+    /// <summary>
+    /// Freezes the parameters and buffers for <paramref name="networkName"/>'s <c>FreezeParameters</c>; training-mode
+    /// passes update the running statistics, so freezing in training mode throws.
+    /// </summary>
+    public void Freeze(string networkName)
     {
+        if (Training)
+        {
+            throw new InvalidOperationException($"{networkName}: FreezeParameters freezes a network for inference; set Training = false first.");
+        }
+
         Frozen = true;
         _preparedWhileFrozen = false;
     }
@@ -105,8 +107,23 @@ public sealed class NetworkStorage
         _preparedWhileFrozen = false;
     }
 
-    /// <summary>Records that an inference pass has prepared its derived weights: while frozen, later passes skip it.</summary>
-    public void Prepared() => _preparedWhileFrozen = Frozen;
+    /// <summary>
+    /// Before an inference pass (per-sample or batched): the inference plan's derived weights (transposed filters,
+    /// Winograd's U, folded BatchNorm scales) compared with the parameters and buffers they came from and remade if
+    /// stale; skipped when frozen and prepared once since (nothing can have changed them).
+    /// </summary>
+    public void PrepareInference()
+    {
+        if (_preparedWhileFrozen)
+        {
+            return;
+        }
+
+        BatchKernels kernels = Kernels;
+        kernels.PrepareInferenceWeights(this);
+        kernels.PrepareEvaluation(this);
+        _preparedWhileFrozen = Frozen;
+    }
 
     /// <summary>The learnable parameters, in PyTorch's layout.</summary>
     public readonly float[] Parameters;
@@ -231,13 +248,7 @@ public sealed class NetworkStorage
     {
         HasForward = false;
         BatchCount = 0;
-        if (NeedsPreparation)
-        {
-            Kernels.PrepareInferenceWeights(this);
-            Kernels.PrepareEvaluation(this);
-            Prepared();
-        }
-
+        PrepareInference();
         int chunk = ActiveWorkers(count) == 1 && !Kernels.BatchesInference ? 1 : _slots.Length;
         for (int start = 0; start < count; start += chunk)
         {
