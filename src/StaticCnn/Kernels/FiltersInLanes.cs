@@ -67,6 +67,30 @@ public static class FiltersInLanes
     /// <param name="relu">Whether to write the ReLU.</param>
     public static void ChannelsFirst<TS, TV>(ref float result, int pixels, int channels, int resultStride, ref float output, bool relu)
         where TS : struct, ISimd<TV>
+        where TV : struct =>
+        ChannelsFirst<TS, TV>(ref result, pixels, channels, resultStride, ref output, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), affine: false, relu);
+
+    /// <summary>
+    /// <see cref="ChannelsFirst{TS, TV}(ref float, int, int, int, ref float, bool)"/> through a folded BatchNorm:
+    /// Y[c][pixel] = R[pixel][c] * scale[c] + shift[c] (one fused multiply-add, as <c>BatchNormKernels.Normalize</c>
+    /// computes it over Y afterwards, so the floats are the same), then the ReLU when asked: one pass over the result
+    /// instead of two. The scale and shift are applied to R's rows, where the channels are the lanes, before the transpose.
+    /// </summary>
+    /// <param name="result">R, rows of <paramref name="resultStride"/> floats per pixel.</param>
+    /// <param name="pixels">Pixels of one channel (H*W).</param>
+    /// <param name="channels">Channels.</param>
+    /// <param name="resultStride">Floats per pixel row of R.</param>
+    /// <param name="output">Y, C,H,W.</param>
+    /// <param name="scale">The folded BatchNorm's scale per channel.</param>
+    /// <param name="shift">Its shift per channel.</param>
+    /// <param name="relu">Whether to write the ReLU of the normalised values.</param>
+    public static void ChannelsFirst<TS, TV>(ref float result, int pixels, int channels, int resultStride, ref float output, ref float scale, ref float shift, bool relu)
+        where TS : struct, ISimd<TV>
+        where TV : struct =>
+        ChannelsFirst<TS, TV>(ref result, pixels, channels, resultStride, ref output, ref scale, ref shift, affine: true, relu);
+
+    private static void ChannelsFirst<TS, TV>(ref float result, int pixels, int channels, int resultStride, ref float output, ref float scale, ref float shift, bool affine, bool relu)
+        where TS : struct, ISimd<TV>
         where TV : struct
     {
         // Blocks of 8x8 where AVX runs (any width of at least 8), else of the width's own Count (SSE and NEON: 4).
@@ -83,11 +107,11 @@ public static class FiltersInLanes
                     ref float target = ref Unsafe.Add(ref output, (c * pixels) + first);
                     if (avx)
                     {
-                        Transpose8x8(ref source, resultStride, ref target, pixels, relu);
+                        Transpose8x8(ref source, resultStride, ref target, pixels, affine, ref Unsafe.Add(ref scale, affine ? c : 0), ref Unsafe.Add(ref shift, affine ? c : 0), relu);
                     }
                     else
                     {
-                        TransposeSquare<TS, TV>(ref source, resultStride, ref target, pixels, relu);
+                        TransposeSquare<TS, TV>(ref source, resultStride, ref target, pixels, affine, ref Unsafe.Add(ref scale, affine ? c : 0), ref Unsafe.Add(ref shift, affine ? c : 0), relu);
                     }
                 }
             }
@@ -100,6 +124,11 @@ public static class FiltersInLanes
             for (int p = 0; p < pixels; p++)
             {
                 float v = Unsafe.Add(ref result, (p * resultStride) + c);
+                if (affine)
+                {
+                    v = SimdScalar.MultiplyAdd(v, Unsafe.Add(ref scale, c), Unsafe.Add(ref shift, c));
+                }
+
                 Unsafe.Add(ref output, (c * pixels) + p) = relu ? SimdScalar.Max(v, 0f) : v;
             }
         }
@@ -110,7 +139,7 @@ public static class FiltersInLanes
     /// AVX-512 halves): log2(Count) rounds of the perfect shuffle, row 2i and 2i+1 of a round the interleaving of rows i
     /// and i + Count/2 of the one before, leave the columns as rows.
     /// </summary>
-    private static void TransposeSquare<TS, TV>(ref float source, int sourceStride, ref float output, int stride, bool relu)
+    private static void TransposeSquare<TS, TV>(ref float source, int sourceStride, ref float output, int stride, bool affine, ref float scale, ref float shift, bool relu)
         where TS : struct, ISimd<TV>
         where TV : struct
     {
@@ -120,6 +149,16 @@ public static class FiltersInLanes
         for (int i = 0; i < n; i++)
         {
             rows[i] = TS.Load(ref source, i * sourceStride);
+        }
+
+        if (affine)
+        {
+            // The rows are pixels, the lanes channels: each lane's own scale and shift.
+            TV a = TS.Load(ref scale, 0), b = TS.Load(ref shift, 0);
+            for (int i = 0; i < n; i++)
+            {
+                rows[i] = TS.MultiplyAdd(rows[i], a, b);
+            }
         }
 
         for (int round = 1; round < n; round *= 2)
@@ -149,7 +188,7 @@ public static class FiltersInLanes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(ref float source, int sourceStride, ref float output, int stride, bool relu)
+    private static void Transpose8x8(ref float source, int sourceStride, ref float output, int stride, bool affine, ref float scale, ref float shift, bool relu)
     {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
         Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
@@ -159,6 +198,19 @@ public static class FiltersInLanes
         Vector256<float> r5 = Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
         Vector256<float> r6 = Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
         Vector256<float> r7 = Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
+        if (affine)
+        {
+            // The rows are pixels, the lanes channels c..c+7: each lane's own scale and shift.
+            Vector256<float> a = Vector256.LoadUnsafe(ref scale), b = Vector256.LoadUnsafe(ref shift);
+            r0 = Simd256.MultiplyAdd(r0, a, b);
+            r1 = Simd256.MultiplyAdd(r1, a, b);
+            r2 = Simd256.MultiplyAdd(r2, a, b);
+            r3 = Simd256.MultiplyAdd(r3, a, b);
+            r4 = Simd256.MultiplyAdd(r4, a, b);
+            r5 = Simd256.MultiplyAdd(r5, a, b);
+            r6 = Simd256.MultiplyAdd(r6, a, b);
+            r7 = Simd256.MultiplyAdd(r7, a, b);
+        }
 
         // Interleave pairs of rows, then pairs of pairs (within each 128-bit half), then swap the halves across.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);

@@ -10,7 +10,7 @@ namespace StaticCnn.Tests.Kernels;
 /// <summary>
 /// The layout changes of a convolution with its filters in the lanes, against plain loops written out here: the
 /// filters transposed (with the biases as one more row, redone only when weights or biases change), and the
-/// pixel-major result transposed back to C,H,W at every width this machine runs.
+/// pixel-major result transposed back to C,H,W (alone, or through a folded BatchNorm) at every width this machine runs.
 /// </summary>
 public class FiltersInLanesKernelTests
 {
@@ -43,6 +43,35 @@ public class FiltersInLanesKernelTests
                     Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual)
                         || (relu && expected == 0f && actual == 0f),
                         $"{width} relu={relu} c={c} p={p}: expected {expected}, got {actual}");
+                }
+            }
+
+            Assert.All(output.Skip(pixels * channels), v => Assert.Equal(123f, v));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ChannelsFirstWithAFoldedBatchNormIsOneFusedMultiplyAddPerValue(SimdWidth width, int pixels, int channels)
+    {
+        // y = fma(R[p][c], scale[c], shift[c]) (the folded BatchNorm, as Normalize computes it), then the ReLU.
+        int stride = channels + 3;
+        var random = new Random((pixels * 17) + channels);
+        float[] result = Enumerable.Range(0, pixels * stride).Select(_ => (float)((random.NextDouble() * 6) - 3)).ToArray();
+        float[] scale = Enumerable.Range(0, channels).Select(c => (float)(0.25 + random.NextDouble())).ToArray();
+        float[] shift = Enumerable.Range(0, channels).Select(c => (float)(random.NextDouble() - 0.5)).ToArray();
+        foreach (bool relu in new[] { false, true })
+        {
+            float[] output = Enumerable.Repeat(123f, (pixels * channels) + 8).ToArray();
+            RunAffine(width, result, pixels, channels, stride, output, scale, shift, relu);
+            for (int c = 0; c < channels; c++)
+            {
+                for (int p = 0; p < pixels; p++)
+                {
+                    float v = SimdScalar.MultiplyAdd(result[(p * stride) + c], scale[c], shift[c]);
+                    float expected = relu ? Math.Max(v, 0f) : v;
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(output[(c * pixels) + p]) || (relu && expected == 0f && output[(c * pixels) + p] == 0f),
+                        $"{width} relu={relu} c={c} p={p}: expected {expected}, got {output[(c * pixels) + p]}");
                 }
             }
 
@@ -91,6 +120,25 @@ public class FiltersInLanesKernelTests
         Assert.Equal(16, SimdScalar.Registers);
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported ? 32 : 16, Simd256.Registers);
         Assert.Equal(System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 32 : 16, Simd128.Registers);
+    }
+
+    private static void RunAffine(SimdWidth width, float[] result, int pixels, int channels, int stride, float[] output, float[] scale, float[] shift, bool relu)
+    {
+        switch (width)
+        {
+            case SimdWidth.Vector512:
+                FiltersInLanes.ChannelsFirst<Simd512, Vector512<float>>(ref result[0], pixels, channels, stride, ref output[0], ref scale[0], ref shift[0], relu);
+                break;
+            case SimdWidth.Vector256:
+                FiltersInLanes.ChannelsFirst<Simd256, Vector256<float>>(ref result[0], pixels, channels, stride, ref output[0], ref scale[0], ref shift[0], relu);
+                break;
+            case SimdWidth.Vector128:
+                FiltersInLanes.ChannelsFirst<Simd128, Vector128<float>>(ref result[0], pixels, channels, stride, ref output[0], ref scale[0], ref shift[0], relu);
+                break;
+            default:
+                FiltersInLanes.ChannelsFirst<SimdScalar, float>(ref result[0], pixels, channels, stride, ref output[0], ref scale[0], ref shift[0], relu);
+                break;
+        }
     }
 
     private static void Run(SimdWidth width, float[] result, int pixels, int channels, int stride, float[] output, bool relu)

@@ -424,3 +424,20 @@ public partial class DenseBatchNorm;
 [Dropout(0.5f)]
 [Dense(4)]
 public partial class FoldingNet;
+
+/// <summary>
+/// Stride-2 convolutions whose inference pass reads the input's even and odd columns apart (no padded copy, no
+/// im2col): an odd input width with padding 1 (the even columns start one cell in), a 5x5 window with padding 2
+/// and no bias (floor rounding: the last input row and column reach no window), a BatchNorm folded in with and
+/// without a ReLU after it.
+/// </summary>
+[Network(3, 21, 63)]
+[Conv2D(16, 3, stride: 2, padding: 1)]
+[BatchNorm]
+[ReLU]
+[Conv2D(8, 5, stride: 2, padding: 2, Bias = false, Rounding = ShapeRounding.Floor)]
+[BatchNorm]
+[GlobalAvgPool2D]
+[Dense(3)]
+public partial class StrideTwoNet;
+

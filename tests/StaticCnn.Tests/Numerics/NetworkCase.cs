@@ -156,6 +156,12 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(32, 1) { Bias = false }, new RefBatchNorm(), new RefReLU(),
             new RefGlobalAvgPool2D(), new RefDense(10),
         ]),
+        new("StrideTwoNet", () => new StrideTwoNet(), 3, 21, 63,
+        [
+            new RefConv2D(16, 3, 2, 1), new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(8, 5, 2, 2, RefRounding.Floor) { Bias = false }, new RefBatchNorm(),
+            new RefGlobalAvgPool2D(), new RefDense(3),
+        ]),
         new("DepthwiseKernelNet", () => new DepthwiseKernelNet(), 4, 18, 20,
         [
             new RefConv2D(4, 3, 1, 2) { Groups = 4, DilationHeight = 2, DilationWidth = 2 }, new RefReLU(),

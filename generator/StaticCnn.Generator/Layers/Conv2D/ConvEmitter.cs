@@ -24,7 +24,7 @@ internal static class ConvEmitter
         w.Line(Names.AggressiveOptimization);
         using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}{transformed}) {Names.KernelConstraints}"))
         {
-            if (plan.CopiesIntoPadded && !plan.DepthwiseReadsInput)
+            if (plan.CopiesIntoPadded && !plan.DepthwiseReadsInput && plan.Deinterleaved is null)
             {
                 CopyIntoPadded(w, plan);
             }
@@ -42,7 +42,7 @@ internal static class ConvEmitter
                 EmitDirect(w, plan);
             }
 
-            if (plan.Affine is AffineEpilogue affine && (plan.Winograd is not null || plan.FiltersInLanes is not null))
+            if (plan.Affine is AffineEpilogue affine && plan.Winograd is not null)
             {
                 w.Line($"// Layer {affine.Layer}'s BatchNorm folded in: its evaluation-mode scale and shift per filter{(plan.FusedRelu is null ? "" : ", then the ReLU")}, in place.");
                 w.Line($"global::StaticCnn.Kernels.BatchNormKernels.Normalize<TS, TV>(ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref ws, {plan.Output.Offset}), {oc}, {ho * wo}, ref TS.At(ref g, {affine.Scale}), ref TS.At(ref g, {affine.Shift}), {(plan.FusedRelu is null ? "false" : "true")});");
@@ -164,6 +164,10 @@ internal static class ConvEmitter
             w.Line($"// except where the register block covers whole output rows (it runs over oy*{wo} + ox) or each row in blocks (the last");
             w.Line($"// one moved back to end at ox = {wo}): there the GEMM stores straight into the output and no column is dropped.");
         }
+        else if (plan.Deinterleaved is DeinterleavedPlan deinterleaved)
+        {
+            Deinterleave(w, plan, deinterleaved);
+        }
         else
         {
             Im2ColLoops(w, plan, gather: true);
@@ -187,6 +191,61 @@ internal static class ConvEmitter
     }
 
     /// <summary>
+    /// D[c][iy + PadTop][p][i] = x[c][iy][2i + p - PadLeft] for the cells inside the input (the rest of D, the padding,
+    /// stays zero: nothing else writes it): per input row and parity, vectors of the even lanes of two loads, the last
+    /// one moved back to end at the last cell inside. A pair of loads may read one float past the row (the next row's
+    /// first, or the zero slack after the buffer); no lane of it is kept.
+    /// </summary>
+    private static void Deinterleave(IndentedWriter w, ConvPlan plan, DeinterleavedPlan d)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int ic = layer.Input.C, h = layer.Input.H, wi = layer.Input.W, pitch = d.RowPitch, plane = plan.PaddedHeight * pitch;
+        w.Line($"// Stride 2: the input's even and odd columns apart, D[c][y][parity][i] = xp[c][y][2i + parity] (rows of 2 x {d.Half}, zero where xp is padding),");
+        w.Line($"// so that tap (ky, kx) of output (oy, ox) reads D[c][2oy + ky][kx % 2][ox + kx / 2]: a contiguous run along ox, no padded copy, no im2col.");
+        using (w.Block($"for (int ci = 0; ci < {ic}; ci++)"))
+        using (w.Block($"for (int iy = 0; iy < {h}; iy++)"))
+        {
+            w.Line($"ref float s = ref TS.At(ref ws, {plan.Input.Offset} + (ci * {h * wi}) + (iy * {wi}));");
+            w.Line($"ref float d = ref TS.At(ref ws, {d.Buffer.Offset} + (ci * {plane}) + ((iy + {window.PadTop}) * {pitch}));");
+            for (int parity = 0; parity < 2; parity++)
+            {
+                // Cells i with 0 <= 2i + parity - PadLeft < W.
+                int shift = parity - window.PadLeft;
+                int lo = shift >= 0 ? 0 : (-shift + 1) / 2;
+                int hi = (wi - 1 - shift) / 2;
+                if (hi < lo)
+                {
+                    continue;
+                }
+
+                int count = hi - lo + 1;
+                string source = shift == 0 ? "2 * i" : shift > 0 ? $"(2 * i) + {shift}" : $"(2 * i) - {-shift}";
+                string target = parity == 0 ? "i" : $"{d.Half} + i";
+                w.Line($"// {(parity == 0 ? "Even" : "Odd")} columns: D[{parity}][i] = x[2i{(shift == 0 ? "" : shift > 0 ? $" + {shift}" : $" - {-shift}")}] for i in [{lo}, {hi}].");
+                using (w.Block($"if ({count} >= TS.Count)"))
+                {
+                    using (w.Block($"for (int i = {lo}; i <= {hi}; i += TS.Count)"))
+                    {
+                        w.Line($"if (i > {hi + 1} - TS.Count)");
+                        w.Line("{");
+                        w.Line($"    i = {hi + 1} - TS.Count;");
+                        w.Line("}");
+                        w.Line();
+                        w.Line($"TS.Store(TS.Evens(TS.Load(ref s, {source}), TS.Load(ref s, {source} + TS.Count)), ref d, {target});");
+                    }
+                }
+
+                using (w.Block("else"))
+                using (w.Block($"for (int i = {lo}; i <= {hi}; i++)"))
+                {
+                    w.Line($"TS.At(ref d, {target}) = TS.At(ref s, {source});");
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Filters in lanes: the GEMM of pixels x filters with T (the filters transposed, in the transformed array, passed as
     /// its second array) into the pixel-major result, then the result transposed to the C,H,W output (and its ReLU).
     /// </summary>
@@ -195,10 +254,18 @@ internal static class ConvEmitter
         LayerShape layer = plan.Shape;
         int k = layer.Window.KernelHeight, wp = plan.PaddedWidth, oc = layer.Output.C;
         int pixels = layer.Output.H * layer.Output.W;
-        ActivationPlan? relu = plan.Affine is null ? plan.FusedRelu : null;
+        ActivationPlan? relu = plan.FusedRelu;
         w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
         w.Line($"// in the vector lanes, a block of pixels of one output row broadcast; T (rows of {lanes.Stride}, then the biases) is in t (PrepareWeights keeps it current).");
         w.Line($"{plan.Forward!.Name}Gemm<TS, TV>(ref p, ref t, ref ws);");
+        if (plan.Affine is AffineEpilogue affine)
+        {
+            // With a BatchNorm folded in, the convolution's output is where the fused ReLU runs in place.
+            w.Line($"// Epilogue: R transposed to the {layer.Output} output, scaled and shifted by layer {affine.Layer}'s BatchNorm (its evaluation-mode scale and shift per filter){(relu is null ? "" : ", then the ReLU")}, in one pass.");
+            w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsFirst<TS, TV>(ref TS.At(ref ws, {lanes.Result.Offset}), {pixels}, {oc}, {lanes.Stride}, ref TS.At(ref ws, {plan.Output.Offset}), ref TS.At(ref g, {affine.Scale}), ref TS.At(ref g, {affine.Shift}), {(relu is null ? "false" : "true")});");
+            return;
+        }
+
         w.Line(relu is null
             ? $"// Epilogue: R transposed to the {layer.Output} output."
             : $"// Epilogue: R transposed to the {layer.Output} output through layer {relu.Index}'s ReLU (its backward reads its output: the convolution's own is not kept).");
@@ -493,7 +560,7 @@ internal static class ConvEmitter
         int outPlane = ho * wo;
 
         // The strided and shifted-rows paths' rows are whole planes; the implicit path's are output rows inside rows of width Wp.
-        bool planes = !plan.Implicit || plan.ShiftedRows is not null;
+        bool planes = (!plan.Implicit && plan.Deinterleaved is null) || plan.ShiftedRows is not null;
         int rows = planes ? 1 : ho;
         int length = planes ? outPlane : wo;
         int sourceRow = planes ? 0 : plan.WideWidth;

@@ -146,6 +146,12 @@ internal sealed class ConvPlan : LayerPlan
     /// </summary>
     public FiltersInLanesPlan? FiltersInLanes { get; set; }
 
+    /// <summary>
+    /// A stride-2 forward pass at inference over the input's even and odd columns split apart
+    /// (<see cref="ConvPlanner.UsesDeinterleaved"/>): no padded copy and no im2col. Null otherwise.
+    /// </summary>
+    public DeinterleavedPlan? Deinterleaved { get; set; }
+
     /// <summary>Whether the forward pass multiplies with weights kept in the transformed array (PrepareWeights).</summary>
     public bool ForwardReadsTransformed => Winograd is not null || FiltersInLanes is not null;
 
@@ -211,3 +217,16 @@ internal sealed record WinogradPlan(int TileRows, int TileColumns, int ChunkRows
 /// <param name="Result">R[pixel][filter], in the workspace.</param>
 /// <param name="Gemm">R = T-weighted sums of the input pixels: pixels x filters, the filters' vectors loaded, the pixels broadcast.</param>
 internal sealed record FiltersInLanesPlan(BufferPlan Filters, BufferPlan Cache, int Stride, BufferPlan Result, TapGemm Gemm);
+
+/// <summary>
+/// The input of a stride-2 convolution with its even and odd columns apart, D[c][y][parity][i] = xp[c][y][2i + parity]
+/// over the padded rows y (zero where xp is padding): every row holds the two halves, <see cref="Half"/> floats each,
+/// so tap (ky, kx) of output (oy, ox) reads D[c][2oy + ky][kx % 2][ox + kx / 2], a contiguous run along ox.
+/// </summary>
+/// <param name="Buffer">D: the input channels' planes, <see cref="Plane"/> floats apart.</param>
+/// <param name="Half">Floats of one parity's row (at least the output width plus the window's reach, a multiple of 8).</param>
+internal sealed record DeinterleavedPlan(BufferPlan Buffer, int Half)
+{
+    /// <summary>Floats from one padded row to the next: both halves.</summary>
+    public int RowPitch => 2 * Half;
+}
