@@ -196,7 +196,7 @@ internal static class ConvEmitter
     /// one moved back to end at the last cell inside. A pair of loads may read one float past the row (the next row's
     /// first, or the zero slack after the buffer); no lane of it is kept.
     /// </summary>
-    private static void Deinterleave(IndentedWriter w, ConvPlan plan, DeinterleavedPlan d)
+    internal static void Deinterleave(IndentedWriter w, ConvPlan plan, DeinterleavedPlan d)
     {
         LayerShape layer = plan.Shape;
         Window window = layer.Window;

@@ -157,6 +157,11 @@ internal static class ConvPlanner
             if (plan.DepthwiseKernel)
             {
                 // The forward pass reads the padded input directly; the backward pass gathers the columns it needs.
+                if (inference && UsesDeinterleavedDepthwise(layer))
+                {
+                    plan.Deinterleaved = AddDeinterleavedInput(plan, workspace);
+                }
+
                 plan.Kernel = DepthwiseKernelText(plan);
             }
             else
@@ -209,6 +214,25 @@ internal static class ConvPlanner
         && layer.Window.KernelHeight * layer.Window.KernelWidth <= MaxDeinterleavedTaps
         && layer.Output.W % Blocking.MaxLanes == 0;
 
+    /// <summary>
+    /// Whether a depthwise convolution's inference forward pass (the depthwise kernel) reads the input's even and odd
+    /// columns apart: stride 2 both ways, no dilation, rows of at least 4 outputs (narrower rows run scalar). Each tap
+    /// is then one load instead of the even lanes of two, and D's zero padding leaves no tap to mask or skip.
+    /// </summary>
+    public static bool UsesDeinterleavedDepthwise(LayerShape layer) =>
+        layer.Window is { StrideHeight: 2, StrideWidth: 2, DilationHeight: 1, DilationWidth: 1 } && layer.Output.W >= 4;
+
+    /// <summary>D for a stride-2 layer: rows of both halves over the padded height, each half at least the output width plus the window's reach.</summary>
+    private static DeinterleavedPlan AddDeinterleavedInput(ConvPlan plan, Workspace workspace)
+    {
+        LayerShape layer = plan.Shape;
+        int n = layer.Index, ic = layer.Input.C, hp = plan.PaddedHeight, wp = plan.PaddedWidth;
+        int half = RoundUp(Math.Max((wp + 1) / 2, layer.Output.W + ((layer.Window.KernelWidth - 1) / 2)), Blocking.Lanes);
+        return new DeinterleavedPlan(
+            workspace.Add($"D{n}", (long)ic * hp * 2 * half, $"[{n}] input, even and odd columns apart: {ic} x {hp} padded rows x (2 x {half})"),
+            half);
+    }
+
     /// <summary>Taps up to which the deinterleaved forward pass unrolls its window (5x5).</summary>
     public const int MaxDeinterleavedTaps = 25;
 
@@ -224,10 +248,8 @@ internal static class ConvPlanner
         int n = layer.Index, ic = layer.Input.C, oc = layer.Output.C, kh = window.KernelHeight, kw = window.KernelWidth;
         int ho = layer.Output.H, wo = layer.Output.W, hp = plan.PaddedHeight, wp = plan.PaddedWidth;
         int taps = kh * kw;
-        int half = RoundUp(Math.Max((wp + 1) / 2, wo + ((kw - 1) / 2)), Blocking.Lanes);
-        var deinterleaved = new DeinterleavedPlan(
-            workspace.Add($"D{n}", (long)ic * hp * 2 * half, $"[{n}] input, even and odd columns apart: {ic} x {hp} padded rows x (2 x {half})"),
-            half);
+        DeinterleavedPlan deinterleaved = AddDeinterleavedInput(plan, workspace);
+        int half = deinterleaved.Half;
         int plane = hp * deinterleaved.RowPitch;
         var map = new ColumnMap(ho, wo, 2 * deinterleaved.RowPitch);
         int columns = ho * map.PaddedWidth;

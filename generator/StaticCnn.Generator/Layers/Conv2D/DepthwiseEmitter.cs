@@ -66,7 +66,7 @@ internal static class DepthwiseEmitter
         w.Line($"// out[o][oy][ox] = {(layer.BiasCount > 0 ? "b[o] + " : "")}sum over ky, kx of W[o][ky][kx] * xp[{(m == 1 ? "o" : $"o / {m}")}][{stride}ky{(dh == 1 ? "" : "*" + dh)}][ox{(sw == 1 ? "" : "*" + sw)} + kx{(dw == 1 ? "" : "*" + dw)}]{dilated}:");
         w.Line($"// one channel per filter, {taps} taps in registers, TS.Count outputs of a row at a time{(sw == 2 ? " (each tap the even lanes of two loads)" : "")}, the last vector moved back");
         w.Line($"// to end at ox = {wo}{Suffix(relu, affine)}.");
-        if (plan.DepthwiseReadsInput)
+        if (plan.DepthwiseReadsInput && plan.Deinterleaved is null)
         {
             w.Line($"// xp is the input zero-padded by ({window.PadTop}, {window.PadBottom}, {window.PadLeft}, {window.PadRight}), never materialised: the rows of taps above or below the input are left");
             w.Line("// out, and the lanes of taps left or right of it are masked to zero.");
@@ -98,6 +98,12 @@ internal static class DepthwiseEmitter
                 w.Line(Call("Simd128", "Vector128"));
                 w.Line("return;");
             }
+        }
+
+        if (plan.Deinterleaved is DeinterleavedPlan deinterleaved)
+        {
+            EmitDeinterleaved(w, plan, deinterleaved, channel, output);
+            return;
         }
 
         using (w.Block($"for (int co = 0; co < {oc}; co++)"))
@@ -170,6 +176,106 @@ internal static class DepthwiseEmitter
             {
                 ScalarRows(w, plan, source);
             }
+        }
+    }
+
+    /// <summary>
+    /// Stride 2 over D, the input's even and odd columns apart (<see cref="DeinterleavedPlan"/>): tap (ky, kx) of output
+    /// (oy, ox) is D[c][2oy + ky][kx % 2][ox + kx / 2], one load, and D's zero padding means no tap is masked or left
+    /// out; two output rows at a time share the input row between them. Rows narrower than a vector run scalar over
+    /// the input itself.
+    /// </summary>
+    private static void EmitDeinterleaved(IndentedWriter w, ConvPlan plan, DeinterleavedPlan d, string channel, int output)
+    {
+        LayerShape layer = plan.Shape;
+        Window window = layer.Window;
+        int kh = window.KernelHeight, kw = window.KernelWidth, taps = kh * kw;
+        int ho = layer.Output.H, wo = layer.Output.W, pitch = d.RowPitch, plane = plan.PaddedHeight * pitch;
+        ConvEmitter.Deinterleave(w, plan, d);
+        bool hoisted = taps <= RegisterTaps;
+        using (w.Block($"for (int co = 0; co < {layer.Output.C}; co++)"))
+        {
+            w.Line($"ref float x = ref TS.At(ref ws, {d.Buffer.Offset} + ({channel} * {plane}));");
+            w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
+            w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {ho * wo}));");
+            w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
+            if (plan.Affine is not null)
+            {
+                w.Line($"float sc = TS.At(ref g, {plan.Affine.Scale} + co), hc = TS.At(ref g, {plan.Affine.Shift} + co);");
+            }
+
+            using (w.Block($"if ({wo} >= TS.Count)"))
+            {
+                w.Line(plan.Affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
+                if (hoisted)
+                {
+                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
+                }
+
+                int whole = ho / 2 * 2;
+                if (whole > 0)
+                {
+                    using (w.Block($"for (int oy = 0; oy < {whole}; oy += 2)"))
+                    {
+                        DeinterleavedRows(w, plan, d, hoisted, 2);
+                    }
+                }
+
+                if (ho > whole)
+                {
+                    using (w.Block())
+                    {
+                        w.Line($"const int oy = {whole};");
+                        DeinterleavedRows(w, plan, d, hoisted, 1);
+                    }
+                }
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line($"ref float xi = ref TS.At(ref ws, {plan.Input.Offset} + ({channel} * {layer.Input.H * layer.Input.W}));");
+                ScalarRows(w, plan, new Source(plan.Input.Offset, layer.Input.H, layer.Input.W, window.PadTop, window.PadLeft), input: "xi", bounded: true);
+            }
+        }
+    }
+
+    /// <summary>One or two output rows from D, in vectors along the row (the last one moved back to end at the row's end).</summary>
+    private static void DeinterleavedRows(IndentedWriter w, ConvPlan plan, DeinterleavedPlan d, bool hoisted, int rows)
+    {
+        LayerShape layer = plan.Shape;
+        int kh = layer.Window.KernelHeight, kw = layer.Window.KernelWidth, wo = layer.Output.W;
+        w.Line($"ref float r = ref TS.At(ref x, oy * {2 * d.RowPitch});");
+        w.Line($"ref float d = ref TS.At(ref y, oy * {wo});");
+        // Keyed by (input row, kx), the order the other depthwise kernels read in, so that every output adds its taps in
+        // window order and the floats are theirs (the training plan's); D's offset of each read is looked up for its load.
+        var reads = new SortedDictionary<(long Offset, int Kx), List<(int Row, int Tap)>>();
+        var offsets = new Dictionary<long, long>();
+        for (int row = 0; row < rows; row++)
+        {
+            for (int ky = 0; ky < kh; ky++)
+            {
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    long key = ((long)((2 * row) + ky) * kw) + kx;
+                    offsets[key] = ((long)((2 * row) + ky) * d.RowPitch) + (kx % 2 * d.Half) + (kx / 2);
+                    if (!reads.TryGetValue((key, 0), out List<(int Row, int Tap)>? users))
+                    {
+                        reads[(key, 0)] = users = new List<(int Row, int Tap)>();
+                    }
+
+                    users.Add((row, (ky * kw) + kx));
+                }
+            }
+        }
+
+        using (w.Block($"for (int ox = 0; ox < {wo}; ox += TS.Count)"))
+        {
+            w.Line($"if (ox > {wo} - TS.Count)");
+            w.Line("{");
+            w.Line($"    ox = {wo} - TS.Count;");
+            w.Line("}");
+            w.Line();
+            Sums(w, plan, hoisted, rows, reads, masked: false, offsets);
         }
     }
 
@@ -351,16 +457,20 @@ internal static class DepthwiseEmitter
         }
     }
 
-    /// <summary>The sums of one vector position for every row, then their stores (through the folded BatchNorm and the ReLU).</summary>
-    private static void Sums(IndentedWriter w, ConvPlan plan, bool hoisted, int rows, SortedDictionary<(long Offset, int Kx), List<(int Row, int Tap)>> reads, bool masked)
+    /// <summary>
+    /// The sums of one vector position for every row, then their stores (through the folded BatchNorm and the ReLU).
+    /// With <paramref name="loadOffsets"/> (the deinterleaved input) the reads are keyed by their order and each is one
+    /// load at its looked-up offset.
+    /// </summary>
+    private static void Sums(IndentedWriter w, ConvPlan plan, bool hoisted, int rows, SortedDictionary<(long Offset, int Kx), List<(int Row, int Tap)>> reads, bool masked, IReadOnlyDictionary<long, long>? loadOffsets = null)
     {
         LayerShape layer = plan.Shape;
-        int sw = layer.Window.StrideWidth, wo = layer.Output.W;
+        int sw = loadOffsets is null ? layer.Window.StrideWidth : 1, wo = layer.Output.W;
         w.Line("TV " + string.Join(", ", Enumerable.Range(0, rows).Select(row => $"a{row} = b")) + ";");
         string column = sw == 1 ? "ox" : $"(ox * {sw})";
         foreach (KeyValuePair<(long Offset, int Kx), List<(int Row, int Tap)>> read in reads)
         {
-            long offset = read.Key.Offset;
+            long offset = loadOffsets is null ? read.Key.Offset : loadOffsets[read.Key.Offset];
             string at = offset >= 0 ? $"{column} + {Format.Int(offset)}" : $"{column} - {Format.Int(-offset)}";
             string load = sw == 1
                 ? $"TS.Load(ref r, {at})"
@@ -396,14 +506,14 @@ internal static class DepthwiseEmitter
     }
 
     /// <summary>Rows narrower than a vector: one output at a time, the taps outside the source skipped.</summary>
-    private static void ScalarRows(IndentedWriter w, ConvPlan plan, Source source)
+    private static void ScalarRows(IndentedWriter w, ConvPlan plan, Source source, string input = "x", bool bounded = false)
     {
         LayerShape layer = plan.Shape;
         Window window = layer.Window;
         int kh = window.KernelHeight, kw = window.KernelWidth, dh = window.DilationHeight, dw = window.DilationWidth;
         int ho = layer.Output.H, wo = layer.Output.W;
         bool bounds = source.PadTop > 0 || source.PadLeft > 0 || window.PadBottom > 0 || window.PadRight > 0;
-        bounds &= plan.DepthwiseReadsInput;
+        bounds &= plan.DepthwiseReadsInput || bounded;
         using (w.Block($"for (int oy = 0; oy < {ho}; oy++)"))
         using (w.Block($"for (int ox = 0; ox < {wo}; ox++)"))
         {
@@ -414,7 +524,7 @@ internal static class DepthwiseEmitter
                 for (int kx = 0; kx < kw; kx++)
                 {
                     string row = $"iy + {ky * dh}", col = $"ix + {kx * dw}";
-                    string fma = $"a = global::StaticCnn.Kernels.SimdScalar.MultiplyAdd(TS.At(ref k, {(ky * kw) + kx}), TS.At(ref x, (({row}) * {source.Width}) + {col}), a);";
+                    string fma = $"a = global::StaticCnn.Kernels.SimdScalar.MultiplyAdd(TS.At(ref k, {(ky * kw) + kx}), TS.At(ref {input}, (({row}) * {source.Width}) + {col}), a);";
                     w.Line(bounds ? $"if ((uint)({row}) < {source.Height}u && (uint)({col}) < {source.Width}u) {fma}" : fma);
                 }
             }
