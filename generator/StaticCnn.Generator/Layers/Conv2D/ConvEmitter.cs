@@ -207,7 +207,8 @@ internal static class ConvEmitter
         using (w.Block($"for (int iy = 0; iy < {h}; iy++)"))
         {
             w.Line($"ref float s = ref TS.At(ref ws, {plan.Input.Offset} + (ci * {h * wi}) + (iy * {wi}));");
-            w.Line($"ref float d = ref TS.At(ref ws, {d.Buffer.Offset} + (ci * {plane}) + ((iy + {window.PadTop}) * {pitch}));");
+            string row = window.PadTop == 0 ? "iy" : $"(iy + {window.PadTop})";
+            w.Line($"ref float d = ref TS.At(ref ws, {d.Buffer.Offset} + (ci * {plane}) + ({row} * {pitch}));");
             for (int parity = 0; parity < 2; parity++)
             {
                 // Cells i with 0 <= 2i + parity - PadLeft < W.
@@ -219,28 +220,13 @@ internal static class ConvEmitter
                     continue;
                 }
 
-                int count = hi - lo + 1;
-                string source = shift == 0 ? "2 * i" : shift > 0 ? $"(2 * i) + {shift}" : $"(2 * i) - {-shift}";
-                string target = parity == 0 ? "i" : $"{d.Half} + i";
-                w.Line($"// {(parity == 0 ? "Even" : "Odd")} columns: D[{parity}][i] = x[2i{(shift == 0 ? "" : shift > 0 ? $" + {shift}" : $" - {-shift}")}] for i in [{lo}, {hi}].");
-                using (w.Block($"if ({count} >= TS.Count)"))
-                {
-                    using (w.Block($"for (int i = {lo}; i <= {hi}; i += TS.Count)"))
-                    {
-                        w.Line($"if (i > {hi + 1} - TS.Count)");
-                        w.Line("{");
-                        w.Line($"    i = {hi + 1} - TS.Count;");
-                        w.Line("}");
-                        w.Line();
-                        w.Line($"TS.Store(TS.Evens(TS.Load(ref s, {source}), TS.Load(ref s, {source} + TS.Count)), ref d, {target});");
-                    }
-                }
-
-                using (w.Block("else"))
-                using (w.Block($"for (int i = {lo}; i <= {hi}; i++)"))
-                {
-                    w.Line($"TS.At(ref d, {target}) = TS.At(ref s, {source});");
-                }
+                int first = (2 * lo) + shift;
+                string target = Names.Plus(parity == 0 ? "" : Format.Int(d.Half), Format.Int(lo), "x");
+                string source = Names.Plus("2 * x", Format.Int(first));
+                w.Line($"// {(parity == 0 ? "Even" : "Odd")} columns: D[{parity}][i] = s[2i{(shift == 0 ? "" : shift > 0 ? $" + {shift}" : $" - {-shift}")}] for i in [{lo}, {hi}]{(lo == 0 ? "" : $", i = {lo} + x")}.");
+                Loops.RowLoop(w, hi - lo + 1,
+                    $"TS.Store(TS.Evens(TS.Load(ref s, {source}), TS.Load(ref s, {Names.Plus(source, "TS.Count")})), ref d, {target});",
+                    $"TS.At(ref d, {target}) = TS.At(ref s, {source});");
             }
         }
     }
@@ -559,7 +545,8 @@ internal static class ConvEmitter
         int wo = layer.Output.W;
         int outPlane = ho * wo;
 
-        // The strided and shifted-rows paths' rows are whole planes; the implicit path's are output rows inside rows of width Wp.
+        // The strided and shifted-rows paths' rows are whole planes; the implicit and deinterleaved paths' are output rows
+        // inside the GEMM's wider rows. The GEMM's result is where it wrote it: its C buffer, rows of its C row stride.
         bool planes = (!plan.Implicit && plan.Deinterleaved is null) || plan.ShiftedRows is not null;
         int rows = planes ? 1 : ho;
         int length = planes ? outPlane : wo;
@@ -587,7 +574,7 @@ internal static class ConvEmitter
                 w.Line("TV s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
                 using (w.Block($"for (int oy = 0; oy < {rows}; oy++)"))
                 {
-                    w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {source}));");
+                    w.Line($"ref float src = ref TS.At(ref ws, {forward.COffset} + (co * {forward.CRowStride}) + (oy * {source}));");
                     w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");
                     Loops.RowLoop(w, length,
                         relu is null ? "TS.Store(TS.MultiplyAdd(TS.Load(ref src, x), s, h), ref dst, x);" : "TS.Store(TS.Max(TS.MultiplyAdd(TS.Load(ref src, x), s, h), TS.Zero), ref dst, x);",
@@ -601,7 +588,7 @@ internal static class ConvEmitter
         using (w.Block($"for (int co = 0; co < {oc}; co++)"))
         using (w.Block($"for (int oy = 0; oy < {rows}; oy++)"))
         {
-            w.Line($"ref float src = ref TS.At(ref ws, {plan.Wide.Offset} + (co * {plan.WideRowStride}) + (oy * {source}));");
+            w.Line($"ref float src = ref TS.At(ref ws, {forward.COffset} + (co * {forward.CRowStride}) + (oy * {source}));");
             if (relu is null)
             {
                 w.Line($"ref float dst = ref TS.At(ref ws, {plan.Output.Offset} + (co * {outPlane}) + (oy * {wo}));");

@@ -106,9 +106,13 @@ internal sealed class ConvPlan : LayerPlan
     /// </summary>
     public BufferPlan? FlatMasks { get; set; }
 
-    /// <summary>Forward result before compaction, rows of <see cref="WideRowStride"/>.</summary>
+    /// <summary>
+    /// Forward result before compaction (the forward GEMM's C): rows of <see cref="WideRowStride"/>, except on the
+    /// deinterleaved path, whose rows are its GEMM's own (<see cref="TapGemm.CRowStride"/>; the epilogue reads those).
+    /// </summary>
     public BufferPlan Wide { get; set; } = null!;
 
+    /// <summary>Row stride of <see cref="Wide"/> and, strided, of the im2col columns the backward pass gathers.</summary>
     public int WideRowStride { get; set; }
 
     /// <summary>Implicit: output columns per row of the wide result (the padded width); explicit: the output width.</summary>

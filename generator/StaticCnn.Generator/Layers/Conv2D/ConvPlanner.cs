@@ -164,6 +164,11 @@ internal static class ConvPlanner
 
                 plan.Kernel = DepthwiseKernelText(plan);
             }
+            else if (inference && UsesDeinterleaved(layer))
+            {
+                // The inference plan has no backward pass: its forward needs neither the padded copy nor the columns.
+                AddDeinterleaved(plan, workspace);
+            }
             else
             {
                 plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows before compaction");
@@ -191,11 +196,6 @@ internal static class ConvPlanner
             plan.PaddedGradient = plan.CopiesIntoPadded
                 ? workspace.AddBackward($"PG{n}", (long)ic * plane, $"[{n}] input gradient over the padded {hp}x{wp} grid")
                 : inputGradient;
-            if (inference && UsesDeinterleaved(layer))
-            {
-                // The inference plan has no backward pass: its forward needs neither the padded copy nor the columns.
-                AddDeinterleaved(plan, workspace);
-            }
         }
 
         return plan;
@@ -255,8 +255,6 @@ internal static class ConvPlanner
         int columns = ho * map.PaddedWidth;
         RegisterBlock narrow = Blocking.ForGemm(oc, columns, wide: false, map: map), wide = Blocking.ForGemm(oc, columns, wide: true, map: map);
         int stride = Blocking.RowStride(columns, narrow, wide);
-        plan.WideWidth = map.PaddedWidth;
-        plan.WideRowStride = stride;
         plan.Wide = workspace.Add($"W{n}", (long)oc * stride, $"[{n}] output rows of width {map.PaddedWidth} where a register block does not run compact");
         var windowTaps = new List<Tap>();
         for (int ky = 0; ky < kh; ky++)

@@ -108,23 +108,11 @@ internal static class DepthwiseEmitter
 
         using (w.Block($"for (int co = 0; co < {oc}; co++)"))
         {
-            w.Line($"ref float x = ref TS.At(ref ws, {source.Offset} + ({channel} * {source.Plane}));");
-            w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
-            w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {ho * wo}));");
-            w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
-            if (affine is not null)
-            {
-                w.Line($"float sc = TS.At(ref g, {affine.Scale} + co), hc = TS.At(ref g, {affine.Shift} + co);");
-            }
-
+            FilterReferences(w, plan, $"{source.Offset} + ({channel} * {source.Plane})", output, ho * wo);
             using (w.Block($"if ({wo} >= TS.Count)"))
             {
-                w.Line(affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
                 bool hoisted = taps <= RegisterTaps;
-                if (hoisted)
-                {
-                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
-                }
+                FilterVectors(w, plan, hoisted);
 
                 // Rows [top, bottom) have every window row inside the source; the others are emitted one by one.
                 int top = 0;
@@ -195,22 +183,10 @@ internal static class DepthwiseEmitter
         bool hoisted = taps <= RegisterTaps;
         using (w.Block($"for (int co = 0; co < {layer.Output.C}; co++)"))
         {
-            w.Line($"ref float x = ref TS.At(ref ws, {d.Buffer.Offset} + ({channel} * {plane}));");
-            w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
-            w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {ho * wo}));");
-            w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
-            if (plan.Affine is not null)
-            {
-                w.Line($"float sc = TS.At(ref g, {plan.Affine.Scale} + co), hc = TS.At(ref g, {plan.Affine.Shift} + co);");
-            }
-
+            FilterReferences(w, plan, $"{d.Buffer.Offset} + ({channel} * {plane})", output, ho * wo);
             using (w.Block($"if ({wo} >= TS.Count)"))
             {
-                w.Line(plan.Affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
-                if (hoisted)
-                {
-                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
-                }
+                FilterVectors(w, plan, hoisted);
 
                 int whole = ho / 2 * 2;
                 if (whole > 0)
@@ -268,13 +244,8 @@ internal static class DepthwiseEmitter
             }
         }
 
-        using (w.Block($"for (int ox = 0; ox < {wo}; ox += TS.Count)"))
+        using (RowOfVectors(w, wo))
         {
-            w.Line($"if (ox > {wo} - TS.Count)");
-            w.Line("{");
-            w.Line($"    ox = {wo} - TS.Count;");
-            w.Line("}");
-            w.Line();
             Sums(w, plan, hoisted, rows, reads, masked: false, offsets);
         }
     }
@@ -296,22 +267,10 @@ internal static class DepthwiseEmitter
         w.Line($"// its row of the mask table at {masks.Offset} (Prepare wrote it: all bits where the tap's cell is inside the input).");
         using (w.Block($"for (int co = 0; co < {layer.Output.C}; co++)"))
         {
-            w.Line($"ref float x = ref TS.At(ref ws, {source.Offset} + ({channel} * {plane}));");
-            w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
-            w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {plane}));");
-            w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
-            if (plan.Affine is AffineEpilogue affine)
-            {
-                w.Line($"float sc = TS.At(ref g, {affine.Scale} + co), hc = TS.At(ref g, {affine.Shift} + co);");
-            }
-
+            FilterReferences(w, plan, $"{source.Offset} + ({channel} * {plane})", output, plane);
             using (w.Block($"if ({plane} >= TS.Count)"))
             {
-                w.Line(plan.Affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
-                if (hoisted)
-                {
-                    w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
-                }
+                FilterVectors(w, plan, hoisted);
 
                 using (w.Block($"for (int j = 0; j < {plane}; j += TS.Count)"))
                 {
@@ -423,13 +382,8 @@ internal static class DepthwiseEmitter
         int first = CeilDiv(source.PadLeft, sw);
         int last = FloorDiv(source.Width - 1 + source.PadLeft - ((kw - 1) * dw), sw);
         bool masks = first > 0 || last < wo - 1;
-        using (w.Block($"for (int ox = 0; ox < {wo}; ox += TS.Count)"))
+        using (RowOfVectors(w, wo))
         {
-            w.Line($"if (ox > {wo} - TS.Count)");
-            w.Line("{");
-            w.Line($"    ox = {wo} - TS.Count;");
-            w.Line("}");
-            w.Line();
             if (!masks)
             {
                 Sums(w, plan, hoisted, rows, reads, masked: false);
@@ -538,6 +492,47 @@ internal static class DepthwiseEmitter
                 ? $"TS.At(ref y, (oy * {wo}) + ox) = a;"
                 : $"TS.At(ref y, (oy * {wo}) + ox) = global::StaticCnn.Kernels.SimdScalar.Max(a, 0f);");
         }
+    }
+
+    /// <summary>
+    /// The start of one filter's pass: x (its input channel's plane), k (its taps), y (its output), bc (its bias) and,
+    /// with a folded BatchNorm, sc and hc (its scale and shift).
+    /// </summary>
+    private static void FilterReferences(IndentedWriter w, ConvPlan plan, string input, int output, int outputPlane)
+    {
+        LayerShape layer = plan.Shape;
+        int taps = layer.Window.KernelHeight * layer.Window.KernelWidth;
+        w.Line($"ref float x = ref TS.At(ref ws, {input});");
+        w.Line($"ref float k = ref TS.At(ref p, {layer.ParameterOffset} + (co * {taps}));");
+        w.Line($"ref float y = ref TS.At(ref ws, {output} + (co * {outputPlane}));");
+        w.Line(layer.BiasCount > 0 ? $"float bc = TS.At(ref p, {layer.BiasOffset} + co);" : "float bc = 0f;");
+        if (plan.Affine is AffineEpilogue affine)
+        {
+            w.Line($"float sc = TS.At(ref g, {affine.Scale} + co), hc = TS.At(ref g, {affine.Shift} + co);");
+        }
+    }
+
+    /// <summary>The vector path's broadcasts: b (the bias), s and h (the folded BatchNorm's), and the taps w0.. when hoisted.</summary>
+    private static void FilterVectors(IndentedWriter w, ConvPlan plan, bool hoisted)
+    {
+        w.Line(plan.Affine is null ? "TV b = TS.Broadcast(bc);" : "TV b = TS.Broadcast(bc), s = TS.Broadcast(sc), h = TS.Broadcast(hc);");
+        if (hoisted)
+        {
+            int taps = plan.Shape.Window.KernelHeight * plan.Shape.Window.KernelWidth;
+            w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(t => $"w{t} = TS.Broadcast(TS.At(ref k, {t}))")) + ";");
+        }
+    }
+
+    /// <summary>Vectors along an output row of <paramref name="wo"/> from ox = 0, the last one moved back to end at the row's end.</summary>
+    private static IndentedWriter.Scope RowOfVectors(IndentedWriter w, int wo)
+    {
+        IndentedWriter.Scope loop = w.Block($"for (int ox = 0; ox < {wo}; ox += TS.Count)");
+        w.Line($"if (ox > {wo} - TS.Count)");
+        w.Line("{");
+        w.Line($"    ox = {wo} - TS.Count;");
+        w.Line("}");
+        w.Line();
+        return loop;
     }
 
     private static int CeilDiv(int a, int b) => a <= 0 ? -(-a / b) : (a + b - 1) / b;
