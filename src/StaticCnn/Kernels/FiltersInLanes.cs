@@ -27,9 +27,25 @@ public static class FiltersInLanes
     /// <param name="cache">Offset of the copy of the weights and biases T was made from.</param>
     /// <param name="target">Offset of T.</param>
     /// <param name="stride">Floats per row of T (at least <paramref name="filters"/>).</param>
-    public static void TransposeFilters(float[] parameters, int weights, int filters, int fanIn, float[] transformed, int cache, int target, int stride)
+    public static void TransposeFilters(float[] parameters, int weights, int filters, int fanIn, float[] transformed, int cache, int target, int stride) =>
+        TransposeFilters(parameters, weights, filters, fanIn, transformed, cache, target, stride, biases: true);
+
+    /// <summary>
+    /// <see cref="TransposeFilters(float[], int, int, int, float[], int, int, int)"/> for a layer with or without
+    /// biases: without, T's bias row stays zero and only the weights are compared and kept.
+    /// </summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="weights">Offset of the layer's weights [filter][fanIn], followed by its biases when it has them.</param>
+    /// <param name="filters">Filters (output channels).</param>
+    /// <param name="fanIn">Taps per filter: input channels x k x k (a depthwise filter's: k x k).</param>
+    /// <param name="transformed">The storage's transformed-weights array.</param>
+    /// <param name="cache">Offset of the copy of the weights (and biases) T was made from.</param>
+    /// <param name="target">Offset of T.</param>
+    /// <param name="stride">Floats per row of T (at least <paramref name="filters"/>).</param>
+    /// <param name="biases">Whether the biases follow the weights.</param>
+    public static void TransposeFilters(float[] parameters, int weights, int filters, int fanIn, float[] transformed, int cache, int target, int stride, bool biases)
     {
-        int length = (filters * fanIn) + filters;
+        int length = (filters * fanIn) + (biases ? filters : 0);
         ReadOnlySpan<float> current = parameters.AsSpan(weights, length);
         Span<float> last = transformed.AsSpan(cache, length);
         if (MemoryMarshal.Cast<float, int>(current).SequenceEqual(MemoryMarshal.Cast<float, int>(last)))
@@ -46,7 +62,7 @@ public static class FiltersInLanes
                 t[(tap * stride) + f] = filter[tap];
             }
 
-            t[(fanIn * stride) + f] = current[(filters * fanIn) + f];
+            t[(fanIn * stride) + f] = biases ? current[(filters * fanIn) + f] : 0f;
         }
 
         current.CopyTo(last);
@@ -130,6 +146,57 @@ public static class FiltersInLanes
                 }
 
                 Unsafe.Add(ref output, (c * pixels) + p) = relu ? SimdScalar.Max(v, 0f) : v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// T[pixel][c] = X[c][pixel] for every channel and pixel, rows of <paramref name="outputStride"/> floats per pixel:
+    /// the C,H,W input of a layer that runs with its channels in the vector lanes (a depthwise layer on a small map),
+    /// the inverse of <see cref="ChannelsFirst{TS, TV}(ref float, int, int, int, ref float, bool)"/>. The same blocks:
+    /// 8x8 in registers where AVX runs, else Count x Count (the last block of pixels overlaps the one before it), element
+    /// by element where neither fits.
+    /// </summary>
+    /// <param name="input">X, C,H,W.</param>
+    /// <param name="pixels">Pixels of one channel (H*W).</param>
+    /// <param name="channels">Channels.</param>
+    /// <param name="output">T, pixel-major.</param>
+    /// <param name="outputStride">Floats per pixel row of T (at least <paramref name="channels"/>).</param>
+    public static void ChannelsLast<TS, TV>(ref float input, int pixels, int channels, ref float output, int outputStride)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        bool avx = TS.Count >= 8 && Avx.IsSupported;
+        int n = avx ? 8 : TS.Count;
+        if (n >= 4 && pixels >= n && channels % n == 0)
+        {
+            for (int c = 0; c < channels; c += n)
+            {
+                for (int p = 0; p < pixels; p += n)
+                {
+                    // Rows of the block are channels c.. (pixels apart in X), its columns the pixels from `first`.
+                    int first = Math.Min(p, pixels - n);
+                    ref float source = ref Unsafe.Add(ref input, (c * pixels) + first);
+                    ref float target = ref Unsafe.Add(ref output, (first * outputStride) + c);
+                    if (avx)
+                    {
+                        Transpose8x8(ref source, pixels, ref target, outputStride, affine: false, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), relu: false);
+                    }
+                    else
+                    {
+                        TransposeSquare<TS, TV>(ref source, pixels, ref target, outputStride, affine: false, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), relu: false);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            for (int p = 0; p < pixels; p++)
+            {
+                Unsafe.Add(ref output, (p * outputStride) + c) = Unsafe.Add(ref input, (c * pixels) + p);
             }
         }
     }

@@ -51,6 +51,11 @@ internal sealed class ConvPlan : LayerPlan
             w.Line($"// {Heading}: T[tap][o] = W[o][tap], then b[o] (the filters in the vector lanes).");
             w.Line(ConvEmitter.FilterTransform(this, lanes));
         }
+        else if (!backward && ChannelsInLanes is ChannelsInLanesPlan channels)
+        {
+            w.Line($"// {Heading}: T[tap][c] = W[c][tap], then b[c] (the channels in the vector lanes).");
+            w.Line(DepthwiseChannelsInLanes.FilterTransform(this, channels));
+        }
     }
 
     /// <summary>A ReLU right after the convolution is computed in its epilogue (the ReLU then does nothing forward).</summary>
@@ -156,8 +161,15 @@ internal sealed class ConvPlan : LayerPlan
     /// </summary>
     public DeinterleavedPlan? Deinterleaved { get; set; }
 
+    /// <summary>
+    /// A depthwise layer's inference forward pass with its channels in the vector lanes
+    /// (<see cref="ConvPlanner.UsesChannelsInLanes"/>): small maps, where rows of outputs are narrower than a vector or
+    /// two. Null otherwise.
+    /// </summary>
+    public ChannelsInLanesPlan? ChannelsInLanes { get; set; }
+
     /// <summary>Whether the forward pass multiplies with weights kept in the transformed array (PrepareWeights).</summary>
-    public bool ForwardReadsTransformed => Winograd is not null || FiltersInLanes is not null;
+    public bool ForwardReadsTransformed => Winograd is not null || FiltersInLanes is not null || ChannelsInLanes is not null;
 
     /// <summary>Winograd F(2x2, 3x3) forward pass (3x3, stride 1, even output), or null.</summary>
     public WinogradPlan? Winograd { get; set; }
@@ -234,3 +246,19 @@ internal sealed record DeinterleavedPlan(BufferPlan Buffer, int Half)
     /// <summary>Floats from one padded row to the next: both halves.</summary>
     public int RowPitch => 2 * Half;
 }
+
+/// <summary>
+/// A depthwise convolution's inference forward pass with its channels in the vector lanes (DepthwiseChannelsInLanes):
+/// the input transposed to pixel-major rows, each output pixel a vector of channels summed over its window's taps
+/// with the taps' weights as vectors of channels, the result transposed back to C,H,W through the folded BatchNorm and
+/// the ReLU.
+/// </summary>
+/// <param name="Filters">T[tap][c] (rows of the channel count), then the biases (zero without), in the transformed array.</param>
+/// <param name="Cache">The weights (and biases) T was made from, in the transformed array.</param>
+/// <param name="Input">X transposed, pixel-major: input pixels x channels, in the workspace.</param>
+/// <param name="Result">The output pixel-major (output pixels x channels), before its transpose, in the workspace.</param>
+/// <param name="Chains">
+/// The sums each output keeps, as the training plan's kernel for the layer does, so that the floats are the same: 1
+/// (every tap in window order after the bias) or, as the flat kernel does, one per window row modulo 3, added at the end.
+/// </param>
+internal sealed record ChannelsInLanesPlan(BufferPlan Filters, BufferPlan Cache, BufferPlan Input, BufferPlan Result, int Chains);

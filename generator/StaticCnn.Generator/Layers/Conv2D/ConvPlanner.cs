@@ -47,7 +47,15 @@ internal static class ConvPlanner
         // workspace (the network's input is its first buffer); elsewhere they read the slack of the buffer before.
         bool flat = !UsesDepthwiseKernel(layer) && UsesFlatDepthwiseKernel(layer, input);
         plan.DepthwiseReadsInput = (UsesDepthwiseKernel(layer) && plan.CopiesIntoPadded && input.Offset >= window.PadLeft + Blocking.MaxLanes) || flat;
-        if (flat)
+
+        // At inference a depthwise layer on a small map runs with its channels in the lanes, summing as the training
+        // plan's kernel (the depthwise or the flat one) does.
+        bool channelsInLanes = inference && (UsesDepthwiseKernel(layer) || flat) && UsesChannelsInLanes(layer);
+        if (channelsInLanes)
+        {
+            plan.ChannelsInLanes = AddChannelsInLanes(plan, workspace, flat ? Math.Min(kh, 3) : 1);
+        }
+        else if (flat)
         {
             plan.FlatMasks = workspace.Add($"M{n}", (long)taps * layer.Input.H * layer.Input.W,
                 $"[{n}] lane masks of the flat depthwise kernel: {taps} taps x {layer.Input.H * layer.Input.W} cells");
@@ -157,7 +165,7 @@ internal static class ConvPlanner
             if (plan.DepthwiseKernel)
             {
                 // The forward pass reads the padded input directly; the backward pass gathers the columns it needs.
-                if (inference && UsesDeinterleavedDepthwise(layer))
+                if (inference && plan.ChannelsInLanes is null && UsesDeinterleavedDepthwise(layer))
                 {
                     plan.Deinterleaved = AddDeinterleavedInput(plan, workspace);
                 }
@@ -221,6 +229,38 @@ internal static class ConvPlanner
     /// </summary>
     public static bool UsesDeinterleavedDepthwise(LayerShape layer) =>
         layer.Window is { StrideHeight: 2, StrideWidth: 2, DilationHeight: 1, DilationWidth: 1 } && layer.Output.W >= 4;
+
+    /// <summary>
+    /// Whether a depthwise layer that runs the depthwise or the flat kernel in training runs at inference with its
+    /// channels in the vector lanes (<see cref="ConvPlan.ChannelsInLanes"/>): one filter per channel, the channels a
+    /// whole number of the widest vector, output rows of at most <see cref="ChannelsInLanesWidth"/> (narrower than
+    /// two vectors of 8, where the row kernels compute overlapping or scalar vectors, and the flat kernel masks most
+    /// loads), at least 8 input and output pixels (the transposes' blocks), at most 25 taps (unrolled per output), and
+    /// the biases, if any, right after the weights.
+    /// </summary>
+    public static bool UsesChannelsInLanes(LayerShape layer) =>
+        layer.Output.C == layer.Input.C && layer.Input.C % Blocking.MaxLanes == 0
+        && layer.Output.W <= ChannelsInLanesWidth
+        && layer.Output.H * layer.Output.W >= Blocking.Lanes && layer.Input.H * layer.Input.W >= Blocking.Lanes
+        && layer.Window.KernelHeight * layer.Window.KernelWidth <= MaxDeinterleavedTaps
+        && (layer.BiasCount == 0 || layer.BiasOffset == layer.ParameterOffset + layer.WeightCount);
+
+    /// <summary>Output widths up to which a depthwise layer runs with its channels in the lanes at inference.</summary>
+    public const int ChannelsInLanesWidth = 12;
+
+    /// <summary>The transposed taps (and biases) in the transformed array, the weights they were made from, and the two pixel-major buffers.</summary>
+    private static ChannelsInLanesPlan AddChannelsInLanes(ConvPlan plan, Workspace workspace, int chains)
+    {
+        LayerShape layer = plan.Shape;
+        int n = layer.Index, c = layer.Input.C, taps = layer.Window.KernelHeight * layer.Window.KernelWidth;
+        int inputPixels = layer.Input.H * layer.Input.W, outputPixels = layer.Output.H * layer.Output.W;
+        return new ChannelsInLanesPlan(
+            workspace.AddTransformed($"T{n}", (long)(taps + 1) * c, $"[{n}] taps in lanes: T[tap][channel] for {taps} taps, then the biases, rows of {c}"),
+            workspace.AddTransformed($"TC{n}", layer.WeightCount + layer.BiasCount, $"[{n}] the weights{(layer.BiasCount > 0 ? " and biases" : "")} T was made from"),
+            workspace.Add($"XT{n}", (long)inputPixels * c, $"[{n}] input pixel-major: {inputPixels} pixels x {c} channels"),
+            workspace.Add($"YT{n}", (long)outputPixels * c, $"[{n}] output pixel-major: {outputPixels} pixels x {c} channels"),
+            chains);
+    }
 
     /// <summary>D for a stride-2 layer: rows of both halves over the padded height, each half at least the output width plus the window's reach.</summary>
     private static DeinterleavedPlan AddDeinterleavedInput(ConvPlan plan, Workspace workspace)
@@ -341,6 +381,11 @@ internal static class ConvPlanner
         LayerShape layer = plan.Shape;
         string stride = layer.Window.StrideWidth == 2 ? " (stride 2: the even lanes of two loads)" : "";
         string source = plan.DepthwiseReadsInput ? ", reading the input unpadded (the border's lanes masked)" : "";
+        if (plan.ChannelsInLanes is ChannelsInLanesPlan lanes)
+        {
+            return $"depthwise kernel with the channels in the lanes: the input transposed to pixel-major rows, each output pixel's {layer.Window.KernelHeight * layer.Window.KernelWidth} taps (those inside the input) as vectors of channels{(lanes.Chains > 1 ? $" in {lanes.Chains} sums by window row, as the flat kernel adds them" : "")}, transposed back to C,H,W";
+        }
+
         if (plan.FlatMasks is not null)
         {
             return $"flat depthwise kernel: each filter's {layer.Window.KernelHeight * layer.Window.KernelWidth} taps in registers, vectors along the flattened {layer.Output.H}x{layer.Output.W} plane{source}, stored straight into the output";

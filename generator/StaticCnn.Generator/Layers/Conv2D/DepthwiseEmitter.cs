@@ -44,6 +44,12 @@ internal static class DepthwiseEmitter
 
     public static void EmitForward(IndentedWriter w, ConvPlan plan)
     {
+        if (plan.ChannelsInLanes is ChannelsInLanesPlan lanes)
+        {
+            DepthwiseChannelsInLanes.EmitForward(w, plan, lanes);
+            return;
+        }
+
         LayerShape layer = plan.Shape;
         Window window = layer.Window;
         int kh = window.KernelHeight, kw = window.KernelWidth, dh = window.DilationHeight, dw = window.DilationWidth;
