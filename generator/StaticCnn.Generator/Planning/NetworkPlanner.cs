@@ -228,6 +228,7 @@ internal static class NetworkPlanner
         if (final)
         {
             FuseReaders(plan, skipped);
+            Layers.ConvPlanner.LinkPixelMajor(plan.Layers, plan.Readers, skipped);
             foreach (LayerPlan layer in plan.Layers)
             {
                 layer.Complete();

@@ -202,6 +202,53 @@ public static class FiltersInLanes
     }
 
     /// <summary>
+    /// R[pixel][c] = R[pixel][c] * scale[c] + shift[c] (when <paramref name="affine"/>), then max(R[pixel][c], 0) (when
+    /// <paramref name="relu"/>), in place, for the channels c &lt; <paramref name="channels"/> of every pixel row: a
+    /// result that stays pixel-major because the layer after it reads it so (a depthwise layer with its channels in
+    /// the lanes, a 1x1 convolution with its filters in them), with the floats
+    /// <see cref="ChannelsFirst{TS, TV}(ref float, int, int, int, ref float, ref float, ref float, bool)"/> would write.
+    /// </summary>
+    /// <param name="result">R, rows of <paramref name="resultStride"/> floats per pixel.</param>
+    /// <param name="pixels">Pixel rows.</param>
+    /// <param name="channels">Channels of each row to normalise.</param>
+    /// <param name="resultStride">Floats per pixel row of R.</param>
+    /// <param name="scale">The folded BatchNorm's scale per channel (read only when <paramref name="affine"/>).</param>
+    /// <param name="shift">Its shift per channel (read only when <paramref name="affine"/>).</param>
+    /// <param name="affine">Whether to scale and shift.</param>
+    /// <param name="relu">Whether to apply the ReLU.</param>
+    public static void NormalizeRows<TS, TV>(ref float result, int pixels, int channels, int resultStride, ref float scale, ref float shift, bool affine, bool relu)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        int whole = channels / TS.Count * TS.Count;
+        for (int p = 0; p < pixels; p++)
+        {
+            ref float row = ref Unsafe.Add(ref result, p * resultStride);
+            for (int c = 0; c < whole; c += TS.Count)
+            {
+                TV v = TS.Load(ref row, c);
+                if (affine)
+                {
+                    v = TS.MultiplyAdd(v, TS.Load(ref scale, c), TS.Load(ref shift, c));
+                }
+
+                TS.Store(relu ? TS.Max(v, TS.Zero) : v, ref row, c);
+            }
+
+            for (int c = whole; c < channels; c++)
+            {
+                float v = Unsafe.Add(ref row, c);
+                if (affine)
+                {
+                    v = SimdScalar.MultiplyAdd(v, Unsafe.Add(ref scale, c), Unsafe.Add(ref shift, c));
+                }
+
+                Unsafe.Add(ref row, c) = relu ? SimdScalar.Max(v, 0f) : v;
+            }
+        }
+    }
+
+    /// <summary>
     /// A Count x Count block transposed with the width's own interleaves (NEON zip1/zip2, SSE unpcklps/unpckhps, the
     /// AVX-512 halves): log2(Count) rounds of the perfect shuffle, row 2i and 2i+1 of a round the interleaving of rows i
     /// and i + Count/2 of the one before, leave the columns as rows.

@@ -241,9 +241,38 @@ internal static class ConvEmitter
         int k = layer.Window.KernelHeight, wp = plan.PaddedWidth, oc = layer.Output.C;
         int pixels = layer.Output.H * layer.Output.W;
         ActivationPlan? relu = plan.FusedRelu;
-        w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
-        w.Line($"// in the vector lanes, a block of pixels of one output row broadcast; T (rows of {lanes.Stride}, then the biases) is in t (PrepareWeights keeps it current).");
+        if (plan.PixelMajorInput is PixelMajorSource source)
+        {
+            w.Line($"// R[p][o] = b[o] + sum over c of X[p][c] * T[c][o]: the {oc} filters in the vector lanes, a block of pixels broadcast, where X is");
+            w.Line($"// layer {source.Layer}'s pixel-major result at {source.Offset} (rows of {source.Stride}), read as it is; T (rows of {lanes.Stride}, then the biases) is in t.");
+        }
+        else
+        {
+            w.Line($"// R[oy*{layer.Output.W} + ox][o] = b[o] + sum over c, ky, kx of xp[c][(oy + ky)*{wp} + ox + kx] * T[(c*{k} + ky)*{k} + kx][o]: the {oc} filters");
+            w.Line($"// in the vector lanes, a block of pixels of one output row broadcast; T (rows of {lanes.Stride}, then the biases) is in t (PrepareWeights keeps it current).");
+        }
+
         w.Line($"{plan.Forward!.Name}Gemm<TS, TV>(ref p, ref t, ref ws);");
+        if (plan.PixelMajorOutput)
+        {
+            // The one reader reads R where it is: no transpose, and the C,H,W output is not written.
+            if (plan.Affine is not null || relu is not null)
+            {
+                string what = plan.Affine is AffineEpilogue folded
+                    ? $"scaled and shifted by layer {folded.Layer}'s BatchNorm{(relu is null ? "" : ", then the ReLU")}"
+                    : "through the ReLU";
+                w.Line($"// Epilogue: R stays pixel-major for the layer that reads it, {what}, in place.");
+                string normalize = plan.Affine is AffineEpilogue a ? $"ref TS.At(ref g, {a.Scale}), ref TS.At(ref g, {a.Shift}), true" : "ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), false";
+                w.Line($"global::StaticCnn.Kernels.FiltersInLanes.NormalizeRows<TS, TV>(ref TS.At(ref ws, {lanes.Result.Offset}), {pixels}, {oc}, {lanes.Stride}, {normalize}, {(relu is null ? "false" : "true")});");
+            }
+            else
+            {
+                w.Line("// R stays pixel-major for the layer that reads it.");
+            }
+
+            return;
+        }
+
         if (plan.Affine is AffineEpilogue affine)
         {
             // With a BatchNorm folded in, the convolution's output is where the fused ReLU runs in place.

@@ -168,6 +168,19 @@ internal sealed class ConvPlan : LayerPlan
     /// </summary>
     public ChannelsInLanesPlan? ChannelsInLanes { get; set; }
 
+    /// <summary>
+    /// At inference, the forward pass leaves its result pixel-major (<see cref="ChannelsInLanesPlan.Result"/> or
+    /// <see cref="FiltersInLanesPlan.Result"/>, through the folded BatchNorm and the ReLU) and writes no C,H,W output:
+    /// its one reader reads that result (<see cref="PixelMajorInput"/>; <see cref="ConvPlanner.LinkPixelMajor"/>).
+    /// </summary>
+    public bool PixelMajorOutput { get; set; }
+
+    /// <summary>
+    /// At inference, the input is the layer before's pixel-major result instead of its C,H,W output (null: the C,H,W
+    /// input): no transpose in between.
+    /// </summary>
+    public PixelMajorSource? PixelMajorInput { get; set; }
+
     /// <summary>Whether the forward pass multiplies with weights kept in the transformed array (PrepareWeights).</summary>
     public bool ForwardReadsTransformed => Winograd is not null || FiltersInLanes is not null || ChannelsInLanes is not null;
 
@@ -262,3 +275,7 @@ internal sealed record DeinterleavedPlan(BufferPlan Buffer, int Half)
 /// (every tap in window order after the bias) or, as the flat kernel does, one per window row modulo 3, added at the end.
 /// </param>
 internal sealed record ChannelsInLanesPlan(BufferPlan Filters, BufferPlan Cache, BufferPlan Input, BufferPlan Result, int Chains);
+
+/// <summary>A pixel-major tensor another layer left: pixel p's channels start at <paramref name="Offset"/> + p * <paramref name="Stride"/>.</summary>
+/// <param name="Layer">The layer that wrote it.</param>
+internal sealed record PixelMajorSource(int Offset, int Stride, int Layer);

@@ -262,6 +262,81 @@ internal static class ConvPlanner
             chains);
     }
 
+    /// <summary>
+    /// At inference, hands pixel-major results from layer to layer: where a convolution that computes its result
+    /// pixel-major (channels or filters in the lanes) has, looking through the BatchNorm folded into it and the ReLU
+    /// fused into it, one reader, and that reader is a depthwise layer with its channels in the lanes or a 1x1
+    /// convolution with its filters in the lanes (stride 1, no padding), the reader reads the result where it is and
+    /// the writer skips its transpose back to C,H,W (<see cref="ConvPlan.PixelMajorOutput"/>). DS-CNN's four
+    /// depthwise-separable blocks and MobileNetV1's 12x12, 6x6 and 3x3 ones then run without a transpose between
+    /// their layers, as ONNX Runtime's NCHWc layout does.
+    /// </summary>
+    /// <param name="layers">The inference plan's layers, in order.</param>
+    /// <param name="readers">Who reads each tensor.</param>
+    /// <param name="skipped">Layers the inference plan leaves out (Dropout, folded BatchNorm): their readers read what they read.</param>
+    public static void LinkPixelMajor(IReadOnlyList<LayerPlan> layers, Readers readers, ISet<int> skipped)
+    {
+        var byIndex = new Dictionary<int, LayerPlan>();
+        foreach (LayerPlan layer in layers)
+        {
+            byIndex[layer.Index] = layer;
+        }
+
+        foreach (LayerPlan layer in layers)
+        {
+            if (layer is not ConvPlan writer || (writer.ChannelsInLanes is null && writer.FiltersInLanes is null))
+            {
+                continue;
+            }
+
+            LayerShape? reader = SoleReader(readers, skipped, writer.Index);
+            if (writer.FusedRelu is ActivationPlan relu)
+            {
+                reader = reader == relu.Shape ? SoleReader(readers, skipped, relu.Index) : null;
+            }
+
+            if (reader is null || !byIndex.TryGetValue(reader.Index, out LayerPlan? next) || next is not ConvPlan consumer || !ReadsPixelMajor(consumer))
+            {
+                continue;
+            }
+
+            PixelMajorSource source = writer.ChannelsInLanes is ChannelsInLanesPlan channels
+                ? new PixelMajorSource(channels.Result.Offset, writer.Shape.Output.C, writer.Index)
+                : new PixelMajorSource(writer.FiltersInLanes!.Result.Offset, writer.FiltersInLanes.Stride, writer.Index);
+            writer.PixelMajorOutput = true;
+            consumer.PixelMajorInput = source;
+            if (consumer.FiltersInLanes is FiltersInLanesPlan lanes)
+            {
+                // Row (pixel) p reads its channels at source + p * stride, channel ci one float further: no row map.
+                TapGemm gemm = consumer.Forward! with
+                {
+                    AOffset = source.Offset,
+                    ARowStride = source.Stride,
+                    RowMap = null,
+                    Loops = new[] { new TapLoop("ci", consumer.Shape.Input.C, 1, lanes.Stride, 0) },
+                };
+                consumer.Forward = gemm;
+                consumer.FiltersInLanes = lanes with { Gemm = gemm };
+            }
+        }
+    }
+
+    /// <summary>A depthwise layer with its channels in the lanes, or a 1x1 convolution with its filters in them over its unpadded input.</summary>
+    private static bool ReadsPixelMajor(ConvPlan plan) =>
+        plan.ChannelsInLanes is not null
+        || (plan.FiltersInLanes is not null && plan.Shape.KernelSize == 1 && !plan.CopiesIntoPadded);
+
+    private static LayerShape? SoleReader(Readers readers, ISet<int> skipped, int tensor)
+    {
+        LayerShape? reader = readers.SoleReader(tensor);
+        while (reader is not null && skipped.Contains(reader.Index))
+        {
+            reader = readers.SoleReader(reader.Index);
+        }
+
+        return reader;
+    }
+
     /// <summary>D for a stride-2 layer: rows of both halves over the padded height, each half at least the output width plus the window's reach.</summary>
     private static DeinterleavedPlan AddDeinterleavedInput(ConvPlan plan, Workspace workspace)
     {

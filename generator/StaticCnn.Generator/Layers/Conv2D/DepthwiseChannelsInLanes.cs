@@ -45,14 +45,28 @@ internal static class DepthwiseChannelsInLanes
         string row = $"oy*{sh} + ky{(dh == 1 ? "" : "*" + dh)}{(window.PadTop == 0 ? "" : $" - {window.PadTop}")}";
         string column = $"ox*{window.StrideWidth} + kx{(window.DilationWidth == 1 ? "" : "*" + window.DilationWidth)}{(window.PadLeft == 0 ? "" : $" - {window.PadLeft}")}";
         w.Line($"// out[c][oy][ox] = {(layer.BiasCount > 0 ? "b[c] + " : "")}sum over the taps (ky, kx) inside the input of W[c][ky][kx] * x[c][{row}][{column}], with the {c} channels");
-        w.Line($"// in the vector lanes: x transposed to XT[pixel][c] (rows of {c}), T[tap][c] (then the biases) in t, PrepareWeights keeps it current;");
-        w.Line($"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c], then transposed back to {layer.Output}{Suffix(relu, affine)}.");
-        w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsLast<TS, TV>(ref TS.At(ref ws, {plan.Input.Offset}), {hi * wi}, {c}, ref TS.At(ref ws, {lanes.Input.Offset}), {c});");
+        PixelMajorSource source = plan.PixelMajorInput ?? new PixelMajorSource(lanes.Input.Offset, c, layer.Index);
+        w.Line(plan.PixelMajorInput is null
+            ? $"// in the vector lanes: x transposed to XT[pixel][c] (rows of {c}), T[tap][c] (then the biases) in t, PrepareWeights keeps it current;"
+            : $"// in the vector lanes: x is layer {source.Layer}'s pixel-major result at {source.Offset} (rows of {source.Stride}), read as it is; T[tap][c] (then the biases) in t;");
+        w.Line(plan.PixelMajorOutput
+            ? $"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c]{Suffix(relu, affine)}, left pixel-major for the layer that reads it."
+            : $"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c], then transposed back to {layer.Output}{Suffix(relu, affine)}.");
+        if (plan.PixelMajorInput is null)
+        {
+            w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsLast<TS, TV>(ref TS.At(ref ws, {plan.Input.Offset}), {hi * wi}, {c}, ref TS.At(ref ws, {lanes.Input.Offset}), {c});");
+        }
+
         using (w.Block($"for (int c = 0; c < {c}; c += TS.Count)"))
         {
-            w.Line($"ref float x = ref TS.At(ref ws, {lanes.Input.Offset} + c);");
+            w.Line($"ref float x = ref TS.At(ref ws, {source.Offset} + c);");
             w.Line($"ref float k = ref TS.At(ref t, {lanes.Filters.Offset} + c);");
             w.Line($"ref float y = ref TS.At(ref ws, {lanes.Result.Offset} + c);");
+            if (plan.PixelMajorOutput && affine is not null)
+            {
+                w.Line($"ref float s = ref TS.At(ref g, {affine.Scale} + c), h = ref TS.At(ref g, {affine.Shift} + c);");
+            }
+
             if (hoisted)
             {
                 w.Line("TV " + string.Join(", ", Enumerable.Range(0, taps).Select(tap => $"w{tap} = TS.Load(ref k, {tap * c})")) + ";");
@@ -73,21 +87,26 @@ internal static class DepthwiseChannelsInLanes
 
             for (int oy = 0; oy < top; oy++)
             {
-                EdgeRow(w, plan, lanes, hoisted, oy);
+                EdgeRow(w, plan, lanes, source.Stride, hoisted, oy);
             }
 
             if (bottom > top)
             {
                 using (w.Block($"for (int oy = {top}; oy < {bottom}; oy++)"))
                 {
-                    Row(w, plan, lanes, hoisted, fixedRow: null);
+                    Row(w, plan, lanes, source.Stride, hoisted, fixedRow: null);
                 }
             }
 
             for (int oy = System.Math.Max(bottom, top); oy < ho; oy++)
             {
-                EdgeRow(w, plan, lanes, hoisted, oy);
+                EdgeRow(w, plan, lanes, source.Stride, hoisted, oy);
             }
+        }
+
+        if (plan.PixelMajorOutput)
+        {
+            return;
         }
 
         string normalize = affine is null ? "" : $"ref TS.At(ref g, {affine.Scale}), ref TS.At(ref g, {affine.Shift}), ";
@@ -102,13 +121,13 @@ internal static class DepthwiseChannelsInLanes
         return $"global::StaticCnn.Kernels.FiltersInLanes.TransposeFilters(storage.Parameters, {layer.ParameterOffset}, {layer.Output.C}, {taps}, storage.Transformed, {lanes.Cache.Offset}, {lanes.Filters.Offset}, {layer.Output.C}, biases: {(layer.BiasCount > 0 ? "true" : "false")});";
     }
 
-    private static void EdgeRow(IndentedWriter w, ConvPlan plan, ChannelsInLanesPlan lanes, bool hoisted, int oy)
+    private static void EdgeRow(IndentedWriter w, ConvPlan plan, ChannelsInLanesPlan lanes, int stride, bool hoisted, int oy)
     {
         using (w.Block())
         {
             w.Line($"// Output row {oy}: its window reaches past the input's {(oy * plan.Shape.Window.StrideHeight < plan.Shape.Window.PadTop ? "top" : "bottom")}.");
             w.Line($"const int oy = {oy};");
-            Row(w, plan, lanes, hoisted, fixedRow: oy);
+            Row(w, plan, lanes, stride, hoisted, fixedRow: oy);
         }
     }
 
@@ -117,14 +136,14 @@ internal static class DepthwiseChannelsInLanes
     /// chain) or zero (the others) and add the taps inside the input in window order; with <paramref name="fixedRow"/>,
     /// an edge row, whose window rows outside the input are left out.
     /// </summary>
-    private static void Row(IndentedWriter w, ConvPlan plan, ChannelsInLanesPlan lanes, bool hoisted, int? fixedRow)
+    private static void Row(IndentedWriter w, ConvPlan plan, ChannelsInLanesPlan lanes, int stride, bool hoisted, int? fixedRow)
     {
         LayerShape layer = plan.Shape;
         Window window = layer.Window;
         int c = layer.Input.C, hi = layer.Input.H, wi = layer.Input.W, wo = layer.Output.W;
         int kh = window.KernelHeight, kw = window.KernelWidth, sh = window.StrideHeight, sw = window.StrideWidth;
         int dh = window.DilationHeight, dw = window.DilationWidth, taps = kh * kw, chains = lanes.Chains;
-        w.Line($"ref float r = ref TS.At(ref x, oy * {(long)sh * wi * c});");
+        w.Line($"ref float r = ref TS.At(ref x, oy * {(long)sh * wi * stride});");
         w.Line($"ref float d = ref TS.At(ref y, oy * {(long)wo * c});");
 
         var rows = new List<int>();
@@ -170,7 +189,7 @@ internal static class DepthwiseChannelsInLanes
                             }
 
                             long offset = ((((long)ky * dh) - window.PadTop) * wi) + ix;
-                            string at = offset >= 0 ? Format.Int(offset * c) : $"-{Format.Int(-offset * c)}";
+                            string at = offset >= 0 ? Format.Int(offset * stride) : $"-{Format.Int(-offset * stride)}";
                             string sum = ky % chains == 0 ? $"a{i}" : $"a{i}_{ky % chains}";
                             line.Append($"{sum} = TS.MultiplyAdd({weight}, TS.Load(ref r, {at}), {sum}); ");
                         }
@@ -190,6 +209,17 @@ internal static class DepthwiseChannelsInLanes
                         2 => $"TS.Add(a{i}, a{i}_1)",
                         _ => $"TS.Add(TS.Add(a{i}, a{i}_1), a{i}_2)",
                     };
+                    if (plan.PixelMajorOutput && plan.Affine is not null)
+                    {
+                        // The transpose's own arithmetic (FiltersInLanes.ChannelsFirst), done here: the same floats.
+                        value = $"TS.MultiplyAdd({value}, TS.Load(ref s, 0), TS.Load(ref h, 0))";
+                    }
+
+                    if (plan.PixelMajorOutput && plan.FusedRelu is not null)
+                    {
+                        value = $"TS.Max({value}, TS.Zero)";
+                    }
+
                     w.Line($"TS.Store({value}, ref d, {Format.Int((long)(first + i) * c)});");
                 }
             }
