@@ -441,3 +441,29 @@ public partial class FoldingNet;
 [Dense(3)]
 public partial class StrideTwoNet;
 
+/// <summary>
+/// Depthwise layers on a small map, which the inference plan runs with their channels in the lanes, handing
+/// pixel-major results between them and the 1x1 convolutions with their filters in the lanes: 32 channels (two
+/// vectors at AVX-512's width), a 7-wide map, a 3x3 'same' and a 5x5 flat-kernel layer (sums by window row modulo 3,
+/// one of them two rows), a layer without bias followed by a ReLU alone, a stride-2 layer reading a pixel-major
+/// result and followed by a BatchNorm without ReLU, and a 1x1 convolution reading that.
+/// </summary>
+[Network(3, 10, 7)]
+[Conv2D(32, 3, 1, 1)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(3, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[ReLU]
+[Conv2D(32, 1)]
+[BatchNorm]
+[ReLU]
+[DepthwiseConv2D(5, padding: 2, Bias = false)]
+[ReLU]
+[DepthwiseConv2D(3, stride: 2, PaddingMode = PaddingMode.Same)]
+[BatchNorm]
+[Conv2D(16, 1)]
+[GlobalAvgPool2D]
+[Dense(3)]
+public partial class ChannelsInLanesNet;
+

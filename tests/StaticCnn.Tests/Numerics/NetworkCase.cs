@@ -162,6 +162,15 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefConv2D(8, 5, 2, 2, RefRounding.Floor) { Bias = false }, new RefBatchNorm(),
             new RefGlobalAvgPool2D(), new RefDense(3),
         ]),
+        new("ChannelsInLanesNet", () => new ChannelsInLanesNet(), 3, 10, 7,
+        [
+            new RefConv2D(32, 3, 1, 1), new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(32, 3) { Groups = 32, Same = true }, new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(32, 1), new RefBatchNorm(), new RefReLU(),
+            new RefConv2D(32, 5, 1, 2) { Groups = 32, Bias = false }, new RefReLU(),
+            new RefConv2D(32, 3, 2) { Groups = 32, Same = true }, new RefBatchNorm(),
+            new RefConv2D(16, 1), new RefGlobalAvgPool2D(), new RefDense(3),
+        ]),
         new("DepthwiseKernelNet", () => new DepthwiseKernelNet(), 4, 18, 20,
         [
             new RefConv2D(4, 3, 1, 2) { Groups = 4, DilationHeight = 2, DilationWidth = 2 }, new RefReLU(),
