@@ -121,14 +121,7 @@ public static class FiltersInLanes
                     int first = Math.Min(p, pixels - n);
                     ref float source = ref Unsafe.Add(ref result, (first * resultStride) + c);
                     ref float target = ref Unsafe.Add(ref output, (c * pixels) + first);
-                    if (avx)
-                    {
-                        Transpose8x8(ref source, resultStride, ref target, pixels, affine, ref Unsafe.Add(ref scale, affine ? c : 0), ref Unsafe.Add(ref shift, affine ? c : 0), relu);
-                    }
-                    else
-                    {
-                        TransposeSquare<TS, TV>(ref source, resultStride, ref target, pixels, affine, ref Unsafe.Add(ref scale, affine ? c : 0), ref Unsafe.Add(ref shift, affine ? c : 0), relu);
-                    }
+                    Block<TS, TV>(avx, ref source, resultStride, ref target, pixels, affine, ref Unsafe.Add(ref scale, affine ? c : 0), ref Unsafe.Add(ref shift, affine ? c : 0), relu);
                 }
             }
 
@@ -178,14 +171,7 @@ public static class FiltersInLanes
                     int first = Math.Min(p, pixels - n);
                     ref float source = ref Unsafe.Add(ref input, (c * pixels) + first);
                     ref float target = ref Unsafe.Add(ref output, (first * outputStride) + c);
-                    if (avx)
-                    {
-                        Transpose8x8(ref source, pixels, ref target, outputStride, affine: false, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), relu: false);
-                    }
-                    else
-                    {
-                        TransposeSquare<TS, TV>(ref source, pixels, ref target, outputStride, affine: false, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), relu: false);
-                    }
+                    Block<TS, TV>(avx, ref source, pixels, ref target, outputStride, affine: false, ref Unsafe.NullRef<float>(), ref Unsafe.NullRef<float>(), relu: false);
                 }
             }
 
@@ -245,6 +231,22 @@ public static class FiltersInLanes
 
                 Unsafe.Add(ref row, c) = relu ? SimdScalar.Max(v, 0f) : v;
             }
+        }
+    }
+
+    /// <summary>One block of a transpose: 8x8 in AVX registers, else Count x Count by the width's interleaves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block<TS, TV>(bool avx, ref float source, int sourceStride, ref float output, int stride, bool affine, ref float scale, ref float shift, bool relu)
+        where TS : struct, ISimd<TV>
+        where TV : struct
+    {
+        if (avx)
+        {
+            Transpose8x8(ref source, sourceStride, ref output, stride, affine, ref scale, ref shift, relu);
+        }
+        else
+        {
+            TransposeSquare<TS, TV>(ref source, sourceStride, ref output, stride, affine, ref scale, ref shift, relu);
         }
     }
 

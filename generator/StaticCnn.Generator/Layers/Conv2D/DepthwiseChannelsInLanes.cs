@@ -27,9 +27,6 @@ internal static class DepthwiseChannelsInLanes
     /// <summary>Sums kept at once (pixels x chains): with 9 tap weights, 15 of AVX2's 16 registers.</summary>
     private const int Accumulators = 6;
 
-    /// <summary>Windows up to this many taps keep their weights in registers.</summary>
-    private const int RegisterTaps = 9;
-
     public static void EmitForward(IndentedWriter w, ConvPlan plan, ChannelsInLanesPlan lanes)
     {
         LayerShape layer = plan.Shape;
@@ -37,7 +34,7 @@ internal static class DepthwiseChannelsInLanes
         int c = layer.Input.C, hi = layer.Input.H, wi = layer.Input.W, ho = layer.Output.H, wo = layer.Output.W;
         int kh = window.KernelHeight, kw = window.KernelWidth, sh = window.StrideHeight, dh = window.DilationHeight;
         int taps = kh * kw;
-        bool hoisted = taps <= RegisterTaps;
+        bool hoisted = taps <= DepthwiseEmitter.RegisterTaps;
         ActivationPlan? relu = plan.FusedRelu;
         AffineEpilogue? affine = plan.Affine;
         int output = affine is null && relu is not null ? relu.Output.Offset : plan.Output.Offset;
@@ -50,8 +47,8 @@ internal static class DepthwiseChannelsInLanes
             ? $"// in the vector lanes: x transposed to XT[pixel][c] (rows of {c}), T[tap][c] (then the biases) in t, PrepareWeights keeps it current;"
             : $"// in the vector lanes: x is layer {source.Layer}'s pixel-major result at {source.Offset} (rows of {source.Stride}), read as it is; T[tap][c] (then the biases) in t;");
         w.Line(plan.PixelMajorOutput
-            ? $"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c]{Suffix(relu, affine)}, left pixel-major for the layer that reads it."
-            : $"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c], then transposed back to {layer.Output}{Suffix(relu, affine)}.");
+            ? $"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c]{DepthwiseEmitter.Suffix(relu, affine)}, left pixel-major for the layer that reads it."
+            : $"// each output pixel's sum{(lanes.Chains > 1 ? $"s, one per window row modulo {lanes.Chains} as the flat kernel keeps them," : "")} in window order, into YT[pixel][c], then transposed back to {layer.Output}{DepthwiseEmitter.Suffix(relu, affine)}.");
         if (plan.PixelMajorInput is null)
         {
             w.Line($"global::StaticCnn.Kernels.FiltersInLanes.ChannelsLast<TS, TV>(ref TS.At(ref ws, {plan.Input.Offset}), {hi * wi}, {c}, ref TS.At(ref ws, {lanes.Input.Offset}), {c});");
@@ -225,13 +222,4 @@ internal static class DepthwiseChannelsInLanes
             }
         }
     }
-
-    private static string Suffix(ActivationPlan? relu, AffineEpilogue? affine) =>
-        (affine, relu) switch
-        {
-            (null, null) => "",
-            (null, _) => $" through layer {relu!.Index}'s ReLU",
-            (_, null) => $" with layer {affine!.Layer}'s BatchNorm folded in (its scale and shift per channel)",
-            _ => $" with layer {affine!.Layer}'s BatchNorm folded in (its scale and shift per channel), then layer {relu!.Index}'s ReLU",
-        };
 }

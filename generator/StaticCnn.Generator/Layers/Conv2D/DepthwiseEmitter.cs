@@ -25,7 +25,7 @@ namespace StaticCnn.Generator.Layers;
 internal static class DepthwiseEmitter
 {
     /// <summary>Windows up to this many taps keep their weights in registers (AVX2 has 16: 9 taps, bias, sums, a load).</summary>
-    private const int RegisterTaps = 9;
+    internal const int RegisterTaps = 9;
 
     /// <summary>
     /// Output rows computed together: 4 accumulators, with 9 weights, the bias and one loaded vector, fill AVX2's 16
@@ -545,7 +545,7 @@ internal static class DepthwiseEmitter
 
     private static int FloorDiv(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
-    private static string Suffix(ActivationPlan? relu, AffineEpilogue? affine) =>
+    internal static string Suffix(ActivationPlan? relu, AffineEpilogue? affine) =>
         (affine, relu) switch
         {
             (null, null) => "",
