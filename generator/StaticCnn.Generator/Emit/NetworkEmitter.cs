@@ -317,7 +317,7 @@ internal static class NetworkEmitter
             {
                 w.Line();
                 w.Line("/// <inheritdoc/>");
-                w.Line($"public override bool BatchesInference => true; // layer by layer, Dense layers four samples per pass over their weights");
+                w.Line($"public override bool BatchesInference => true; // layer by layer, Dense layers six samples per pass over their weights, the units in the lanes");
             }
 
             if (plan.ModeDependent)
@@ -743,7 +743,7 @@ internal static class NetworkEmitter
                 }
 
                 string zeros = "";
-                if (layer.PooledOutput is { } pooled && plan.Pool is { } pool)
+                if (layer.PooledOutput is { } pooled && plan.Pool is { } pool && !plan.ReadsOnlyInside)
                 {
                     // Its output shares memory with outputs no longer alive: the zeros around it are put back.
                     zeros = $"\nglobal::StaticCnn.Kernels.Memory.Clear(ref TS.At(ref ws, {pooled.Offset - pool.Slack}), {pool.Slack}); // zeros before {pooled.Name}" +
@@ -751,7 +751,11 @@ internal static class NetworkEmitter
                 }
 
                 string statement = layer.ForwardStatement + zeros;
-                if (slots && layer is DensePlan dense)
+                if (slots && layer is DensePlan { UnitsInLanes: not null } inLanes)
+                {
+                    SlotsThenEach(w, inLanes.SlotsStatement, (inLanes.ForwardEpilogue + zeros).Trim());
+                }
+                else if (slots && layer is DensePlan dense)
                 {
                     FourSamplesAtATime(w, dense.FourSampleStatement, (dense.ForwardEpilogue + zeros).Trim(), statement);
                 }
@@ -858,38 +862,9 @@ internal static class NetworkEmitter
         }
     }
 
-    /// <summary>
-    /// Parameters (floats) up to which the batched calls run sample by sample: the weights then stay in the L2
-    /// cache anyway, and one sample's workspace stays hot through all its layers. Above it they run layer by
-    /// layer, so that each layer's weights are read from memory once per batch rather than once per sample.
-    /// </summary>
-    private const int SampleMajorParameters = 256 * 1024;
+    internal static bool LayerMajor(NetworkPlan plan) => BatchOrder.LayerMajor(plan.Shapes);
 
-    internal static bool LayerMajor(NetworkPlan plan) => plan.Shapes.ParameterCount > SampleMajorParameters;
-
-    /// <summary>
-    /// Batched inference on one worker runs chunks layer by layer (<c>BatchKernels.BatchesInference</c>) when the
-    /// network is layer-major and Dense layers do most of its multiply-adds: reading their weights once per four
-    /// samples then pays (the autoencoder at batch 64: 1,397 -> 693 us), while convolution-heavy networks lose by
-    /// sending every sample's workspace out of cache between layers (the small VGG, 2% Dense: 509 -> 596 us per sample).
-    /// </summary>
-    private static bool BatchesInference(NetworkPlan plan)
-    {
-        if (!LayerMajor(plan))
-        {
-            return false;
-        }
-
-        long dense = 0, all = 0;
-        foreach (LayerShape layer in plan.Shapes.Layers)
-        {
-            long macs = LayerText.MultiplyAdds(layer);
-            all += macs;
-            dense += layer.Kind == LayerKind.Dense ? macs : 0;
-        }
-
-        return dense * 2 >= all;
-    }
+    private static bool BatchesInference(NetworkPlan plan) => BatchOrder.BatchesInference(plan.Shapes);
 
     /// <summary>Opens the loop over the slots of a sample-major batched pass (nothing for per-sample or layer-major code).</summary>
     internal static IndentedWriter.Scope? SampleLoop(IndentedWriter w, NetworkPlan plan, bool slots)
@@ -937,6 +912,17 @@ internal static class NetworkEmitter
         {
             w.Line("ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(slots[i]);");
             w.Lines(statement);
+        }
+    }
+
+    /// <summary>A Dense layer with the units in the lanes in a layer-by-layer batched pass: the product for every slot at once, then <paramref name="after"/> on each.</summary>
+    private static void SlotsThenEach(IndentedWriter w, string all, string after)
+    {
+        w.Line("// Six samples per pass over each pair of weight columns (the same sums in the same order as one sample's).");
+        w.Line(all);
+        if (after.Length > 0)
+        {
+            PerSlot(w, true, false, after);
         }
     }
 

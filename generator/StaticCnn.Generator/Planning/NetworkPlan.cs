@@ -112,6 +112,13 @@ internal sealed class NetworkPlan
     /// </summary>
     public bool TransformsForwardWeights => Layers.Exists(l => l.ReadsTransformedForward);
 
+    /// <summary>
+    /// Every layer of the pass reads exactly its input's floats, never a vector past either end: Dense layers with the
+    /// units in the lanes (they read their inputs one float at a time) and the ReLUs fused into them. The zeros around
+    /// the pooled outputs then need not be put back after each layer (the autoencoder: two clears per layer and sample).
+    /// </summary>
+    public bool ReadsOnlyInside => Layers.TrueForAll(l => l is DensePlan { UnitsInLanes: not null } || l is ActivationPlan { FusedIntoPrevious: true });
+
     /// <summary>This plan's backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
     public bool TransformsBackwardWeights => Layers.Exists(l => l.ReadsTransformedBackward);
 

@@ -467,3 +467,21 @@ public partial class StrideTwoNet;
 [Dense(3)]
 public partial class ChannelsInLanesNet;
 
+/// <summary>
+/// Dense layers with the units in the lanes at inference (a network above the layer-by-layer threshold whose
+/// multiply-adds are mostly Dense): 517 inputs, unit counts that fill no panel and no vector (333: 20 panels and 13
+/// units; 37; 20; 5), a folded BatchNorm with the ReLU after it and without, a ReLU alone, and a leaky ReLU, which is
+/// not fused (so the zeros around the pooled outputs are put back).
+/// </summary>
+[Network(1, 1, 517)]
+[Dense(300)]
+[BatchNorm]
+[ReLU]
+[Dense(333)]
+[ReLU]
+[Dense(37)]
+[BatchNorm]
+[Dense(20)]
+[LeakyReLU(0.1f)]
+[Dense(5)]
+public partial class UnitsInLanesNet;

@@ -13,6 +13,13 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
 
     public override string ToString() => Name;
 
+    /// <summary>
+    /// The inference plan runs the Dense layers with the units in the lanes (a layer-by-layer network with mostly Dense
+    /// multiply-adds), each output summed in input order, while the training plan sums dot products: the two plans'
+    /// outputs agree within rounding, not bit for bit (per-sample and batched inference still agree bit for bit).
+    /// </summary>
+    public bool InferenceSumsDenseInLanes { get; init; }
+
     public static IReadOnlyList<NetworkCase> All { get; } =
     [
         new("LeNet5", () => new LeNet5(), 1, 28, 28,
@@ -238,7 +245,12 @@ public sealed record NetworkCase(string Name, Func<INetwork> Create, int Channel
             new RefDense(128), KerasBatchNorm(), new RefReLU(), new RefDense(128), KerasBatchNorm(), new RefReLU(),
             new RefDense(128), KerasBatchNorm(), new RefReLU(), new RefDense(128), KerasBatchNorm(), new RefReLU(),
             new RefDense(640),
-        ]),
+        ]) { InferenceSumsDenseInLanes = true },
+        new("UnitsInLanesNet", () => new UnitsInLanesNet(), 1, 1, 517,
+        [
+            new RefDense(300), new RefBatchNorm(), new RefReLU(), new RefDense(333), new RefReLU(),
+            new RefDense(37), new RefBatchNorm(), new RefDense(20), new RefLeakyReLU(0.1f), new RefDense(5),
+        ]) { InferenceSumsDenseInLanes = true },
         new("InvertedResidualNet", () => new InvertedResidualNet(), 8, 12, 12,
         [
             new RefResidual(InvertedResidual(8, 32)),

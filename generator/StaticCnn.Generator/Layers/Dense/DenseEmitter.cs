@@ -12,6 +12,20 @@ internal static class DenseEmitter
     public static void EmitForward(IndentedWriter w, DensePlan plan)
     {
         LayerShape layer = plan.Shape;
+        if (plan.UnitsInLanes is UnitsInLanesPlan lanes)
+        {
+            int units = layer.Output.C;
+            w.Line($"/// <summary>{LayerText.Heading(layer)}: y[u] = (sum over i of W[u][i] * x[i]) + b[u], the units in the vector lanes: T{layer.Index}'s {(units + UnitsInLanesPlan.Panel - 1) / UnitsInLanesPlan.Panel} panels of {UnitsInLanesPlan.Panel} units, one multiply-add per input and lane{(plan.Affine is null ? "" : $", then layer {plan.Affine.Layer}'s BatchNorm")}{(plan.FusedRelu is null ? "" : ", then the ReLU")} as it stores.</summary>");
+            w.Line(Names.AggressiveOptimization);
+            using (w.Block($"public static void {plan.MethodPrefix}Forward{Names.KernelTypeParameters}({Names.KernelParameters}, ref float t) {Names.KernelConstraints}"))
+            {
+                w.Line($"global::StaticCnn.Kernels.UnitsInLanes.Forward<TS, TV>(ref TS.At(ref t, {lanes.Panels.Offset}), {layer.Input.Length}, {units}, ref TS.At(ref ws, {plan.Forward.BOffset}), ref TS.At(ref ws, {plan.Output.Offset}), {plan.EpilogueArgument});");
+            }
+
+            w.Line();
+            return;
+        }
+
         KernelEmitter.EmitReduce(w, plan.Forward,
             $"{LayerText.Heading(layer)}: y[u] = b[u] + sum over i of W[u][i] * x[i], {plan.Forward.RowBlock} units per pass over x.");
         w.Line();

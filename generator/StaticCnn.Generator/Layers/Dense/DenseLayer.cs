@@ -92,6 +92,14 @@ internal sealed class DenseLayer : LayerDefinition
             Operand.Parameters, layer.ParameterOffset, inputs, Operand.Workspace, context.Input.Offset,
             Array.Empty<TapLoop>(), new[] { new[] { new Tap(0, 0, 0, "") } },
             Operand.Workspace, output.Offset, 1, layer.BiasOffset);
+        if (context.Inference && BatchOrder.BatchesInference(context.Network.Shapes))
+        {
+            int n = layer.Index;
+            plan.UnitsInLanes = new UnitsInLanesPlan(
+                context.Workspace.AddTransformed($"T{n}", UnitsInLanesPlan.PackedLength(inputs, units), $"[{n}] units in lanes: panels of {UnitsInLanesPlan.Panel} units x ({inputs} inputs + the biases)"),
+                context.Workspace.AddTransformed($"TC{n}", layer.WeightCount + layer.BiasCount, $"[{n}] the weights and biases the panels were made from"));
+        }
+
         return plan;
     }
 }

@@ -21,10 +21,60 @@ internal sealed class DensePlan : LayerPlan
     /// y = W x + b; with a BatchNorm folded in (inference plan), then y = scale * y + shift per unit, in place, from the
     /// evaluation-mode rows in the transformed array (the pass's t).
     /// </summary>
-    public override string ForwardStatement => $"{MethodPrefix}Forward<TS, TV>({Names.KernelArguments});{(ForwardEpilogue.Length > 0 ? " " + ForwardEpilogue : "")}";
+    public override string ForwardStatement => $"{MethodPrefix}Forward<TS, TV>({Names.KernelArguments}{(UnitsInLanes is null ? "" : ", ref t")});{(ForwardEpilogue.Length > 0 ? " " + ForwardEpilogue : "")}";
+
+    /// <summary>
+    /// At inference, in a network whose batched inference runs layer by layer: the units in the vector lanes, from
+    /// weights packed into panels once (<c>UnitsInLanes</c>); null otherwise (a dot product per unit).
+    /// </summary>
+    public UnitsInLanesPlan? UnitsInLanes { get; set; }
+
+    public override bool ReadsTransformedForward => UnitsInLanes is not null;
+
+    /// <summary>With the units in the lanes, a ReLU right after the layer (or after the BatchNorm folded into it) is applied as it stores.</summary>
+    public ActivationPlan? FusedRelu { get; private set; }
+
+    public override void Fuse(LayerPlan next)
+    {
+        if (UnitsInLanes is not null && next is ActivationPlan { Kind: Model.LayerKind.ReLU } relu)
+        {
+            FusedRelu = relu;
+            relu.FusedIntoPrevious = true;
+        }
+    }
+
+    /// <summary>The kernel's epilogue argument: the folded BatchNorm's scale and shift, the fused ReLU.</summary>
+    public string EpilogueArgument
+    {
+        get
+        {
+            string relu = FusedRelu is null ? "false" : "true";
+            return Affine is AffineEpilogue affine
+                ? $"new global::StaticCnn.Kernels.UnitsInLanes.Epilogue(ref TS.At(ref t, {affine.Scale}), ref TS.At(ref t, {affine.Shift}), relu: {relu})"
+                : $"new global::StaticCnn.Kernels.UnitsInLanes.Epilogue(relu: {relu})";
+        }
+    }
+
+    public override void EmitPrepareWeights(IndentedWriter w, bool backward)
+    {
+        if (!backward && UnitsInLanes is UnitsInLanesPlan lanes)
+        {
+            w.Line($"// {Heading}: T[panel][i][k] = W[16 panel + k][i], then b (the units in the vector lanes).");
+            w.Line($"global::StaticCnn.Kernels.UnitsInLanes.Pack(storage.Parameters, {Shape.ParameterOffset}, {Shape.Input.Length}, {Shape.Output.C}, storage.Transformed, {lanes.Cache.Offset}, {lanes.Panels.Offset});");
+        }
+    }
+
+    /// <summary>
+    /// The product for the batch slots [first, first + count), with the units in the lanes: six samples per pass over
+    /// each pair of weight columns (<c>UnitsInLanes.ForwardSlots</c>, summing every output as the one-sample kernel does);
+    /// empty for a layer without them.
+    /// </summary>
+    public string SlotsStatement => UnitsInLanes is UnitsInLanesPlan lanes
+        ? $"global::StaticCnn.Kernels.UnitsInLanes.ForwardSlots<TS, TV>(ref TS.At(ref t, {lanes.Panels.Offset}), {Shape.Input.Length}, {Shape.Output.C}, slots, first, count, {Forward.BOffset}, {Output.Offset}, {EpilogueArgument});"
+        : "";
 
     /// <summary>What follows the product on each sample's workspace: the folded BatchNorm's scale and shift, or nothing.</summary>
-    public string ForwardEpilogue => Affine is AffineEpilogue affine
+    public string ForwardEpilogue => Affine is AffineEpilogue affine && UnitsInLanes is null
         ? $"global::StaticCnn.Kernels.BatchNormKernels.Normalize<TS, TV>(ref TS.At(ref ws, {Output.Offset}), ref TS.At(ref ws, {Output.Offset}), {Shape.Output.Length}, 1, ref TS.At(ref t, {affine.Scale}), ref TS.At(ref t, {affine.Shift}), false);"
         : "";
 
@@ -58,4 +108,14 @@ internal sealed class DensePlan : LayerPlan
         DenseEmitter.EmitForward(w, this);
         DenseEmitter.EmitBackward(w, this);
     }
+}
+
+/// <summary>A Dense layer's packed panels in the transformed array and the weights and biases they were made from.</summary>
+internal sealed record UnitsInLanesPlan(BufferPlan Panels, BufferPlan Cache)
+{
+    /// <summary>Units per panel (<c>UnitsInLanes.Panel</c>).</summary>
+    public const int Panel = 16;
+
+    /// <summary>Floats of the panels: <c>UnitsInLanes.PackedLength</c>.</summary>
+    public static long PackedLength(int inputs, int units) => (long)((units + Panel - 1) / Panel) * (inputs + 1) * Panel;
 }
