@@ -10,7 +10,7 @@ namespace StaticCnn.Kernels;
 /// <c>T[panel][i][k] = W[16 * panel + k][i]</c>, each panel followed by its biases, and every output is
 /// <c>y[u] = (sum over i in order of W[u][i] * x[i]) + b[u]</c>, one multiply-add per input into one accumulator lane.
 /// One sample (<see cref="Forward{TS, TVec}"/>) and a batch (<see cref="ForwardSlots{TS, TVec}"/>: six samples per pass
-/// over a pair of weight columns, the register-blocked product ONNX Runtime's GEMM also runs) sum every output the same
+/// over a pair of weight columns: at Vector256 a GEMM micro-kernel's 6 x 16 register block) sum every output the same
 /// way, so batched and per-sample inference give the same floats, at every vector width (a panel is 16 floats wide
 /// whatever the width: the packing does not depend on it). No horizontal sums, unlike the dot-product form, whose
 /// batched kernel can only keep eight accumulators for four samples (each output needs a vector of its own).

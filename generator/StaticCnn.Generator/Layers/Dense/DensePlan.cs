@@ -1,6 +1,7 @@
 using System.Linq;
 using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Helpers;
+using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Planning;
 using StaticCnn.Generator.Shapes;
 
@@ -36,7 +37,7 @@ internal sealed class DensePlan : LayerPlan
 
     public override void Fuse(LayerPlan next)
     {
-        if (UnitsInLanes is not null && next is ActivationPlan { Kind: Model.LayerKind.ReLU } relu)
+        if (UnitsInLanes is not null && next is ActivationPlan { Kind: LayerKind.ReLU } relu)
         {
             FusedRelu = relu;
             relu.FusedIntoPrevious = true;
@@ -73,7 +74,10 @@ internal sealed class DensePlan : LayerPlan
         ? $"global::StaticCnn.Kernels.UnitsInLanes.ForwardSlots<TS, TV>(ref TS.At(ref t, {lanes.Panels.Offset}), {Shape.Input.Length}, {Shape.Output.C}, slots, first, count, {Forward.BOffset}, {Output.Offset}, {EpilogueArgument});"
         : "";
 
-    /// <summary>What follows the product on each sample's workspace: the folded BatchNorm's scale and shift, or nothing.</summary>
+    /// <summary>
+    /// What follows the product on each sample's workspace: the folded BatchNorm's scale and shift, or nothing (also with
+    /// the units in the lanes, whose kernel applies it as it stores).
+    /// </summary>
     public string ForwardEpilogue => Affine is AffineEpilogue affine && UnitsInLanes is null
         ? $"global::StaticCnn.Kernels.BatchNormKernels.Normalize<TS, TV>(ref TS.At(ref ws, {Output.Offset}), ref TS.At(ref ws, {Output.Offset}), {Shape.Output.Length}, 1, ref TS.At(ref t, {affine.Scale}), ref TS.At(ref t, {affine.Shift}), false);"
         : "";
