@@ -113,11 +113,11 @@ internal sealed class NetworkPlan
     public bool TransformsForwardWeights => Layers.Exists(l => l.ReadsTransformedForward);
 
     /// <summary>
-    /// Every layer of the pass reads exactly its input's floats, never a vector past either end: Dense layers with the
-    /// units in the lanes (they read their inputs one float at a time) and the ReLUs fused into them. The zeros around
-    /// the pooled outputs then need not be put back after each layer (the autoencoder: two clears per layer and sample).
+    /// Every layer of the pass reads only inside its input (<see cref="LayerPlan.ReadsOnlyInsideInput"/>): the zeros
+    /// around the pooled outputs then need not be put back after each layer (the autoencoder: two clears per layer and
+    /// sample).
     /// </summary>
-    public bool ReadsOnlyInside => Layers.TrueForAll(l => l is DensePlan { UnitsInLanes: not null } || l is ActivationPlan { FusedIntoPrevious: true });
+    public bool ReadsOnlyInside => Layers.TrueForAll(l => l.ReadsOnlyInsideInput);
 
     /// <summary>This plan's backward pass multiplies with transformed weights (Winograd's U'): PrepareBackwardWeights has work.</summary>
     public bool TransformsBackwardWeights => Layers.Exists(l => l.ReadsTransformedBackward);
@@ -223,6 +223,12 @@ internal abstract class LayerPlan
 
     /// <summary>False when <see cref="BackwardStatement"/> touches no workspace (written once, not once per batch slot).</summary>
     public virtual bool BackwardPerSlot => true;
+
+    /// <summary>
+    /// Forward never reads past either end of its input (no vector overhanging it, no padding taken from the zeros
+    /// around it), so it needs no zeros there. False unless a layer says so.
+    /// </summary>
+    public virtual bool ReadsOnlyInsideInput => false;
 
     /// <summary>Writes the layer's kernel methods into the kernels class.</summary>
     public virtual void EmitKernels(IndentedWriter w)

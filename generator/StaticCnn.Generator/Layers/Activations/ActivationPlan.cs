@@ -19,6 +19,9 @@ internal sealed class ActivationPlan : LayerPlan
 
     public override bool ForwardPerSlot => !FusedIntoPrevious;
 
+    /// <summary>Fused into the layer before, its forward reads nothing.</summary>
+    public override bool ReadsOnlyInsideInput => FusedIntoPrevious;
+
     public override string BackwardComment(bool first) => $"// {Heading}: {ActivationEmitter.BackwardRule(Kind)}.";
 
     public override string BackwardStatement(bool first) => ActivationEmitter.Backward(this);

@@ -32,6 +32,9 @@ internal sealed class DensePlan : LayerPlan
 
     public override bool ReadsTransformedForward => UnitsInLanes is not null;
 
+    /// <summary>With the units in the lanes, the inputs are read one float at a time (broadcast), never a vector past the end.</summary>
+    public override bool ReadsOnlyInsideInput => UnitsInLanes is not null;
+
     /// <summary>With the units in the lanes, a ReLU right after the layer (or after the BatchNorm folded into it) is applied as it stores.</summary>
     public ActivationPlan? FusedRelu { get; private set; }
 
